@@ -1,0 +1,12 @@
+# Shared shell helpers: repository root, project-supplied Node 24 first on PATH.
+KH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export KH_ROOT
+kh_ensure_deps() {
+  if [ ! -x "$KH_ROOT/node_modules/.bin/node" ] || [ ! -d "$KH_ROOT/node_modules/tsx" ]; then
+    echo "[kube-herald] installing npm dependencies (npm ci)…" >&2
+    (cd "$KH_ROOT" && npm ci --no-audit --no-fund) || { echo "[kube-herald] npm ci failed" >&2; return 1; }
+  fi
+  export PATH="$KH_ROOT/node_modules/.bin:$PATH"
+  local v; v="$(node --version)"
+  case "$v" in v24.*) ;; *) echo "[kube-herald] expected Node 24 from node_modules/.bin, got $v" >&2; return 1;; esac
+}
