@@ -1,1 +1,1 @@
-export {};
+export * from './kh-error.js';

@@ -1,1 +1,2 @@
-export {};
+export * from './health-server.js';
+export * from './metrics.js';
