@@ -32,7 +32,12 @@ export const eventV1Schema = z.object({
   count: z.number().int().nonnegative(),
   firstSeen: isoTime,
   lastSeen: isoTime,
+  /** MicroTime of the first observation, ISO 8601 UTC with its original fractional digits. */
   eventTime: isoTime.optional(),
+  /** Present when the source carried `series` (events.k8s.io semantics of repetition). */
+  series: z
+    .object({ count: z.number().int().nonnegative(), lastObservedTime: isoTime.optional() })
+    .optional(),
   source: z.object({ component: z.string(), host: z.string() }),
   reportingController: z.string().optional(),
   reportingInstance: z.string().optional(),
@@ -54,5 +59,7 @@ export const eventV1Schema = z.object({
 });
 
 export type EventV1 = z.infer<typeof eventV1Schema>;
+/** Event type as published; Kubernetes only defines these two. */
+export type EventType = EventV1['type'];
 export type ObjectRef = z.infer<typeof objectRefSchema>;
 export type OwnerRef = z.infer<typeof ownerRefSchema>;
