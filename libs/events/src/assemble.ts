@@ -77,6 +77,36 @@ function cleanRecord(rec: Readonly<Record<string, string>>): Record<string, stri
   );
 }
 
+function optionalParts(fields: SourceFields, ctx: NormalizeContext, count: number): Partial<EventV1> {
+  const { series, eventTime, action, reportingController, reportingInstance, related } = fields;
+  const seriesOut = series && {
+    count: series.count ?? count,
+    ...(series.lastObservedTime ? { lastObservedTime: series.lastObservedTime.precise } : {}),
+  };
+  return {
+    ...(action !== undefined ? { action } : {}),
+    ...(eventTime ? { eventTime: eventTime.precise } : {}),
+    ...(seriesOut ? { series: seriesOut } : {}),
+    ...(reportingController !== undefined ? { reportingController } : {}),
+    ...(reportingInstance !== undefined ? { reportingInstance } : {}),
+    ...(related ? { related } : {}),
+    ...(ctx.owners ? { owners: ctx.owners.map(({ kind, name, uid }) => ({ kind, name, uid })) } : {}),
+    ...(ctx.labels ? { labels: cleanRecord(ctx.labels) } : {}),
+  };
+}
+
+function eventMeta(fields: SourceFields): EventV1['event'] {
+  const { meta } = fields;
+  return {
+    apiVersion: fields.apiVersion,
+    namespace: meta.namespace,
+    name: meta.name,
+    uid: meta.uid,
+    resourceVersion: meta.resourceVersion,
+    ...(meta.created ? { creationTimestamp: meta.created.iso } : {}),
+  };
+}
+
 /** Turns API-specific fields plus the context into a validated EventV1 (never throws). */
 export function assembleEvent(
   reader: FieldReader,
@@ -89,51 +119,24 @@ export function assembleEvent(
   const reason = fields.reason ?? '';
   if (reason === '') reader.warnings.push('missing_reason:reason');
   const ref = fields.involvedObject;
-  const cluster = { id: ctx.cluster.id, name: ctx.cluster.name };
-  const series = fields.series;
+  const clusterId = ctx.cluster.id;
   const candidate: EventV1 = {
     schema: EVENT_SCHEMA_V1,
-    occurrenceId: occurrenceId({ clusterId: cluster.id, eventUid: fields.meta.uid, count }),
-    incidentKey: incidentKey({
-      clusterId: cluster.id,
-      namespace: ref.namespace,
-      kind: ref.kind,
-      name: ref.name,
-      reason,
-    }),
-    cluster,
+    occurrenceId: occurrenceId({ clusterId, eventUid: fields.meta.uid, count }),
+    incidentKey: incidentKey({ clusterId, namespace: ref.namespace, kind: ref.kind, name: ref.name, reason }),
+    cluster: { id: clusterId, name: ctx.cluster.name },
     type,
     reason,
     message: fields.message ?? '',
-    ...(fields.action !== undefined ? { action: fields.action } : {}),
     count,
     firstSeen,
     lastSeen,
-    ...(fields.eventTime ? { eventTime: fields.eventTime.precise } : {}),
-    ...(series
-      ? {
-          series: {
-            count: series.count ?? count,
-            ...(series.lastObservedTime ? { lastObservedTime: series.lastObservedTime.precise } : {}),
-          },
-        }
-      : {}),
     source: { component: fields.source.component ?? '', host: fields.source.host ?? '' },
-    ...(fields.reportingController !== undefined ? { reportingController: fields.reportingController } : {}),
-    ...(fields.reportingInstance !== undefined ? { reportingInstance: fields.reportingInstance } : {}),
     involvedObject: ref,
-    ...(fields.related ? { related: fields.related } : {}),
-    ...(ctx.owners ? { owners: ctx.owners.map((o) => ({ kind: o.kind, name: o.name, uid: o.uid })) } : {}),
-    ...(ctx.labels ? { labels: cleanRecord(ctx.labels) } : {}),
-    event: {
-      apiVersion: fields.apiVersion,
-      namespace: fields.meta.namespace,
-      name: fields.meta.name,
-      uid: fields.meta.uid,
-      resourceVersion: fields.meta.resourceVersion,
-    },
+    event: eventMeta(fields),
     observedAt: ctx.observedAt.toISOString(),
     collector: { instance: ctx.collector.instance, version: ctx.collector.version },
+    ...optionalParts(fields, ctx, count),
   };
   const extra = buildExtra(reader.root, reader.taken, reader.warnings);
   const parsed = eventV1Schema.safeParse(extra ? { ...candidate, extra } : candidate);

@@ -1,33 +1,8 @@
-import { assembleEvent, checkContext } from './assemble.js';
-import { FieldReader, isRecord } from './field-reader.js';
+import { assembleEvent } from './assemble.js';
+import { beginBuild } from './begin-build.js';
 import { MAX_MESSAGE_BYTES } from './sanitize.js';
-import { readMeta, readRef, readSeries, type SourceFields } from './source-fields.js';
-import { failure, type NormalizeContext, type NormalizeResult } from './types.js';
-
-/**
- * Starts a build: refuses non-objects and non-Events, validates the context, takes `kind`
- * and reads `metadata`. Shared by both builders.
- */
-export function beginBuild(
-  obj: unknown,
-  ctx: NormalizeContext,
-): { reader: FieldReader; meta: SourceFields['meta'] } | NormalizeResult {
-  if (!isRecord(obj)) {
-    const what = Array.isArray(obj) ? 'an array' : obj === null ? 'null' : typeof obj;
-    return failure('not_an_object', `expected a JSON object, got ${what}`);
-  }
-  const bad = checkContext(ctx);
-  if (bad) return bad;
-  const reader = new FieldReader(obj);
-  const kind = obj['kind'];
-  if (kind !== undefined && kind !== 'Event') {
-    return failure('not_an_event', `kind is ${JSON.stringify(kind)?.slice(0, 100)}, expected "Event"`);
-  }
-  reader.take(['kind']);
-  const meta = readMeta(reader);
-  if ('ok' in meta) return meta;
-  return { reader, meta };
-}
+import { readRef, readSeries, type SourceFields } from './source-fields.js';
+import type { NormalizeContext, NormalizeResult } from './types.js';
 
 /**
  * Normalizes a core/v1 Event (`apiVersion: v1`) into EventV1. Never throws: bad input gives
@@ -57,7 +32,7 @@ export function fromCoreV1(obj: unknown, ctx: NormalizeContext): NormalizeResult
     source: { component: reader.text(['source', 'component']), host: reader.text(['source', 'host']) },
     reportingController: reader.nullableText(['reportingComponent']),
     reportingInstance: reader.nullableText(['reportingInstance']),
-    involvedObject: readRef(reader, ['involvedObject'], true)!,
+    involvedObject: readRef(reader, ['involvedObject'], true),
     related: readRef(reader, ['related'], false),
   };
   return assembleEvent(reader, fields, ctx);

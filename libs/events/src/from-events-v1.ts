@@ -1,5 +1,5 @@
 import { assembleEvent } from './assemble.js';
-import { beginBuild } from './from-core-v1.js';
+import { beginBuild } from './begin-build.js';
 import { MAX_MESSAGE_BYTES } from './sanitize.js';
 import { readRef, readSeries, type SourceFields } from './source-fields.js';
 import type { NormalizeContext, NormalizeResult } from './types.js';
@@ -37,7 +37,7 @@ export function fromEventsV1(obj: unknown, ctx: NormalizeContext): NormalizeResu
     },
     reportingController: reader.nullableText(['reportingController']),
     reportingInstance: reader.nullableText(['reportingInstance']),
-    involvedObject: readRef(reader, ['regarding'], true)!,
+    involvedObject: readRef(reader, ['regarding'], true),
     related: readRef(reader, ['related'], false),
   };
   return assembleEvent(reader, fields, ctx);

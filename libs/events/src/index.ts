@@ -16,3 +16,4 @@ export { parseKubeTime, type ParsedTime } from './time.js';
 export { NOISE_PATHS } from './extra.js';
 export { syntheticUid } from './source-fields.js';
 export { summarizeIssues } from './zod-issues.js';
+export { eventV1JsonSchemaText } from './json-schema.js';

@@ -51,6 +51,8 @@ export const eventV1Schema = z.object({
     name: z.string(),
     uid: z.string(),
     resourceVersion: z.string(),
+    /** `metadata.creationTimestamp`, ISO 8601 UTC, when the source had a valid one. */
+    creationTimestamp: isoTime.optional(),
   }),
   /** Fields of the source object that have no place above, kept verbatim so nothing is lost. */
   extra: z.record(z.string(), z.unknown()).optional(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isRecord, type FieldPath, type FieldReader } from './field-reader.js';
 import type { ObjectRef } from './schema.js';
-import { parseKubeTime, type ParsedTime } from './time.js';
+import type { ParsedTime } from './time.js';
 import { failure, type NormalizeFailure } from './types.js';
 
 /** Identity of the Event object itself (`metadata`). */
@@ -10,7 +10,7 @@ export interface EventMeta {
   readonly name: string;
   readonly uid: string;
   readonly resourceVersion: string;
-  /** `metadata.creationTimestamp`, a time fallback; not taken, so it stays in `extra`. */
+  /** `metadata.creationTimestamp`: published as `event.creationTimestamp`, and a time fallback. */
   readonly created?: ParsedTime;
 }
 
@@ -46,14 +46,13 @@ export interface SourceFields {
 export function readMeta(reader: FieldReader): EventMeta | NormalizeFailure {
   const uid = reader.text(['metadata', 'uid']);
   if (uid === undefined) return failure('missing_uid', 'metadata.uid is missing or empty');
-  const createdRaw = reader.get(['metadata', 'creationTimestamp']);
-  const created = typeof createdRaw === 'string' ? parseKubeTime(createdRaw) : undefined;
+  const created = reader.time(['metadata', 'creationTimestamp']);
   return {
     uid,
     namespace: reader.text(['metadata', 'namespace']) ?? '',
     name: reader.text(['metadata', 'name']) ?? '',
     resourceVersion: reader.text(['metadata', 'resourceVersion']) ?? '',
-    ...(created && !created.zero ? { created } : {}),
+    ...(created ? { created } : {}),
   };
 }
 
@@ -71,6 +70,8 @@ export function syntheticUid(kind: string, namespace: string, name: string): str
  * (a cluster-scoped object has namespace ''); a missing uid gets a synthetic one and a warning.
  * Returns undefined when the reference is absent and not `required`.
  */
+export function readRef(reader: FieldReader, path: FieldPath, required: true): ObjectRef;
+export function readRef(reader: FieldReader, path: FieldPath, required: false): ObjectRef | undefined;
 export function readRef(reader: FieldReader, path: FieldPath, required: boolean): ObjectRef | undefined {
   const raw = reader.get(path);
   if (raw === undefined || raw === null) {
