@@ -1,1 +1,16 @@
-export {};
+export { createDingtalkStandin } from './standin.js';
+export type { DingtalkStandin } from './standin.js';
+export { StandinError } from './errors.js';
+export type { StandinErrorCode } from './errors.js';
+export { MARKDOWN_RENDERER_JS } from './markdown-renderer.js';
+export type {
+  StandinRobot,
+  StandinOptions,
+  StandinLogger,
+  RecordedMessage,
+  RecordedAt,
+  FaultMode,
+  FaultSpec,
+  RobotStats,
+  StandinStats,
+} from './types.js';

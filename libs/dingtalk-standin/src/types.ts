@@ -1,0 +1,99 @@
+/** One simulated custom robot (one group chat). */
+export interface StandinRobot {
+  readonly name: string;
+  readonly token: string;
+  /** Signing secret; when set, `timestamp` and `sign` are required and checked. */
+  readonly secret?: string;
+  /** When set (≤ 10), a message must contain one of them. */
+  readonly keywords?: readonly string[];
+  /** When set, only these peer addresses may send. */
+  readonly ipAllowlist?: readonly string[];
+}
+
+/** Minimal pino-compatible logger. */
+export interface StandinLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Options of `createDingtalkStandin`. */
+export interface StandinOptions {
+  readonly robots: readonly StandinRobot[];
+  /** Accepted messages per robot per rolling 60 s. Default 20. */
+  readonly ratePerMinute?: number;
+  /** How long a robot stays throttled after exceeding the rate. Default 60000. */
+  readonly throttleMs?: number;
+  /** errcode of the throttle answer. Default 130101 (seen in production); 410100 is the official one. */
+  readonly throttleErrcode?: 130101 | 410100;
+  /** Clock in ms; injected by tests to move time. Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Random source for fault probabilities. Default `Math.random`. */
+  readonly random?: () => number;
+  readonly log?: StandinLogger;
+}
+
+/** Mentions as received. */
+export interface RecordedAt {
+  readonly atMobiles: readonly string[];
+  readonly atUserIds: readonly string[];
+  readonly isAtAll: boolean;
+}
+
+/** One accepted message. */
+export interface RecordedMessage {
+  /** Sequence number, increasing across robots. */
+  readonly id: number;
+  readonly robot: string;
+  /** Stand-in clock, ms. */
+  readonly time: number;
+  readonly msgtype: string;
+  /** markdown/link/actionCard title; undefined for text and feedCard. */
+  readonly title?: string;
+  /** text content, markdown/link/actionCard text, or the feedCard titles joined by newlines. */
+  readonly text: string;
+  readonly at: RecordedAt;
+  /** The body exactly as parsed. */
+  readonly body: Record<string, unknown>;
+}
+
+/** Fault modes: HTTP 5xx, errcode -1, a delay before normal handling, a TCP reset, a throttle answer. */
+export type FaultMode = 'http5xx' | 'errcode-1' | 'delay' | 'reset' | 'throttle';
+
+/** A fault to inject into `/robot/send` answers. */
+export interface FaultSpec {
+  /** Only this robot (by name); all requests when absent. */
+  readonly robot?: string;
+  readonly mode: FaultMode;
+  /** How many requests it hits before it is used up; unlimited when absent. */
+  readonly times?: number;
+  /** Chance (0..1) that a request is hit. Default 1. */
+  readonly probability?: number;
+  /** For `delay`: how long to wait before handling the request normally. Default 5000. */
+  readonly delayMs?: number;
+}
+
+/** Counters of one robot. */
+export interface RobotStats {
+  /** Messages accepted since start/reset. */
+  readonly accepted: number;
+  /** Messages accepted in the last 60 s. */
+  readonly lastMinute: number;
+  /** Most messages accepted in any rolling 60 s window so far. */
+  readonly maxPerMinute: number;
+  /** Throttle answers (130101/410100), organic or injected. */
+  readonly throttleAnswers: number;
+  /** Answers by errcode, including 0. */
+  readonly answers: Readonly<Record<string, number>>;
+  /** Faults applied (5xx, reset, delay, -1, throttle). */
+  readonly faults: number;
+  /** Until when (stand-in clock, ms) the robot is throttled; 0 when not. */
+  readonly throttledUntil: number;
+}
+
+/** Snapshot of every robot's counters. */
+export interface StandinStats {
+  readonly ratePerMinute: number;
+  readonly now: number;
+  readonly robots: Readonly<Record<string, RobotStats>>;
+}
