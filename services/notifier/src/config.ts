@@ -1,0 +1,245 @@
+import { dirname, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import {
+  ConfigError,
+  deepFreeze,
+  durationMs,
+  expandEnv,
+  parseYaml,
+  readSecretFile,
+  zodProblems,
+} from '@kube-herald/config';
+import type { ConfigProblem } from '@kube-herald/config';
+import { receiverSchema } from './receivers/receiver-schema.js';
+import type { ReceiverConfig, ReceiverSecrets } from './receivers/receiver-schema.js';
+import { routeSchema } from './routing/route-schema.js';
+import { routeReceivers } from './routing/route-receivers.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const brokers = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).transform((v) =>
+  Array.isArray(v)
+    ? v
+    : v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+);
+
+const kafkaSchema = z.object({
+  brokers,
+  topic: z.string().min(1).default('kube-events.v1'),
+  dlqTopic: z.string().min(1).default('kube-events.dlq'),
+  groupId: z.string().min(1).default('kube-herald-notifier'),
+  clientId: z.string().min(1).default('kube-herald-notifier'),
+  ssl: z.boolean().optional(),
+  sasl: z
+    .object({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string().min(1).optional(),
+      passwordFile: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+/** The notifier's configuration schema (YAML input form; secrets still in place). */
+export const notifierConfigSchema = z.object({
+  kafka: kafkaSchema,
+  redis: z.object({
+    url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+    passwordFile: z.string().min(1).optional(),
+    prefix: z.string().min(1).default('kh'),
+  }),
+  receivers: z.array(receiverSchema).min(1),
+  route: routeSchema,
+  dedup: z
+    .object({
+      ttl: durationMs
+        .refine((v) => v >= 3_600_000, 'must be at least 1h (the replay horizon)')
+        .default(7 * 86_400_000),
+    })
+    .prefault({}),
+  delivery: z
+    .object({
+      attempts: z.number().int().min(1).max(100).default(8),
+      backoffMs: durationMs.default(2000),
+      throttleBackoff: durationMs.refine((v) => v >= 60_000, 'DingTalk throttles for ≥ 60s').default(60_000),
+      maxBodyBytes: z.number().int().min(1000).max(20_000).default(20_000),
+    })
+    .prefault({}),
+  decisionLog: z.object({ topic: z.string().min(1).optional() }).prefault({}),
+  http: z.object({ port: z.number().int().min(0).max(65_535).default(8080) }).prefault({}),
+  log: z
+    .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+    .prefault({}),
+});
+
+type Parsed = z.output<typeof notifierConfigSchema>;
+
+/** Secrets resolved at load time; reachable only through `config.secrets` (non-enumerable). */
+export interface NotifierSecrets {
+  receiver(name: string): ReceiverSecrets | undefined;
+  readonly redisPassword: string | undefined;
+  readonly kafkaSaslPassword: string | undefined;
+}
+
+/** The validated, frozen notifier config. `JSON.stringify(config)` never contains a secret. */
+export type NotifierConfig = Readonly<
+  Omit<Parsed, 'receivers' | 'kafka' | 'redis'> & {
+    receivers: readonly ReceiverConfig[];
+    kafka: Omit<Parsed['kafka'], 'sasl'> & { sasl?: Omit<NonNullable<Parsed['kafka']['sasl']>, 'password'> };
+    redis: Parsed['redis'];
+  }
+> & { readonly secrets: NotifierSecrets };
+
+/** JSON Schema (draft-07, what YAML editors read) of the config file (input form), for editors and `kube-herald config schema`. */
+export function notifierConfigJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(notifierConfigSchema, { io: 'input', unrepresentable: 'any', target: 'draft-7' });
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Problems that need several parts of the document; run on the raw document so they always run. */
+function crossCheck(doc: unknown): ConfigProblem[] {
+  if (!isRecord(doc)) return [];
+  const problems: ConfigProblem[] = [];
+  const names = new Set<string>();
+  const receivers = Array.isArray(doc.receivers) ? doc.receivers : [];
+  receivers.forEach((r: unknown, i) => {
+    if (!isRecord(r)) return;
+    const path = `receivers.${i}`;
+    if (typeof r.name === 'string') {
+      if (names.has(r.name))
+        problems.push({ path: `${path}.name`, message: `duplicate receiver name "${r.name}"` });
+      names.add(r.name);
+    }
+    if ((r.webhook === undefined) === (r.webhookFile === undefined))
+      problems.push({ path, message: 'set exactly one of webhook or webhookFile' });
+    if (r.secret !== undefined && r.secretFile !== undefined)
+      problems.push({ path, message: 'set at most one of secret or secretFile' });
+  });
+  for (const ref of routeReceivers(doc.route)) {
+    if (!names.has(ref.receiver))
+      problems.push({ path: ref.path, message: `receiver "${ref.receiver}" is not defined in receivers` });
+  }
+  return problems;
+}
+
+interface Resolution {
+  readonly problems: ConfigProblem[];
+  readonly baseDir: string;
+}
+
+function secretValue(inline: string | undefined, file: string | undefined, path: string, res: Resolution) {
+  if (inline !== undefined) return inline;
+  return file === undefined ? undefined : readSecretFile(resolve(res.baseDir, file), path, res.problems);
+}
+
+function checkWebhook(r: Parsed['receivers'][number], webhook: string, path: string, res: Resolution): void {
+  let url: URL;
+  try {
+    url = new URL(webhook);
+  } catch {
+    res.problems.push({ path, message: 'webhook is not an absolute URL' }); // the URL itself is a secret
+    return;
+  }
+  if (!/^https?:$/.test(url.protocol)) res.problems.push({ path, message: 'webhook must be http(s)' });
+  if (r.type === 'dingtalk' && !url.searchParams.get('access_token'))
+    res.problems.push({ path, message: 'a DingTalk webhook needs ?access_token=<token>' });
+}
+
+function resolveReceivers(parsed: Parsed, res: Resolution) {
+  const secrets = new Map<string, ReceiverSecrets>();
+  const receivers = parsed.receivers.map((r, i): ReceiverConfig => {
+    const { webhook: inlineHook, secret: inlineSecret, ...rest } = r;
+    const webhook = secretValue(inlineHook, r.webhookFile, `receivers.${i}.webhookFile`, res);
+    const secret = secretValue(inlineSecret, r.secretFile, `receivers.${i}.secretFile`, res);
+    if (webhook) {
+      checkWebhook(r, webhook, `receivers.${i}.${inlineHook === undefined ? 'webhookFile' : 'webhook'}`, res);
+      secrets.set(r.name, secret === undefined ? { webhook } : { webhook, secret });
+    }
+    return rest;
+  });
+  return { receivers, secrets };
+}
+
+/** Moves a password out of the Redis URL (the URL is logged, the password is not). */
+function splitRedisUrl(redisUrl: string): { url: string; password: string | undefined } {
+  try {
+    const u = new URL(redisUrl);
+    if (!u.password) return { url: redisUrl, password: undefined };
+    const password = decodeURIComponent(u.password);
+    u.password = '';
+    return { url: u.toString(), password };
+  } catch {
+    return { url: redisUrl, password: undefined };
+  }
+}
+
+function build(parsed: Parsed, res: Resolution): NotifierConfig {
+  const { receivers, secrets } = resolveReceivers(parsed, res);
+  const { url, password: urlPassword } = splitRedisUrl(parsed.redis.url);
+  const redisPassword = secretValue(urlPassword, parsed.redis.passwordFile, 'redis.passwordFile', res);
+  const { sasl, ...kafka } = parsed.kafka;
+  let kafkaSaslPassword: string | undefined;
+  let saslOut: Omit<NonNullable<typeof sasl>, 'password'> | undefined;
+  if (sasl) {
+    const { password, ...saslRest } = sasl;
+    kafkaSaslPassword = secretValue(password, sasl.passwordFile, 'kafka.sasl', res);
+    if (kafkaSaslPassword === undefined)
+      res.problems.push({ path: 'kafka.sasl', message: 'set password or passwordFile' });
+    saslOut = saslRest;
+  }
+  const config = {
+    ...parsed,
+    receivers,
+    kafka: saslOut ? { ...kafka, sasl: saslOut } : kafka,
+    redis: { ...parsed.redis, url },
+  };
+  const secretsView: NotifierSecrets = Object.freeze({
+    receiver: (name: string) => secrets.get(name),
+    redisPassword,
+    kafkaSaslPassword,
+  });
+  // Non-enumerable: JSON.stringify, pino and spreads of the config never see the secrets.
+  const withSecrets: typeof config & { secrets: NotifierSecrets } = Object.defineProperty(config, 'secrets', {
+    value: secretsView,
+    enumerable: false,
+  }) as typeof config & { secrets: NotifierSecrets };
+  return deepFreeze(withSecrets);
+}
+
+/**
+ * Validates a parsed YAML document: `${ENV}` expansion, schema, cross-checks, secret files (relative to
+ * `baseDir`). Throws {@link ConfigError} listing every problem; returns the frozen config.
+ */
+export function parseNotifierConfig(doc: unknown, env: Env = {}, baseDir = process.cwd()): NotifierConfig {
+  const problems: ConfigProblem[] = [];
+  const expanded = expandEnv(doc ?? {}, env, problems);
+  problems.push(...crossCheck(expanded));
+  const parsed = notifierConfigSchema.safeParse(expanded);
+  if (!parsed.success) {
+    problems.push(...zodProblems(parsed.error));
+    throw new ConfigError(problems);
+  }
+  const res: Resolution = { problems, baseDir };
+  const config = build(parsed.data, res);
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** Reads, validates and freezes the notifier config file (see {@link parseNotifierConfig}). */
+export function loadNotifierConfig(file: string, env: Env = {}): NotifierConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError([{ path: file, message: `cannot read config file (${code})` }]);
+  }
+  return parseNotifierConfig(parseYaml(text, file), env, dirname(resolve(file)));
+}
