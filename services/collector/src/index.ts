@@ -1,1 +1,9 @@
-export {};
+export * from './config.js';
+export * from './metrics.js';
+export * from './event-source.js';
+export * from './kube-client.js';
+export * from './kube-event-source.js';
+export * from './lru.js';
+export * from './enricher.js';
+export * from './publish-queue.js';
+export * from './collector.js';

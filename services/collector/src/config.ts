@@ -1,0 +1,122 @@
+import { z } from 'zod';
+import { durationMs } from '@kube-herald/config';
+
+const positiveInt = z.number().int().positive();
+
+const clusterSchema = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, ".", "_" or "-"'),
+  name: z.string().optional(),
+});
+
+const kubernetesSchema = z.strictObject({
+  kubeconfig: z.string().min(1).optional(),
+  context: z.string().min(1).optional(),
+  inCluster: z.boolean().default(false),
+  api: z.enum(['core/v1', 'events.k8s.io/v1']).default('core/v1'),
+  namespaces: z.array(z.string().min(1)).default([]),
+  watchTimeoutSeconds: positiveInt.max(3600).default(300),
+  stallTimeout: durationMs.default(90_000),
+  pageSize: positiveInt.max(10_000).default(500),
+});
+
+const kafkaSchema = z.strictObject({
+  brokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use host:port')).min(1),
+  topic: z.string().min(1).default('kube-events.v1'),
+  clientId: z.string().min(1).default('kube-herald-collector'),
+  ssl: z.boolean().optional(),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      passwordFile: z.string().min(1),
+    })
+    .optional(),
+});
+
+const enrichmentSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  labelKeys: z.array(z.string().min(1)).default([]),
+  cacheSize: positiveInt.default(10_000),
+  ttl: durationMs.default(300_000),
+  apiRatePerSecond: z.number().positive().default(20),
+  budget: durationMs.default(100),
+});
+
+const collectorSchema = z.strictObject({
+  maxEventAge: durationMs.default(3_600_000),
+  bufferSize: positiveInt.default(10_000),
+  seenSize: positiveInt.default(200_000),
+  enrichment: enrichmentSchema.prefault({}),
+});
+
+const leaderElectionSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false),
+    namespace: z.string().min(1).default('kube-herald'),
+    leaseName: z.string().min(1).default('kube-herald-collector'),
+    leaseDuration: durationMs.default(15_000),
+    renewDeadline: durationMs.default(10_000),
+    retryPeriod: durationMs.default(2_000),
+    identity: z.string().min(1).optional(),
+  })
+  .refine((l) => l.renewDeadline < l.leaseDuration, {
+    message: 'renewDeadline must be shorter than leaseDuration',
+    path: ['renewDeadline'],
+  })
+  .refine((l) => l.retryPeriod < l.renewDeadline, {
+    message: 'retryPeriod must be shorter than renewDeadline',
+    path: ['retryPeriod'],
+  });
+
+/** The collector's configuration (YAML file, `${ENV}` expanded, then {@link applyEnvOverrides}). */
+export const collectorConfigSchema = z.strictObject({
+  cluster: clusterSchema,
+  kubernetes: kubernetesSchema.prefault({}),
+  kafka: kafkaSchema,
+  collector: collectorSchema.prefault({}),
+  leaderElection: leaderElectionSchema.prefault({}),
+  http: z.strictObject({ port: z.number().int().min(0).max(65_535).default(8080) }).prefault({}),
+  log: z
+    .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
+    .prefault({}),
+});
+
+/** Validated, frozen collector configuration (durations in milliseconds). */
+export type CollectorConfig = z.output<typeof collectorConfigSchema>;
+
+type Doc = Record<string, unknown>;
+
+function section(doc: Doc, key: string): Doc {
+  const v = doc[key];
+  const out: Doc = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(v as Doc) } : {};
+  doc[key] = out;
+  return out;
+}
+
+/**
+ * Applies the environment overrides to a parsed (not yet validated) document:
+ * `KH_CLUSTER_ID`, `KH_CLUSTER_NAME`, `KH_KAFKA_BROKERS` (comma separated), `KH_KAFKA_TOPIC`,
+ * `KH_KUBECONFIG`, `KH_LOG_LEVEL`, `KH_HTTP_PORT`, `KH_LEADER_IDENTITY` (defaults to `POD_NAME`).
+ */
+export function applyEnvOverrides(input: unknown, env: Readonly<Record<string, string | undefined>>): Doc {
+  const doc: Doc = typeof input === 'object' && input !== null ? { ...(input as Doc) } : {};
+  const set = (sec: string, key: string, value: unknown): void => {
+    if (value !== undefined && value !== '') section(doc, sec)[key] = value;
+  };
+  set('cluster', 'id', env.KH_CLUSTER_ID);
+  set('cluster', 'name', env.KH_CLUSTER_NAME);
+  const brokers = env.KH_KAFKA_BROKERS?.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  if (brokers?.length) set('kafka', 'brokers', brokers);
+  set('kafka', 'topic', env.KH_KAFKA_TOPIC);
+  set('kubernetes', 'kubeconfig', env.KH_KUBECONFIG);
+  set('log', 'level', env.KH_LOG_LEVEL);
+  const port = env.KH_HTTP_PORT;
+  if (port) set('http', 'port', /^\d+$/.test(port) ? Number(port) : port);
+  set('leaderElection', 'identity', env.KH_LEADER_IDENTITY ?? env.POD_NAME);
+  return doc;
+}

@@ -1,0 +1,138 @@
+import { KhError, errorCode } from '@kube-herald/errors';
+import type { ObjectRef, OwnerRef } from '@kube-herald/events';
+import type { Logger } from '@kube-herald/logging';
+import { kubeHttpError, type KubeClient } from './kube-client.js';
+import { createLru, createTokenBucket } from './lru.js';
+import type { CollectorMetrics } from './metrics.js';
+
+/** What enrichment adds to an event: the owner chain (nearest first) and selected labels. */
+export interface Enrichment {
+  readonly owners: readonly OwnerRef[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Owner chain and labels of involved objects, from a cache or (rate-limited, time-boxed) GETs. */
+export interface Enricher {
+  /** The cached answer, or undefined when a lookup is needed. Never calls the API. */
+  cached(ref: ObjectRef): Enrichment | undefined;
+  /** Resolves within `budgetMs`: the answer, or undefined while the lookup goes on to fill the cache. */
+  resolve(ref: ObjectRef, budgetMs: number): Promise<Enrichment | undefined>;
+}
+
+/** Options of {@link createEnricher}. */
+export interface EnricherOptions {
+  readonly client: KubeClient;
+  readonly labelKeys: readonly string[];
+  readonly cacheSize: number;
+  readonly ttlMs: number;
+  readonly apiRatePerSecond: number;
+  readonly log: Logger;
+  readonly metrics: CollectorMetrics;
+  readonly now?: () => number;
+}
+
+const EMPTY: Enrichment = Object.freeze({ owners: Object.freeze([]), labels: Object.freeze({}) });
+const MAX_DEPTH = 5;
+
+const enc = encodeURIComponent;
+const PATHS: Readonly<Record<string, (ns: string, name: string) => string>> = {
+  Pod: (ns, n) => `/api/v1/namespaces/${enc(ns)}/pods/${enc(n)}`,
+  ReplicaSet: (ns, n) => `/apis/apps/v1/namespaces/${enc(ns)}/replicasets/${enc(n)}`,
+  Deployment: (ns, n) => `/apis/apps/v1/namespaces/${enc(ns)}/deployments/${enc(n)}`,
+  StatefulSet: (ns, n) => `/apis/apps/v1/namespaces/${enc(ns)}/statefulsets/${enc(n)}`,
+  DaemonSet: (ns, n) => `/apis/apps/v1/namespaces/${enc(ns)}/daemonsets/${enc(n)}`,
+  Job: (ns, n) => `/apis/batch/v1/namespaces/${enc(ns)}/jobs/${enc(n)}`,
+  CronJob: (ns, n) => `/apis/batch/v1/namespaces/${enc(ns)}/cronjobs/${enc(n)}`,
+  Node: (_ns, n) => `/api/v1/nodes/${enc(n)}`,
+};
+
+interface Meta {
+  labels?: Record<string, unknown>;
+  ownerReferences?: Array<{ kind?: unknown; name?: unknown; uid?: unknown; controller?: unknown }>;
+}
+
+function ownerOf(meta: Meta): OwnerRef | undefined {
+  const refs = Array.isArray(meta.ownerReferences) ? meta.ownerReferences : [];
+  const ref = refs.find((r) => r.controller === true) ?? refs[0];
+  if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
+  return { kind: ref.kind, name: ref.name, uid: typeof ref.uid === 'string' ? ref.uid : '' };
+}
+
+function pickLabels(meta: Meta, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) {
+    const v = meta.labels?.[k];
+    if (typeof v === 'string') out[k] = v;
+  }
+  return out;
+}
+
+/** Creates an {@link Enricher}. */
+export function createEnricher(o: EnricherOptions): Enricher {
+  const log = o.log.child({ component: 'enricher' });
+  const cache = createLru<Enrichment>(o.cacheSize, o.ttlMs, o.now);
+  const bucket = createTokenBucket(o.apiRatePerSecond, Math.max(1, o.apiRatePerSecond), o.now);
+  const inflight = new Map<string, Promise<Enrichment>>();
+  const keyOf = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
+
+  async function fetchOne(kind: string, ns: string, name: string, depth: number): Promise<Enrichment> {
+    const path = PATHS[kind]?.(ns, name);
+    if (!path) return EMPTY;
+    if (!bucket.tryTake()) throw new KhError('rate_limited', 'enrichment API rate limit reached');
+    const res = await o.client.request('GET', path);
+    if (res.status === 404) {
+      o.metrics.enrichmentFailures.inc({ reason: 'not_found' });
+      return EMPTY;
+    }
+    if (res.status !== 200) throw kubeHttpError(res.status, `GET ${kind}`, res.body);
+    const meta = ((res.body as { metadata?: Meta } | undefined)?.metadata ?? {});
+    const owner = ownerOf(meta);
+    const labels = pickLabels(meta, o.labelKeys);
+    if (!owner || depth >= MAX_DEPTH) return { owners: owner ? [owner] : [], labels };
+    const parent = await lookup(owner.kind, ns, owner.name, depth + 1);
+    return { owners: [owner, ...parent.owners], labels };
+  }
+
+  function lookup(kind: string, ns: string, name: string, depth: number): Promise<Enrichment> {
+    const key = keyOf(kind, ns, name);
+    const hit = cache.get(key);
+    if (hit) return Promise.resolve(hit);
+    let p = inflight.get(key);
+    if (!p) {
+      p = fetchOne(kind, ns, name, depth).then((e) => {
+        cache.set(key, e);
+        return e;
+      });
+      const settle = (): void => void inflight.delete(key);
+      p.then(settle, settle);
+      inflight.set(key, p);
+    }
+    return p;
+  }
+
+  const failed = (err: unknown): undefined => {
+    const reason = errorCode(err);
+    o.metrics.enrichmentFailures.inc({ reason });
+    if (reason === 'rate_limited') log.debug({ err }, 'enrichment rate limited');
+    else log.warn({ err, reason }, 'enrichment lookup failed');
+    return undefined;
+  };
+
+  return {
+    cached(ref) {
+      if (!PATHS[ref.kind] || !ref.name) return EMPTY;
+      return cache.get(keyOf(ref.kind, ref.namespace, ref.name));
+    },
+    resolve(ref, budgetMs) {
+      const work = lookup(ref.kind, ref.namespace, ref.name, 0).then((e) => e, failed);
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => {
+          o.metrics.enrichmentLookups.inc({ result: 'timeout' });
+          resolve(undefined);
+        }, budgetMs);
+      });
+      return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    },
+  };
+}

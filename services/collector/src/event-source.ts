@@ -1,0 +1,78 @@
+/** How an Event object reached the collector: a LIST item or a watch change. */
+export type SourceEventType = 'LISTED' | 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One Event object as read from the API, untouched. */
+export interface SourceEvent {
+  readonly type: SourceEventType;
+  readonly object: unknown;
+  /** Milliseconds since the epoch when the collector read it. */
+  readonly observedAt: number;
+}
+
+/** Receives events synchronously, in order; may call `pause()` on the source from inside. */
+export type EventSink = (event: SourceEvent) => void;
+
+/**
+ * The seam between the Kubernetes API and the pipeline. `pause()` stops reading (backpressure) and
+ * remembers where it was; `resume()` continues from there without losing or re-reading more than needed.
+ */
+export interface EventSource {
+  start(sink: EventSink): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** True once the initial LIST is done and a watch is open (or being reopened). */
+  synced(): boolean;
+  close(): Promise<void>;
+}
+
+/** The in-memory twin: tests push objects; while paused they queue like an unread watch stream. */
+export interface MemoryEventSource extends EventSource {
+  emit(type: Exclude<SourceEventType, 'LISTED'>, object: unknown): void;
+  list(objects: readonly unknown[]): void;
+  readonly paused: boolean;
+  readonly pending: number;
+}
+
+/** Creates a {@link MemoryEventSource}. */
+export function createMemoryEventSource(now: () => number = Date.now): MemoryEventSource {
+  let sink: EventSink | undefined;
+  let paused = false;
+  let closed = false;
+  const queue: SourceEvent[] = [];
+  const drain = (): void => {
+    while (sink && !paused && !closed && queue.length) sink(queue.shift() as SourceEvent);
+  };
+  return {
+    start(s) {
+      sink = s;
+      drain();
+      return Promise.resolve();
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      drain();
+    },
+    synced: () => sink !== undefined && !closed,
+    close() {
+      closed = true;
+      return Promise.resolve();
+    },
+    emit(type, object) {
+      queue.push({ type, object, observedAt: now() });
+      drain();
+    },
+    list(objects) {
+      for (const object of objects) queue.push({ type: 'LISTED', object, observedAt: now() });
+      drain();
+    },
+    get paused() {
+      return paused;
+    },
+    get pending() {
+      return queue.length;
+    },
+  };
+}

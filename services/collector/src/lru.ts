@@ -1,0 +1,62 @@
+/** A bounded map that forgets the least recently used entry first; entries may expire after `ttlMs`. */
+export interface Lru<V> {
+  get(key: string): V | undefined;
+  has(key: string): boolean;
+  set(key: string, value: V): void;
+  delete(key: string): void;
+  readonly size: number;
+}
+
+/** Creates an {@link Lru} with at most `capacity` entries (Map insertion order is the recency order). */
+export function createLru<V>(capacity: number, ttlMs = Infinity, now: () => number = Date.now): Lru<V> {
+  const map = new Map<string, { value: V; expires: number }>();
+  const get = (key: string): V | undefined => {
+    const e = map.get(key);
+    if (!e) return undefined;
+    map.delete(key);
+    if (e.expires <= now()) return undefined;
+    map.set(key, e);
+    return e.value;
+  };
+  return {
+    get,
+    has: (key) => get(key) !== undefined,
+    set(key, value) {
+      map.delete(key);
+      map.set(key, { value, expires: ttlMs === Infinity ? Infinity : now() + ttlMs });
+      if (map.size > capacity) {
+        const oldest = map.keys().next();
+        if (!oldest.done) map.delete(oldest.value);
+      }
+    },
+    delete: (key) => void map.delete(key),
+    get size() {
+      return map.size;
+    },
+  };
+}
+
+/** A token bucket: `rate` tokens per second, bursts up to `burst`. */
+export interface TokenBucket {
+  tryTake(): boolean;
+}
+
+/** Creates a {@link TokenBucket} (full at start). */
+export function createTokenBucket(
+  rate: number,
+  burst = Math.max(1, rate),
+  now: () => number = Date.now,
+): TokenBucket {
+  let tokens = burst;
+  let last = now();
+  return {
+    tryTake() {
+      const t = now();
+      tokens = Math.min(burst, tokens + ((t - last) / 1000) * rate);
+      last = t;
+      if (tokens < 1) return false;
+      tokens -= 1;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,201 @@
+import { errorCode } from '@kube-herald/errors';
+import type { Logger } from '@kube-herald/logging';
+import type { CollectorMetrics } from './metrics.js';
+
+/** One Kafka record as handed to the bus. */
+export interface OutboundRecord {
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** What the queue needs from @kube-herald/bus: resolve once Kafka acknowledged every record. */
+export interface EventPublisher {
+  publish(topic: string, records: readonly OutboundRecord[]): Promise<unknown>;
+}
+
+/** A reserved place in the queue; records leave in reservation order once filled. */
+export interface Slot {
+  record: OutboundRecord | undefined;
+  readonly observedAt: number;
+}
+
+/** Options of {@link createPublishQueue}. */
+export interface PublishQueueOptions {
+  readonly publisher: EventPublisher;
+  readonly topic: string;
+  readonly capacity: number;
+  readonly log: Logger;
+  readonly metrics: CollectorMetrics;
+  /** Called once when the queue reaches capacity (stop reading). */
+  readonly onFull: () => void;
+  /** Called once when a full queue has drained to half (read again). */
+  readonly onDrain: () => void;
+  readonly maxBatchRecords?: number;
+  readonly maxBatchBytes?: number;
+  readonly retryBaseMs?: number;
+  readonly now?: () => number;
+}
+
+/** The bounded, ordered buffer between the pipeline and Kafka, with its single flusher. */
+export interface PublishQueue {
+  start(): void;
+  push(observedAt: number, record?: OutboundRecord): Slot;
+  fill(slot: Slot, record: OutboundRecord): void;
+  readonly size: number;
+  /** False after a failed publish until the next acknowledged one. */
+  kafkaHealthy(): boolean;
+  /** Waits until empty or `timeoutMs`; resolves with what is left. */
+  flush(timeoutMs: number): Promise<number>;
+  /** Empties the queue, counting every record as `dropped{reason}`; returns how many. */
+  discard(reason: string): number;
+  close(): Promise<void>;
+}
+
+/** Creates a {@link PublishQueue}. */
+export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
+  const now = o.now ?? Date.now;
+  const maxRecords = o.maxBatchRecords ?? 1000;
+  const maxBytes = o.maxBatchBytes ?? 512 * 1024;
+  let slots: Slot[] = [];
+  let head = 0;
+  let full = false;
+  let healthy = true;
+  let stopped = false;
+  let loop: Promise<void> | undefined;
+  let signal: (() => void) | undefined;
+  const drainWaiters = new Set<() => void>();
+  const size = (): number => slots.length - head;
+  let backingOff = false;
+  const poke = (force = false): void => {
+    if (backingOff && !force) return; // new records must not cut a retry back-off short
+    const s = signal;
+    signal = undefined;
+    s?.();
+  };
+  const wait = (ms?: number): Promise<void> =>
+    new Promise<void>((resolve) => {
+      const t = ms === undefined ? undefined : setTimeout(resolve, ms);
+      signal = () => {
+        clearTimeout(t);
+        resolve();
+      };
+    });
+
+  const takeReady = (): Slot[] => {
+    const batch: Slot[] = [];
+    let bytes = 0;
+    for (let i = head; i < slots.length && batch.length < maxRecords; i++) {
+      const s = slots[i] as Slot;
+      if (!s.record) break;
+      bytes += s.record.value.length;
+      if (batch.length > 0 && bytes > maxBytes) break;
+      batch.push(s);
+    }
+    return batch;
+  };
+
+  const removeHead = (n: number): void => {
+    head += n;
+    if (head > 4096 && head * 2 > slots.length) {
+      slots = slots.slice(head);
+      head = 0;
+    }
+    o.metrics.buffered.set(size());
+    if (full && size() <= o.capacity / 2) {
+      full = false;
+      o.onDrain();
+    }
+    if (size() === 0) for (const w of [...drainWaiters]) w();
+  };
+
+  const acked = (batch: readonly Slot[]): void => {
+    const t = now();
+    for (const s of batch) o.metrics.publishLatency.observe(Math.max(0, t - s.observedAt) / 1000);
+    o.metrics.eventsPublished.inc(batch.length);
+    healthy = true;
+    removeHead(batch.length);
+  };
+
+  async function run(): Promise<void> {
+    let failures = 0;
+    while (!stopped) {
+      const batch = takeReady();
+      if (batch.length === 0) {
+        await wait();
+        continue;
+      }
+      try {
+        await o.publisher.publish(
+          o.topic,
+          batch.map((s) => s.record as OutboundRecord),
+        );
+        failures = 0;
+        if (slots[head] === batch[0]) acked(batch);
+      } catch (err) {
+        failures += 1;
+        healthy = false;
+        o.metrics.publishFailures.inc({ code: errorCode(err) });
+        o.log.warn(
+          { err, failures, buffered: size() },
+          'publish to Kafka failed; keeping the batch and retrying',
+        );
+        backingOff = true;
+        if (!stopped) await wait(Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** Math.min(failures - 1, 8)));
+        backingOff = false;
+      }
+    }
+  }
+
+  return {
+    start() {
+      loop ??= run();
+    },
+    push(observedAt, record) {
+      const slot: Slot = { record, observedAt };
+      slots.push(slot);
+      o.metrics.buffered.set(size());
+      if (!full && size() >= o.capacity) {
+        full = true;
+        o.onFull();
+      }
+      if (record) poke();
+      return slot;
+    },
+    fill(slot, record) {
+      slot.record = record;
+      poke();
+    },
+    get size() {
+      return size();
+    },
+    kafkaHealthy: () => healthy,
+    async flush(timeoutMs) {
+      if (size() === 0) return 0;
+      let done: (() => void) | undefined;
+      const drained = new Promise<void>((resolve) => (done = resolve));
+      const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
+      drainWaiters.add(done as () => void);
+      await Promise.race([drained, timer]);
+      drainWaiters.delete(done as () => void);
+      return size();
+    },
+    discard(reason) {
+      const n = size();
+      if (n > 0) {
+        o.metrics.dropped.inc({ reason }, n);
+        o.log.warn({ dropped: n, reason }, 'buffered events dropped');
+      }
+      slots = [];
+      head = 0;
+      o.metrics.buffered.set(0);
+      return n;
+    },
+    async close() {
+      stopped = true;
+      poke(true);
+      // A publish stuck on an unreachable broker must not hold shutdown; the bus close aborts it.
+      await Promise.race([loop, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
+    },
+  };
+}
