@@ -81,10 +81,19 @@ function copyObject(
     if (taken.has(k) || noise.has(k)) continue;
     const child = copyValue(obj[key], childPath, taken, warnings);
     if (child === undefined) continue;
-    const cleanKey = cleanString(key, MAX_FIELD_BYTES);
-    if (cleanKey.sanitized || cleanKey.truncated) warnings.push(`sanitized_key:extra.${path.join('.')}`);
-    entries.push([cleanKey.value, child]);
+    entries.push([safeKey(key, childPath, warnings), child]);
   }
-  // Object.fromEntries defines own properties, so a "__proto__" key stays data, not a prototype.
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+// "__proto__" is renamed: zod (and many `obj[key] = v` consumers) drop or misinterpret it, and the
+// value is still worth keeping.
+function safeKey(key: string, path: string[], warnings: string[]): string {
+  if (key === '__proto__') {
+    warnings.push(`renamed_key:extra.${path.join('.')}`);
+    return '[__proto__]';
+  }
+  const clean = cleanString(key, MAX_FIELD_BYTES);
+  if (clean.sanitized || clean.truncated) warnings.push(`sanitized_key:extra.${path.join('.')}`);
+  return clean.value;
 }
