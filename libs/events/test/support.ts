@@ -1,7 +1,7 @@
 // Shared helpers of the libs/events tests (not a test file itself).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NOISE_PATHS, parseKubeTime, type EventV1, type NormalizeContext } from '../src/index.js';
+import { NOISE_PATHS, normalize, parseKubeTime, type EventV1, type NormalizeContext } from '../src/index.js';
 
 /** The context every golden and corpus test normalizes with. */
 export const CTX: NormalizeContext = Object.freeze({
@@ -82,4 +82,22 @@ export function lostLeaves(input: unknown, event: EventV1, warnings: readonly st
     const t = typeof value === 'string' ? parseKubeTime(value) : undefined;
     return !(t && outInstants.has(Date.parse(t.iso)));
   });
+}
+
+/** Folder of the hand-written golden inputs and of their expected normalized outputs. */
+export const FIXTURES_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
+export const GOLDENS_DIR = fileURLToPath(new URL('./goldens/', import.meta.url));
+
+/** Names (without `.json`) of the golden fixtures, sorted. */
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** The golden text of a fixture: the whole normalize() result, 2-space JSON, trailing newline. */
+export function goldenText(name: string): string {
+  const input: unknown = JSON.parse(readFileSync(`${FIXTURES_DIR}${name}.json`, 'utf8'));
+  return JSON.stringify(normalize(input, CTX), null, 2) + '\n';
 }
