@@ -1,13 +1,14 @@
+import { KhError } from '@kube-herald/errors';
+
 /** Stable codes of the stand-in's errors. */
 export type StandinErrorCode = 'standin_invalid_robots' | 'standin_not_started' | 'standin_unknown_robot';
 
 /** Error thrown by the stand-in for misuse; carries a stable `code`. */
-export class StandinError extends Error {
-  readonly code: StandinErrorCode;
+export class StandinError extends KhError {
+  declare readonly code: StandinErrorCode;
 
   constructor(code: StandinErrorCode, message: string) {
-    super(message);
+    super(code, message, { verdict: 'permanent' });
     this.name = 'StandinError';
-    this.code = code;
   }
 }

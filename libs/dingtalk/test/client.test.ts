@@ -5,6 +5,7 @@ import { after, before, beforeEach, test } from 'node:test';
 import { createDingtalkClient, DingtalkError } from '@kube-herald/dingtalk';
 import type { DingtalkMessage } from '@kube-herald/dingtalk';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { isKhError } from '@kube-herald/errors';
 
 const SECRET = 'SECtopsecret-signing-key';
 const standin = createDingtalkStandin({
@@ -129,6 +130,7 @@ test('thrown errors carry a code and never the webhook, token or secret', async 
       (err: unknown) => {
         assert.ok(err instanceof DingtalkError);
         assert.equal(err.code, 'dingtalk_invalid_webhook');
+        assert.ok(isKhError(err, 'dingtalk_invalid_webhook') && err.verdict === 'permanent');
         const dump = `${err.message} ${err.stack ?? ''} ${JSON.stringify(err)}`;
         assert.ok(!dump.includes('leak-me'), dump);
         return true;
