@@ -85,7 +85,7 @@ export function createEnricher(o: EnricherOptions): Enricher {
       return EMPTY;
     }
     if (res.status !== 200) throw kubeHttpError(res.status, `GET ${kind}`, res.body);
-    const meta = ((res.body as { metadata?: Meta } | undefined)?.metadata ?? {});
+    const meta = (res.body as { metadata?: Meta } | undefined)?.metadata ?? {};
     const owner = ownerOf(meta);
     const labels = pickLabels(meta, o.labelKeys);
     if (!owner || depth >= MAX_DEPTH) return { owners: owner ? [owner] : [], labels };

@@ -1,0 +1,113 @@
+import type { Logger } from '@kube-herald/logging';
+import { createCollector, type Collector } from './collector.js';
+import type { CollectorConfig } from './config.js';
+import { createEnricher, type Enricher } from './enricher.js';
+import type { EventSource } from './event-source.js';
+import type { KubeClient } from './kube-client.js';
+import { createKubeEventSource } from './kube-event-source.js';
+import { createLeaseElector, type LeaseElector } from './lease-elector.js';
+import type { CollectorMetrics } from './metrics.js';
+import type { EventPublisher } from './publish-queue.js';
+
+/** Options of {@link createCollectorService}. */
+export interface CollectorServiceOptions {
+  readonly config: CollectorConfig;
+  readonly log: Logger;
+  readonly metrics: CollectorMetrics;
+  readonly client: KubeClient;
+  readonly publisher: EventPublisher;
+  /** Replica identity: Lease holder and `collector.instance` on events. */
+  readonly identity: string;
+  readonly version: string;
+  /** Replaces the Kubernetes list+watch (tests). */
+  readonly createSource?: () => EventSource;
+  readonly retryBaseMs?: number;
+  /** Deadline for flushing the buffer on shutdown. */
+  readonly flushTimeoutMs?: number;
+}
+
+/** The collector with its Lease: only the leader runs the pipeline. */
+export interface CollectorService {
+  start(): Promise<void>;
+  isLeader(): boolean;
+  /** Ready when leading, watching and Kafka is reachable — or when standing by. */
+  ready(): true | string;
+  close(): Promise<void>;
+}
+
+/** Creates a {@link CollectorService}. */
+export function createCollectorService(o: CollectorServiceOptions): CollectorService {
+  const { config, log, metrics } = o;
+  const k = config.kubernetes;
+  const e = config.collector.enrichment;
+  const le = config.leaderElection;
+  const enricher: Enricher | undefined = e.enabled
+    ? createEnricher({ ...e, ttlMs: e.ttl, client: o.client, log, metrics })
+    : undefined;
+  const makeSource =
+    o.createSource ??
+    (() =>
+      createKubeEventSource({
+        client: o.client,
+        api: k.api,
+        namespaces: k.namespaces,
+        pageSize: k.pageSize,
+        watchTimeoutSeconds: k.watchTimeoutSeconds,
+        stallTimeoutMs: k.stallTimeout,
+        retryBaseMs: o.retryBaseMs,
+        log,
+        metrics,
+      }));
+  let current: Collector | undefined;
+  let elector: LeaseElector | undefined;
+  let closing: Promise<void> | undefined;
+
+  const lead = async (): Promise<void> => {
+    current = createCollector({
+      config,
+      log,
+      metrics,
+      enricher,
+      source: makeSource(),
+      publisher: o.publisher,
+      instance: o.identity,
+      version: o.version,
+      publishRetryBaseMs: o.retryBaseMs,
+    });
+    await current.start();
+  };
+  const stopLeading = async (why: 'lost' | 'shutdown'): Promise<void> => {
+    const c = current;
+    current = undefined;
+    await c?.close({ discard: why === 'lost', flushTimeoutMs: o.flushTimeoutMs });
+  };
+
+  return {
+    async start() {
+      if (!le.enabled) return lead();
+      elector = createLeaseElector({
+        client: o.client,
+        namespace: le.namespace,
+        name: le.leaseName,
+        identity: o.identity,
+        leaseDurationMs: le.leaseDuration,
+        renewDeadlineMs: le.renewDeadline,
+        retryPeriodMs: le.retryPeriod,
+        log,
+        metrics,
+        onStartedLeading: lead,
+        onStoppedLeading: stopLeading,
+      });
+      elector.start();
+    },
+    isLeader: () => (elector ? elector.isLeader() : current !== undefined),
+    ready() {
+      if (elector && !elector.isLeader()) return true;
+      return current ? current.ready() : 'not started';
+    },
+    close() {
+      closing ??= elector ? elector.close() : stopLeading('shutdown');
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { occurrenceId } from '@kube-herald/events';
+import type { KubeStandin } from '@kube-herald/kube-standin';
+import {
+  createCollector,
+  createKubeEventSource,
+  type Collector,
+  type CollectorConfig,
+} from '../src/index.js';
+import {
+  countById,
+  metricValue,
+  newMetrics,
+  quietLog,
+  recordingPublisher,
+  startStandin,
+  testConfig,
+  waitFor,
+  type RecordingPublisher,
+} from './helpers.js';
+
+interface Rig {
+  standin: KubeStandin;
+  publisher: RecordingPublisher;
+  collector: Collector;
+  metrics: ReturnType<typeof newMetrics>['metrics'];
+  config: CollectorConfig;
+  close(): Promise<void>;
+}
+
+async function rig(doc: Record<string, unknown> = {}, standinOptions = {}): Promise<Rig> {
+  const { standin, client } = await startStandin(standinOptions);
+  const config = testConfig(doc);
+  const { metrics } = newMetrics();
+  const publisher = recordingPublisher();
+  const k = config.kubernetes;
+  const source = createKubeEventSource({
+    client,
+    api: k.api,
+    namespaces: k.namespaces,
+    pageSize: k.pageSize,
+    watchTimeoutSeconds: k.watchTimeoutSeconds,
+    stallTimeoutMs: k.stallTimeout,
+    retryBaseMs: 50,
+    log: quietLog,
+    metrics,
+  });
+  const collector = createCollector({
+    config,
+    log: quietLog,
+    metrics,
+    source,
+    publisher,
+    instance: 'test',
+    version: '0.0.0',
+    publishRetryBaseMs: 50,
+  });
+  return {
+    standin,
+    publisher,
+    collector,
+    metrics,
+    config,
+    async close() {
+      await collector.close({ flushTimeoutMs: 2000 });
+      await standin.close();
+    },
+  };
+}
+
+/** The occurrenceIds the stand-in produced (one per creation and per bump). */
+function expectedIds(standin: KubeStandin, clusterId: string): string[] {
+  return standin.occurrences().map((o) => occurrenceId({ clusterId, eventUid: o.uid, count: o.count }));
+}
+
+function pod(name: string, reason = 'BackOff') {
+  return {
+    involvedObject: { kind: 'Pod', name, namespace: 'shop', uid: `uid-${name}` },
+    reason,
+    type: 'Warning',
+  };
+}
+
+async function publishedExactly(r: Rig, ids: readonly string[]): Promise<void> {
+  await waitFor(`${ids.length} occurrences published`, () => r.publisher.records.length >= ids.length);
+  await sleep(150); // anything extra would arrive now
+  const counts = countById(r.publisher.events());
+  assert.deepEqual([...counts.keys()].sort(), [...ids].sort());
+  for (const [id, n] of counts) assert.equal(n, 1, `occurrence ${id} published ${n} times`);
+}
+
+describe('collector over the Kubernetes API stand-in', () => {
+  describe('list, watch, bump, delete, age', () => {
+    let r: Rig;
+    before(async () => {
+      r = await rig();
+    });
+    after(() => r.close());
+
+    it('publishes listed and watched events; a bump is a new occurrence of the same incident', async () => {
+      const old = new Date(Date.now() - 2 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+      r.standin.createEvent(pod('a'));
+      r.standin.createEvent({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'stale.1', namespace: 'shop', uid: 'ev-stale' },
+        involvedObject: { kind: 'Pod', name: 'stale', namespace: 'shop', uid: 'uid-stale' },
+        reason: 'BackOff',
+        type: 'Warning',
+        count: 3,
+        firstTimestamp: old,
+        lastTimestamp: old,
+      });
+      await r.collector.start();
+      await waitFor('initial list', () => r.publisher.records.length === 1);
+      const first = r.standin.createEvent(pod('b', 'Failed'));
+      r.standin.bumpEvent(first.metadata.uid as string);
+      r.standin.deleteEvent(first.metadata.uid as string);
+      const fresh = expectedIds(r.standin, 'test-1').filter(
+        (id) => id !== expectedIds(r.standin, 'test-1')[1],
+      );
+      await publishedExactly(r, fresh);
+      const events = r.publisher.events();
+      const b = events.filter((e) => e.involvedObject.name === 'b');
+      assert.deepEqual(
+        b.map((e) => e.count),
+        [1, 2],
+      );
+      assert.equal(b[0]?.incidentKey, b[1]?.incidentKey);
+      assert.notEqual(b[0]?.occurrenceId, b[1]?.occurrenceId);
+      assert.equal(r.publisher.records[0]?.headers.schema, 'kube-herald.event/v1');
+      assert.equal(r.publisher.records[0]?.key, 'test-1/shop/uid-a');
+      assert.equal(await metricValue(r.metrics.eventsSkipped, { reason: 'old' }), 1);
+      assert.equal(await metricValue(r.metrics.eventsSkipped, { reason: 'deleted' }), 1);
+      assert.equal(r.collector.ready(), true);
+    });
+  });
+
+  it('resumes a dropped watch from the last resourceVersion: nothing lost, nothing twice', async () => {
+    const r = await rig();
+    try {
+      for (let i = 0; i < 5; i++) r.standin.createEvent(pod(`p${i}`));
+      await r.collector.start();
+      await waitFor('list', () => r.publisher.records.length === 5);
+      for (let round = 0; round < 3; round++) {
+        await waitFor('watch open', () => r.standin.stats().openWatches === 1);
+        assert.equal(r.standin.dropWatches(), 1);
+        r.standin.createEvent(pod(`drop${round}`));
+        r.standin.bumpEvent(r.standin.eventsCreated()[0]?.metadata.uid as string);
+        await sleep(100);
+      }
+      await publishedExactly(r, expectedIds(r.standin, 'test-1'));
+      assert.ok((await metricValue(r.metrics.watchRestarts)) >= 3);
+      assert.equal(await metricValue(r.metrics.relists), 1, 'a dropped watch must not relist');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('on 410 Gone relists and publishes the missed occurrences exactly once', async () => {
+    const r = await rig();
+    try {
+      for (let i = 0; i < 3; i++) r.standin.createEvent(pod(`p${i}`));
+      await r.collector.start();
+      await waitFor('list', () => r.publisher.records.length === 3);
+      r.standin.down(true);
+      for (let i = 0; i < 4; i++) r.standin.createEvent(pod(`missed${i}`));
+      r.standin.bumpEvent(r.standin.eventsCreated()[0]?.metadata.uid as string);
+      r.standin.compact();
+      r.standin.down(false);
+      await publishedExactly(r, expectedIds(r.standin, 'test-1'));
+      assert.equal(await metricValue(r.metrics.relists, { reason: 'expired' }), 1);
+      assert.ok(
+        (await metricValue(r.metrics.eventsSkipped, { reason: 'duplicate' })) >= 2,
+        'p1 and p2 were listed again and skipped',
+      );
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('restarts a silent watch (watchdog) and delivers what it missed', async () => {
+    const r = await rig({ kubernetes: { stallTimeout: '700ms', watchTimeoutSeconds: 60 } });
+    try {
+      await r.collector.start();
+      await waitFor('watching', () => r.collector.ready() === true && r.standin.stats().openWatches === 1);
+      r.standin.stallWatches(true);
+      r.standin.createEvent(pod('during-stall'));
+      await waitFor(
+        'watchdog restart',
+        async () => (await metricValue(r.metrics.watchRestarts, { reason: 'stall' })) >= 1,
+      );
+      r.standin.stallWatches(false);
+      await publishedExactly(r, expectedIds(r.standin, 'test-1'));
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('bookmarks keep a quiet watch alive and advance the resourceVersion', async () => {
+    const r = await rig(
+      { kubernetes: { stallTimeout: '600ms', watchTimeoutSeconds: 60 } },
+      { bookmarkIntervalMs: 150 },
+    );
+    try {
+      await r.collector.start();
+      await sleep(1500);
+      assert.equal(await metricValue(r.metrics.watchRestarts, { reason: 'stall' }), 0);
+      assert.ok(r.standin.stats().bookmarksSent >= 3);
+    } finally {
+      await r.close();
+    }
+  });
+});
