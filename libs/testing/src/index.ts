@@ -1,1 +1,3 @@
-export {};
+export * from './service-env.js';
+export * from './unique-name.js';
+export * from './wait-for.js';
