@@ -32,6 +32,9 @@ async function faultsRoute(req: IncomingMessage, res: ServerResponse, engine: En
   }
   const spec = parseFaultSpec(input);
   if (typeof spec === 'string') return sendJson(res, 400, { error: spec });
+  if (spec.robot !== undefined && !engine.robots().some((r) => r.name === spec.robot)) {
+    return sendJson(res, 400, { error: `robot: no robot named ${spec.robot}` });
+  }
   return sendJson(res, 200, { id: engine.faults.inject(spec) });
 }
 

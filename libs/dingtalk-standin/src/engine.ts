@@ -70,7 +70,16 @@ export function createEngine(options: StandinOptions): Engine {
   const throttle = throttleAnswer(options.throttleErrcode ?? 130101);
   const byToken = new Map<string, RobotState>();
   const byName = new Map<string, RobotState>();
+  if (!(rate >= 1) || !(throttleMs >= 0)) {
+    throw new StandinError('standin_invalid_options', 'ratePerMinute must be ≥ 1 and throttleMs ≥ 0');
+  }
   for (const robot of options.robots) {
+    if (robot.name === '' || robot.token === '' || (robot.keywords?.length ?? 0) > 10) {
+      throw new StandinError(
+        'standin_invalid_robots',
+        `robot ${robot.name}: empty name/token or > 10 keywords`,
+      );
+    }
     if (byName.has(robot.name) || byToken.has(robot.token)) {
       throw new StandinError('standin_invalid_robots', `duplicate robot name or token: ${robot.name}`);
     }

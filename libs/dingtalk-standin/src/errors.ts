@@ -1,7 +1,8 @@
 import { KhError } from '@kube-herald/errors';
 
 /** Stable codes of the stand-in's errors. */
-export type StandinErrorCode = 'standin_invalid_robots' | 'standin_not_started' | 'standin_unknown_robot';
+export type StandinErrorCode =
+  'standin_invalid_options' | 'standin_invalid_robots' | 'standin_not_started' | 'standin_unknown_robot';
 
 /** Error thrown by the stand-in for misuse; carries a stable `code`. */
 export class StandinError extends KhError {

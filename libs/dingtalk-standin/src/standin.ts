@@ -132,7 +132,15 @@ export function createDingtalkStandin(options: StandinOptions): DingtalkStandin 
       return out;
     },
     stats: () => engine.stats(),
-    faults: { inject: (spec) => engine.faults.inject(spec), clear: () => engine.faults.clear() },
+    faults: {
+      inject(spec) {
+        if (spec.robot !== undefined && !options.robots.some((r) => r.name === spec.robot)) {
+          throw new StandinError('standin_unknown_robot', `no robot named ${spec.robot}`);
+        }
+        return engine.faults.inject(spec);
+      },
+      clear: () => engine.faults.clear(),
+    },
     clearFaults: () => engine.faults.clear(),
     reset: () => engine.reset(),
   };

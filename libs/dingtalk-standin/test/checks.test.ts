@@ -162,4 +162,14 @@ test('webhookFor throws coded errors', () => {
       }),
     { code: 'standin_invalid_robots' },
   );
+  const eleven = Array.from({ length: 11 }, (_, i) => `k${i}`);
+  assert.throws(() => createDingtalkStandin({ robots: [{ name: 'a', token: 't', keywords: eleven }] }), {
+    code: 'standin_invalid_robots',
+  });
+  assert.throws(() => createDingtalkStandin({ robots: [], ratePerMinute: 0 }), {
+    code: 'standin_invalid_options',
+  });
+  assert.throws(() => standin.faults.inject({ robot: 'ghost', mode: 'reset' }), {
+    code: 'standin_unknown_robot',
+  });
 });

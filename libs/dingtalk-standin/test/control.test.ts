@@ -85,6 +85,7 @@ test('robots, messages and stats over HTTP', async () => {
 test('faults and reset over HTTP', async () => {
   assert.equal((await api('faults', 'POST', { mode: 'bogus' })).status, 400);
   assert.equal((await api('faults', 'POST', { mode: 'reset', times: -1 })).status, 400);
+  assert.equal((await api('faults', 'POST', { robot: 'ghost', mode: 'reset' })).status, 400);
   const injected = await api<Api['faults']>('faults', 'POST', {
     robot: 'infra',
     mode: 'errcode-1',
