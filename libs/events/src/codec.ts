@@ -23,9 +23,21 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Parses and validates a Kafka record value. `invalid_json` covers bad UTF-8 too;
  * `unknown_schema_version` means a `schema` other than v1 (a newer producer);
- * `schema_mismatch` lists the zod issues as `path: message`.
+ * `schema_mismatch` lists the zod issues as `path: message`. When the record's `headers` are
+ * given, a `schema` header other than v1 is `unknown_schema_version` before the value is parsed.
  */
-export function decodeEvent(value: Uint8Array | string): DecodeResult {
+export function decodeEvent(
+  value: Uint8Array | string,
+  headers?: Readonly<Record<string, string | Buffer | undefined>>,
+): DecodeResult {
+  const header = headers?.['schema'];
+  if (header !== undefined && header.toString() !== EVENT_SCHEMA_V1) {
+    return {
+      ok: false,
+      reason: 'unknown_schema_version',
+      detail: `schema header is ${JSON.stringify(header.toString()).slice(0, 100)}, expected ${EVENT_SCHEMA_V1}`,
+    };
+  }
   let parsed: unknown;
   try {
     const text = typeof value === 'string' ? value : utf8.decode(value);

@@ -1,5 +1,6 @@
 import { cleanString, MAX_FIELD_BYTES } from './sanitize.js';
 import { parseKubeTime, type ParsedTime } from './time.js';
+import type { NormalizeWarningCode } from './types.js';
 
 /** A path into the source object, one key per step. */
 export type FieldPath = readonly string[];
@@ -40,7 +41,8 @@ export class FieldReader {
     this.taken.add(pathKey(path));
   }
 
-  warn(code: string, path: FieldPath): void {
+  /** Records a warning `code:path` (codes: NORMALIZE_WARNING_CODES). */
+  warn(code: NormalizeWarningCode, path: FieldPath): void {
     this.warnings.push(`${code}:${path.join('.')}`);
   }
 

@@ -42,3 +42,37 @@ export type NormalizeResult = NormalizeSuccess | NormalizeFailure;
 export function failure(reason: NormalizeFailureReason, detail: string): NormalizeFailure {
   return { ok: false, reason, detail };
 }
+
+/**
+ * Every code a normalize warning can start with (`<code>:<path>`). A fixed set, so the part
+ * before ':' is safe as a metric label.
+ */
+export const NORMALIZE_WARNING_CODES = [
+  'api_version_inferred',
+  'coerced_to_number',
+  'coerced_to_string',
+  'invalid_count',
+  'invalid_time',
+  'last_seen_before_first_seen',
+  'missing_object_ref',
+  'missing_reason',
+  'null_string',
+  'renamed_key',
+  'sanitized',
+  'sanitized_key',
+  'synthetic_uid',
+  'time_from_observed_at',
+  'too_deep',
+  'too_many_entries',
+  'truncated',
+  'type_case_fixed',
+  'type_missing_assumed_Normal',
+  'type_missing_assumed_Warning',
+  'type_unknown_assumed_Warning',
+  'unsupported_value',
+  'wrong_type',
+  'zero_time',
+] as const;
+
+/** One of {@link NORMALIZE_WARNING_CODES}. */
+export type NormalizeWarningCode = (typeof NORMALIZE_WARNING_CODES)[number];

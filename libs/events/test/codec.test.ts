@@ -69,3 +69,14 @@ test('schema_mismatch lists the issues as path: message', () => {
   }
   assert.match((decodeEvent('{}') as { detail: string }).detail, /^schema: /);
 });
+
+test('the schema header is checked when headers are given', () => {
+  const buf = encodeEvent(sample);
+  assert.deepEqual(decodeEvent(buf, { schema: Buffer.from(EVENT_HEADERS.schema) }), {
+    ok: true,
+    event: sample,
+  });
+  assert.deepEqual(decodeEvent(buf, {}), { ok: true, event: sample });
+  const r = decodeEvent(buf, { schema: 'kube-herald.event/v2' });
+  assert.equal(r.ok ? '' : r.reason, 'unknown_schema_version');
+});

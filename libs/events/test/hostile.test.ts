@@ -8,7 +8,7 @@ import {
   partitionKey,
   type NormalizeResult,
 } from '../src/index.js';
-import { CTX } from './support.js';
+import { CTX, isWarningCode } from './support.js';
 
 function base(): Record<string, unknown> {
   return {
@@ -33,6 +33,7 @@ function base(): Record<string, unknown> {
 }
 function ok(result: NormalizeResult) {
   assert.ok(result.ok, result.ok ? '' : `${result.reason}: ${result.detail}`);
+  for (const w of result.warnings) assert.ok(isWarningCode(w.split(':')[0]!), w);
   // Whatever was repaired, the record must survive the wire unchanged.
   assert.deepEqual(decodeEvent(encodeEvent(result.event)), { ok: true, event: result.event });
   return result;

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { test } from 'node:test';
 import { eventV1Schema, normalize, partitionKey } from '../src/index.js';
-import { CTX, LOCAL_CORPUS, SHARED_CORPUS, loadCorpus, lostLeaves, sharedCorpusPresent } from './support.js';
+import {
+  CTX,
+  isWarningCode,
+  LOCAL_CORPUS,
+  SHARED_CORPUS,
+  loadCorpus,
+  lostLeaves,
+  sharedCorpusPresent,
+} from './support.js';
 
 const corpus = loadCorpus(LOCAL_CORPUS);
 
@@ -24,6 +32,7 @@ for (const file of corpus) {
     const { event, warnings } = result;
     assert.deepEqual(eventV1Schema.parse(event), event);
     assert.deepEqual(lostLeaves(input, event, warnings), []);
+    for (const w of warnings) assert.ok(isWarningCode(w.split(':')[0]!), w);
     assert.ok(event.firstSeen <= event.lastSeen, `${event.firstSeen} <= ${event.lastSeen}`);
     assert.ok(partitionKey(event).startsWith('prod-hz-1/'));
     // Normalizing is a pure function of (object, context): a second run is identical.

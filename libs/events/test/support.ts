@@ -1,7 +1,14 @@
 // Shared helpers of the libs/events tests (not a test file itself).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { NOISE_PATHS, normalize, parseKubeTime, type EventV1, type NormalizeContext } from '../src/index.js';
+import {
+  NOISE_PATHS,
+  NORMALIZE_WARNING_CODES,
+  normalize,
+  parseKubeTime,
+  type EventV1,
+  type NormalizeContext,
+} from '../src/index.js';
 
 /** The context every golden and corpus test normalizes with. */
 export const CTX: NormalizeContext = Object.freeze({
@@ -100,4 +107,9 @@ export function fixtureNames(): string[] {
 export function goldenText(name: string): string {
   const input: unknown = JSON.parse(readFileSync(`${FIXTURES_DIR}${name}.json`, 'utf8'));
   return JSON.stringify(normalize(input, CTX), null, 2) + '\n';
+}
+
+/** True when `code` is one of the documented warning codes. */
+export function isWarningCode(code: string): boolean {
+  return (NORMALIZE_WARNING_CODES as readonly string[]).includes(code);
 }
