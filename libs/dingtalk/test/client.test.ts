@@ -39,6 +39,8 @@ test('a signed message is accepted and recorded', async () => {
   );
   assert.ok(out.durationMs >= 0 && out.bodyBytes > 0);
   assert.equal(standin.messages('signed').length, 1);
+  const dump = JSON.stringify(out);
+  assert.ok(!dump.includes('tok-signed') && !dump.includes(SECRET), 'the outcome carries no secrets');
   assert.equal(standin.messages('signed')[0]!.text, 'hello');
 });
 
