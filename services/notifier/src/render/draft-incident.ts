@@ -1,0 +1,81 @@
+import type { IncidentSummary } from '../model.js';
+import {
+  MESSAGE_MAX,
+  baseVars,
+  headerCluster,
+  headerNamespace,
+  objectText,
+  reasonText,
+  span,
+  tagFor,
+} from './draft.js';
+import type { Draft, DraftContext } from './draft.js';
+import { formatCount, localTime, timeOn } from './time-format.js';
+
+function incidentTitle(i: IncidentSummary, ctx: DraftContext): string {
+  const who = i.owner?.name ?? i.object.name;
+  return `[${ctx.style.esc(i.cluster.id, 80)}] ${ctx.style.esc(i.reason, 128)} ${ctx.style.esc(`${i.namespace}/${who}`, 300)} ×${formatCount(i.count)}`;
+}
+
+/** One incident: the headline answers cluster, what, where, how often, since when (MESSAGES.md §1, §4). */
+export function draftIncident(i: IncidentSummary, ctx: DraftContext): Draft {
+  const { s, style, timeZone } = ctx;
+  const cluster = headerCluster(ctx).display;
+  const message = style.esc(i.message, MESSAGE_MAX.single);
+  const offset = localTime(i.lastSeen, timeZone).offset;
+  const ref = ctx.digest.windowEnd;
+  let head: string[];
+  if (style.markdown) {
+    const times = s.times(
+      formatCount(i.count),
+      timeOn(i.firstSeen, ref, timeZone, 'time'),
+      timeOn(i.lastSeen, ref, timeZone, 'time'),
+      offset,
+    );
+    head = [
+      style.heading(`${tagFor(ctx)}${cluster} · ${reasonText(i.reason, ctx)}`),
+      style.bullet(`${style.bold(s.object)}: ${objectText(i, ctx)}`),
+      style.bullet(`${style.bold(s.namespace)}: ${style.esc(i.namespace, MESSAGE_MAX.name)}`),
+      style.bullet(`${style.bold(s.count)}: ${times}`),
+      style.quote(message),
+    ];
+  } else {
+    head = [
+      `${tagFor(ctx)}${cluster} · ${style.esc(i.namespace, MESSAGE_MAX.name)} · ${style.esc(i.reason, 128)} ×${formatCount(i.count)}`,
+      `${objectText(i, ctx)}, ${span(i, ctx, 'time')} ${offset}`,
+      message,
+    ];
+  }
+  return { title: incidentTitle(i, ctx), head, items: [], foot: [], vars: baseVars(ctx) };
+}
+
+function digestItem(i: IncidentSummary, n: number, ctx: DraftContext): string {
+  const { s, style } = ctx;
+  const reason = style.esc(i.reason, 128);
+  const count = `×${formatCount(i.count)}`;
+  if (i.status === 'ongoing') {
+    const since = s.since(timeOn(i.firstSeen, ctx.digest.windowEnd, ctx.timeZone, 'minute'));
+    return style.numbered(n, `${style.bold(s.ongoing)} ${reason} ${objectText(i, ctx)} ${count}${since}`);
+  }
+  const grown = i.status === 'grown' ? s.grownBy(formatCount(i.newOccurrences)) : '';
+  const when = s.paren(span(i, ctx, 'minute'));
+  const msg = i.message ? ` — ${style.esc(i.message, MESSAGE_MAX.item)}` : '';
+  return style.numbered(n, `${style.bold(reason)} ${objectText(i, ctx)} ${count}${grown}${when}${msg}`);
+}
+
+/** A group digest: new, grown and ongoing incidents of one group (MESSAGES.md §2). */
+export function draftDigest(ctx: DraftContext): Draft {
+  const { s, style } = ctx;
+  const count = (st: IncidentSummary['status']) => ctx.incidents.filter((i) => i.status === st).length;
+  const summary = s.summary(count('new'), count('grown'), count('ongoing'));
+  const cluster = headerCluster(ctx);
+  const ns = headerNamespace(ctx);
+  const where = [cluster.display, ns].filter(Boolean).join(' · ');
+  return {
+    title: `[${cluster.id}]${ns ? ` ${ns}` : ''}: ${summary}`,
+    head: [style.heading(`${tagFor(ctx)}${where} · ${summary}`)],
+    items: ctx.incidents.map((i, n) => ({ line: digestItem(i, n + 1, ctx), incidents: 1 })),
+    foot: [],
+    vars: baseVars(ctx),
+  };
+}

@@ -1,0 +1,81 @@
+/** Locales of the default templates. */
+export type Locale = 'zh-CN' | 'en';
+
+/** Every locale-dependent piece of the default messages (the product's voice, see MESSAGES.md). */
+export interface Strings {
+  readonly tag: {
+    readonly Warning: string;
+    readonly Normal: string;
+    readonly storm: string;
+    readonly test: string;
+  };
+  readonly object: string;
+  readonly namespace: string;
+  readonly count: string;
+  readonly paren: (s: string) => string;
+  readonly times: (count: string, first: string, last: string, offset: string) => string;
+  readonly summary: (fresh: number, grown: number, ongoing: number) => string;
+  readonly ongoing: string;
+  readonly since: (t: string) => string;
+  readonly grownBy: (n: string) => string;
+  readonly more: (n: number, hint: string) => string;
+  readonly stormHead: (cluster: string, minutes: number, n: string, type: string, objects: string) => string;
+  readonly stormTitle: (cluster: string, n: string, type: string, objects: string) => string;
+  readonly stormItem: (objects: number, kind: string, occurrences: string) => string;
+  readonly stormFoot: (next: string | undefined) => string;
+  readonly events: string;
+  readonly list: (items: readonly string[]) => string;
+  readonly clusters: (n: number) => string;
+}
+
+const zh: Strings = {
+  tag: { Warning: '【告警】', Normal: '【通知】', storm: '【风暴】', test: '【测试】' },
+  object: '对象',
+  namespace: '命名空间',
+  count: '次数',
+  paren: (s) => `（${s}）`,
+  times: (c, f, l, o) => `${c} 次，首次 ${f}，最近 ${l}（${o}）`,
+  summary: (f, g, o) =>
+    [f && `${f} 个新问题`, g && `${g} 个增长`, o && `${o} 个持续`].filter(Boolean).join('，') || '无新问题',
+  ongoing: '持续',
+  since: (t) => `（自 ${t}）`,
+  grownBy: (n) => `（+${n}）`,
+  more: (n, hint) => `另有 ${n} 个问题未列出（消息长度上限），完整列表：${hint}`,
+  stormHead: (c, m, n, t, o) => `${c} · ${m} 分钟内 ${n} 条 ${t}，涉及 ${o} 个对象`,
+  stormTitle: (c, n, t, o) => `[${c}] 事件风暴: ${n} 条 ${t} / ${o} 个对象`,
+  stormItem: (o, k, n) => `${o} 个 ${k}，${n} 次`,
+  stormFoot: (next) =>
+    `本群每分钟最多 20 条消息，已合并为摘要${next ? `；下一次汇总 ${next}` : ''}。没有任何事件被丢弃。`,
+  events: '事件',
+  list: (items) => items.join('、'),
+  clusters: (n) => `${n} 个集群`,
+};
+
+const en: Strings = {
+  tag: { Warning: '[ALERT] ', Normal: '[INFO] ', storm: '[STORM] ', test: '[TEST] ' },
+  object: 'Object',
+  namespace: 'Namespace',
+  count: 'Count',
+  paren: (s) => ` (${s})`,
+  times: (c, f, l, o) => `${c} times, first ${f}, last ${l} (${o})`,
+  summary: (f, g, o) =>
+    [f && `${f} new`, g && `${g} growing`, o && `${o} ongoing`].filter(Boolean).join(', ') ||
+    'no new problems',
+  ongoing: 'ongoing',
+  since: (t) => ` (since ${t})`,
+  grownBy: (n) => ` (+${n})`,
+  more: (n, hint) => `${n} more not listed (message size limit); full list: ${hint}`,
+  stormHead: (c, m, n, t, o) => `${c} · ${n} ${t} in ${m} min across ${o} objects`,
+  stormTitle: (c, n, t, o) => `[${c}] event storm: ${n} ${t} / ${o} objects`,
+  stormItem: (o, k, n) => `${o} ${k}${o === 1 ? '' : 's'}, ${n} times`,
+  stormFoot: (next) =>
+    `This group gets at most 20 messages per minute, so events were merged into a summary${next ? `; next summary at ${next}` : ''}. No event was dropped.`,
+  events: 'events',
+  list: (items) => items.join(', '),
+  clusters: (n) => `${n} clusters`,
+};
+
+/** The strings of a locale. */
+export function stringsFor(locale: Locale): Strings {
+  return locale === 'zh-CN' ? zh : en;
+}

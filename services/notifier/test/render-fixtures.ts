@@ -1,0 +1,49 @@
+import type { Digest, IncidentSummary } from '../src/model.js';
+import type { RenderOptions } from '../src/render/index.js';
+
+export const cluster = { id: 'prod-hz', name: '杭州生产' };
+
+export function incident(o: Partial<IncidentSummary> = {}): IncidentSummary {
+  return {
+    incidentKey: `prod-hz/payments/Pod/${o.object?.name ?? 'payments-api-7d9f8-x2kq'}/${o.reason ?? 'BackOff'}`,
+    status: 'new',
+    type: 'Warning',
+    reason: 'BackOff',
+    message: 'Back-off restarting failed container api in pod payments-api-7d9f8-x2kq',
+    cluster,
+    namespace: 'payments',
+    object: { kind: 'Pod', name: 'payments-api-7d9f8-x2kq' },
+    owner: { kind: 'Deployment', name: 'payments-api' },
+    newOccurrences: 57,
+    count: 57,
+    firstSeen: '2025-03-01T02:02:11Z',
+    lastSeen: '2025-03-01T02:14:40Z',
+    ...o,
+  };
+}
+
+export function digest(incidents: IncidentSummary[], o: Partial<Digest> = {}): Digest {
+  return {
+    receiver: 'oncall',
+    groupKey: 'oncall|cluster=prod-hz|namespace=payments',
+    groupLabels: { cluster: 'prod-hz', namespace: 'payments' },
+    incidents,
+    totals: {
+      occurrences: incidents.reduce((n, i) => n + i.newOccurrences, 0),
+      incidents: incidents.length,
+      newIncidents: incidents.filter((i) => i.status === 'new').length,
+      objects: new Set(incidents.map((i) => i.object.name)).size,
+    },
+    windowStart: '2025-03-01T02:00:00Z',
+    windowEnd: '2025-03-01T02:15:00Z',
+    ...o,
+  };
+}
+
+export const zhMarkdown: RenderOptions = {
+  msgType: 'markdown',
+  locale: 'zh-CN',
+  timeZone: 'Asia/Shanghai',
+  keywords: [],
+  mentions: { mobiles: ['13800000001'], userIds: [], atAll: false },
+};
