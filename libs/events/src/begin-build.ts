@@ -19,7 +19,7 @@ export function beginBuild(
   if (bad) return bad;
   const reader = new FieldReader(obj);
   const kind = obj['kind'];
-  if (kind !== undefined && kind !== 'Event') {
+  if (kind !== undefined && kind !== null && kind !== '' && kind !== 'Event') {
     return failure('not_an_event', `kind is ${JSON.stringify(kind)?.slice(0, 100)}, expected "Event"`);
   }
   reader.take(['kind']);

@@ -50,6 +50,7 @@ test('not an object: null, undefined, number, string, boolean, array → not_an_
 
 test('objects that are not Events are refused with a stable reason', () => {
   fails(normalize({ ...base(), kind: 'Status' }, CTX), 'not_an_event');
+  for (const kind of [null, '', undefined]) ok(normalize({ ...base(), kind }, CTX));
   fails(normalize({ ...base(), apiVersion: 'apps/v1' }, CTX), 'unsupported_api_version');
   fails(normalize({ ...base(), apiVersion: 7 }, CTX), 'unsupported_api_version');
   fails(
