@@ -7,3 +7,5 @@ export * from './lru.js';
 export * from './enricher.js';
 export * from './publish-queue.js';
 export * from './collector.js';
+export * from './lease-elector.js';
+export * from './collector-service.js';
