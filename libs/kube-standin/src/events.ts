@@ -68,9 +68,12 @@ function isSpec(input: EventInput): input is EventSpec {
 export function createEventControls(store: Store, writer: ObjectWriter, now: () => Date): EventControls {
   const createdLog: KubeObject[] = [];
   const occurrenceLog: Occurrence[] = [];
+  // Last write per uid at full precision (timestamps in the object are truncated to seconds).
+  const lastWrite = new Map<string, number>();
   let nameSeq = 0n;
 
   const noteOccurrence = (ev: KubeObject): void => {
+    lastWrite.set(ev.metadata.uid ?? '', now().getTime());
     occurrenceLog.push({
       uid: ev.metadata.uid ?? '',
       namespace: ev.metadata.namespace ?? '',
@@ -193,7 +196,8 @@ export function createEventControls(store: Store, writer: ObjectWriter, now: () 
       const cutoff = now().getTime() - ttlMs;
       let n = 0;
       for (const [key, ev] of store.list('events')) {
-        if (lastActivity(ev) < cutoff) {
+        if ((lastWrite.get(ev.metadata.uid ?? '') ?? lastActivity(ev)) < cutoff) {
+          lastWrite.delete(ev.metadata.uid ?? '');
           store.remove('events', key);
           n++;
         }

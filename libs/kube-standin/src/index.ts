@@ -16,3 +16,4 @@ export { renderKubeconfig, type KubeconfigParams } from './kubeconfig.js';
 export { KubeApiError, statusObject, type StatusObject } from './status.js';
 export { CONTROL_PREFIX } from './control-api.js';
 export { formatTime, formatMicroTime } from './time.js';
+export { createKubeStandinClient, type KubeStandinClient, type WorkloadKind } from './control-client.js';

@@ -34,6 +34,8 @@ export interface KubeStandinOptions {
   readonly now?: () => Date;
   /** Interface to listen on (default 127.0.0.1). */
   readonly host?: string;
+  /** Like `--event-ttl`: events idle longer than this are DELETED by a background sweep (default: never). */
+  readonly eventTtlMs?: number;
 }
 
 /** A running Kubernetes API stand-in plus its controls. */
@@ -86,6 +88,7 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
   let server: Server | undefined;
   let baseUrl: string | undefined;
   let closing: Promise<void> | undefined;
+  let sweeper: NodeJS.Timeout | undefined;
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://standin.invalid');
@@ -145,6 +148,7 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
   const kubeconfigYaml = (): string => renderKubeconfig({ server: url(), token, clusterName });
 
   async function doClose(): Promise<void> {
+    clearInterval(sweeper);
     const s = server;
     if (s) {
       hub.drop(false);
@@ -175,6 +179,11 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
       s.on('error', (err) => log.error({ err }, 'kube-standin server error'));
       const addr = s.address() as AddressInfo;
       baseUrl = `http://${host}:${addr.port}`;
+      const ttl = options.eventTtlMs;
+      if (ttl !== undefined && ttl > 0) {
+        sweeper = setInterval(() => controls.expireEvents(ttl), Math.min(Math.max(ttl / 4, 50), 60_000));
+        sweeper.unref();
+      }
       log.info({ url: baseUrl }, 'kube-standin listening');
       return { url: baseUrl };
     },

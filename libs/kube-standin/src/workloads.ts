@@ -11,6 +11,8 @@ export interface WorkloadOptions {
   /** Node the pods run on (default `node-1`). */
   readonly nodeName?: string;
   readonly image?: string;
+  /** Container name (default: the workload's name; pods of a workload keep the workload's). */
+  readonly container?: string;
 }
 
 /** What {@link Workloads.deployment} created. */
@@ -74,9 +76,23 @@ export function createWorkloads(writer: ObjectWriter): Workloads {
   const labelsOf = (o: WorkloadOptions): Record<string, string> => o.labels ?? { app: o.name };
   const template = (o: WorkloadOptions, extra: Record<string, string> = {}) => ({
     metadata: { labels: { ...labelsOf(o), ...extra } },
-    spec: { containers: [{ name: o.name, image: o.image ?? `registry.example.com/${o.name}:1.0` }] },
+    spec: {
+      containers: [
+        {
+          name: o.container ?? o.name,
+          image: o.image ?? `registry.example.com/${o.container ?? o.name}:1.0`,
+        },
+      ],
+    },
   });
   const selector = (o: WorkloadOptions) => ({ matchLabels: labelsOf(o) });
+  // An owned object keeps its owner's labels and container name, only its name changes.
+  const child = <T extends WorkloadOptions>(o: T, name: string): T => ({
+    ...o,
+    name,
+    labels: labelsOf(o),
+    container: o.container ?? o.name,
+  });
 
   const pod: Workloads['pod'] = (o) =>
     writer.put('pods', {
@@ -102,8 +118,7 @@ export function createWorkloads(writer: ObjectWriter): Workloads {
       status: { active: 1 },
     });
     const p = pod({
-      ...o,
-      name: `${o.name}-${suffix(5)}`,
+      ...child(o, `${o.name}-${suffix(5)}`),
       owner: jobObj,
       extraLabels: { 'job-name': o.name },
     });
@@ -143,7 +158,7 @@ export function createWorkloads(writer: ObjectWriter): Workloads {
         status: { replicas },
       });
       const pods = Array.from({ length: replicas }, () =>
-        pod({ ...o, name: `${o.name}-${hash}-${suffix(5)}`, owner: replicaSet, extraLabels: rsLabels }),
+        pod({ ...child(o, `${o.name}-${hash}-${suffix(5)}`), owner: replicaSet, extraLabels: rsLabels }),
       );
       return { deployment, replicaSet, pods };
     },
@@ -156,8 +171,7 @@ export function createWorkloads(writer: ObjectWriter): Workloads {
       });
       const pods = Array.from({ length: replicas }, (_, i) =>
         pod({
-          ...o,
-          name: `${o.name}-${i}`,
+          ...child(o, `${o.name}-${i}`),
           owner: statefulSet,
           extraLabels: { 'apps.kubernetes.io/pod-index': String(i) },
         }),
@@ -172,7 +186,7 @@ export function createWorkloads(writer: ObjectWriter): Workloads {
       });
       const nodes = o.nodes ?? ['node-1'];
       const pods = nodes.map((nodeName) =>
-        pod({ ...o, name: `${o.name}-${suffix(5)}`, nodeName, owner: daemonSet }),
+        pod({ ...child(o, `${o.name}-${suffix(5)}`), nodeName, owner: daemonSet }),
       );
       return { daemonSet, pods };
     },
@@ -183,7 +197,7 @@ export function createWorkloads(writer: ObjectWriter): Workloads {
         spec: { schedule: o.schedule ?? '*/5 * * * *', jobTemplate: { spec: { template: template(o) } } },
         status: {},
       });
-      const created = job({ ...o, name: `${o.name}-${Math.floor(Date.now() / 60000)}`, owner: cronJob });
+      const created = job({ ...child(o, `${o.name}-${Math.floor(Date.now() / 60000)}`), owner: cronJob });
       return { cronJob, job: created.job, pods: created.pods };
     },
   };
