@@ -1,0 +1,68 @@
+import { DingtalkError, createDingtalkClient } from '@kube-herald/dingtalk';
+import type { DingtalkMessage, SendOutcome } from '@kube-herald/dingtalk';
+import { errorCode } from '@kube-herald/errors';
+import type { DeliveryOutcome, Digest, Notification, Receiver } from '../model.js';
+import { renderDingtalk } from '../render/index.js';
+import type { RenderOptions } from '../render/index.js';
+import type { ReceiverConfig, ReceiverSecrets } from './receiver-schema.js';
+import type { ReceiverDeps } from './receiver-deps.js';
+
+function toOutcome(out: SendOutcome): DeliveryOutcome {
+  // Only classified fields are copied: nothing that could carry the webhook or the secret.
+  return {
+    verdict: out.verdict,
+    code: out.code,
+    ...(out.errcode === undefined ? {} : { errcode: out.errcode }),
+    ...(out.errmsg === undefined ? {} : { errmsg: out.errmsg }),
+    ...(out.hint === undefined ? {} : { hint: out.hint }),
+    durationMs: out.durationMs,
+  };
+}
+
+/**
+ * The DingTalk custom-robot receiver: renders with render/ (MESSAGES.md voice, escaping, size limit)
+ * and sends with the signed @kube-herald/dingtalk client. Outcomes never contain the webhook or secret.
+ */
+export function createDingtalkReceiver(
+  cfg: ReceiverConfig,
+  secrets: ReceiverSecrets,
+  deps: ReceiverDeps = {},
+): Receiver {
+  const client = createDingtalkClient({
+    timeoutMs: cfg.timeoutMs,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+  });
+  const renderOptions: RenderOptions = {
+    msgType: cfg.msgType,
+    locale: cfg.locale,
+    timeZone: cfg.timeZone,
+    keywords: cfg.keywords,
+    mentions: cfg.mentions,
+    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+    ...(cfg.template ? { template: cfg.template } : {}),
+  };
+  return {
+    name: cfg.name,
+    type: 'dingtalk',
+    ratePerMinute: cfg.ratePerMinute,
+    render: (digest: Digest): Notification => renderDingtalk(cfg.name, digest, renderOptions),
+    async send(notification: Notification): Promise<DeliveryOutcome> {
+      const started = Date.now();
+      try {
+        const out = await client.send({
+          webhook: secrets.webhook,
+          ...(secrets.secret ? { secret: secrets.secret } : {}),
+          body: notification.body as unknown as DingtalkMessage,
+        });
+        return toOutcome(out);
+      } catch (err) {
+        // Caller mistakes (bad webhook, unserializable body): retrying cannot help. The client's errors
+        // never carry the URL or secret; only their code is kept.
+        if (!(err instanceof DingtalkError)) throw err;
+        return { verdict: 'permanent', code: errorCode(err), durationMs: Date.now() - started };
+      }
+    },
+  };
+}

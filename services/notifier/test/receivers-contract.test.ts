@@ -1,0 +1,158 @@
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import type { Receiver } from '../src/model.js';
+import { createReceivers, receiverSchema } from '../src/receivers/index.js';
+import type { ReceiverConfig, ReceiverSecrets } from '../src/receivers/index.js';
+import { digest, incident } from './render-fixtures.js';
+
+const TOKEN = 'tok-contract-0123456789';
+const SECRET = 'SECcontract0123456789';
+
+/** One implementation under the contract: a remote we control plus receivers pointing at it. */
+interface Harness {
+  start(): Promise<void>;
+  /** A receiver whose remote accepts messages (secrets right). */
+  good(): Receiver;
+  /** A receiver the remote rejects for good (bad credentials / not found). */
+  rejected(): Receiver;
+  /** Messages the remote accepted. */
+  delivered(): number;
+  /** The next request answers with a transient failure / a throttle. */
+  failNext(kind: 'transient' | 'throttle'): void;
+  close(): Promise<void>;
+}
+
+function receiver(type: 'dingtalk' | 'webhook', secrets: ReceiverSecrets, name = 'r1'): Receiver {
+  const {
+    webhook: _w,
+    secret: _s,
+    ...cfg
+  } = receiverSchema.parse({ name, type, webhook: 'x', keywords: ['K8s'], timeoutMs: 2000 });
+  const receivers: readonly ReceiverConfig[] = [cfg];
+  const r = createReceivers({
+    receivers,
+    secrets: { receiver: () => secrets, redisPassword: undefined, kafkaSaslPassword: undefined },
+  }).get(name);
+  assert.ok(r);
+  return r;
+}
+
+function dingtalkHarness(): Harness {
+  const standin = createDingtalkStandin({
+    robots: [{ name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] }],
+  });
+  return {
+    start: async () => void (await standin.start()),
+    good: () => receiver('dingtalk', { webhook: standin.webhookFor('oncall'), secret: SECRET }),
+    rejected: () =>
+      receiver('dingtalk', { webhook: standin.webhookFor('oncall'), secret: `${SECRET}-wrong` }),
+    delivered: () => standin.messages('oncall').length,
+    failNext: (kind) =>
+      void standin.faults.inject({
+        robot: 'oncall',
+        mode: kind === 'transient' ? 'http5xx' : 'throttle',
+        times: 1,
+      }),
+    close: () => standin.close(),
+  };
+}
+
+function webhookHarness(): Harness {
+  let next: number | undefined;
+  const bodies: unknown[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const authorized =
+        req.headers.authorization === `Bearer ${SECRET}` && req.url === `/hook?token=${TOKEN}`;
+      const status = next ?? (authorized ? 204 : 401);
+      next = undefined;
+      if (status === 204) bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(status).end();
+    });
+  });
+  const url = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook?token=${TOKEN}`;
+  return {
+    start: () => new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve)),
+    good: () => receiver('webhook', { webhook: url(), secret: SECRET }),
+    rejected: () => receiver('webhook', { webhook: url(), secret: `${SECRET}-wrong` }),
+    delivered: () => bodies.length,
+    failNext: (kind) => void (next = kind === 'transient' ? 503 : 429),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+async function refusedUrl(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return `http://127.0.0.1:${port}/robot/send?access_token=${TOKEN}`;
+}
+
+function assertNoSecrets(value: unknown): void {
+  const text = JSON.stringify(value);
+  assert.ok(!text.includes(TOKEN) && !text.includes(SECRET), `secret leaked: ${text}`);
+}
+
+for (const [type, make] of [
+  ['dingtalk', dingtalkHarness],
+  ['webhook', webhookHarness],
+] as const) {
+  describe(`Receiver contract: ${type}`, () => {
+    const h = make();
+    before(() => h.start());
+    after(() => h.close());
+    const d = digest([incident(), incident({ object: { kind: 'Pod', name: 'other' }, status: 'ongoing' })]);
+
+    test('render accounts every incident and measures the body it returns', () => {
+      const n = h.good().render(d);
+      assert.equal(n.receiver, 'r1');
+      assert.deepEqual([...n.incidentKeys].sort(), d.incidents.map((i) => i.incidentKey).sort());
+      assert.equal(n.occurrences, d.totals.occurrences);
+      assert.equal(n.bytes, Buffer.byteLength(JSON.stringify(n.body)));
+      assertNoSecrets(n);
+    });
+
+    test('send: ok when the remote accepts, and the message arrives', async () => {
+      const r = h.good();
+      const before = h.delivered();
+      const out = await r.send(r.render(d));
+      assert.equal(out.verdict, 'ok', JSON.stringify(out));
+      assert.equal(h.delivered(), before + 1);
+      assert.ok(out.durationMs >= 0);
+    });
+
+    test('send: transient failure → retry, throttle → throttle, nothing delivered', async () => {
+      const r = h.good();
+      const before = h.delivered();
+      h.failNext('transient');
+      assert.equal((await r.send(r.render(d))).verdict, 'retry');
+      h.failNext('throttle');
+      assert.equal((await r.send(r.render(d))).verdict, 'throttle');
+      assert.equal(h.delivered(), before);
+    });
+
+    test('send: rejected credentials → permanent, with no secret in the outcome', async () => {
+      const r = h.rejected();
+      const out = await r.send(r.render(d));
+      assert.equal(out.verdict, 'permanent', JSON.stringify(out));
+      assertNoSecrets(out);
+    });
+
+    test('send: connection refused → retry, with no secret in the outcome', async () => {
+      const r = receiver(type, { webhook: await refusedUrl(), secret: SECRET });
+      const out = await r.send(r.render(d));
+      assert.equal(out.verdict, 'retry');
+      assertNoSecrets(out);
+    });
+  });
+}
