@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { durationMs } from '@kube-herald/config';
+import { readFileSync } from 'node:fs';
+import { ConfigError, durationMs, parseConfig, parseYaml } from '@kube-herald/config';
 
 const positiveInt = z.number().int().positive();
 
@@ -119,4 +120,19 @@ export function applyEnvOverrides(input: unknown, env: Readonly<Record<string, s
   if (port) set('http', 'port', /^\d+$/.test(port) ? Number(port) : port);
   set('leaderElection', 'identity', env.KH_LEADER_IDENTITY ?? env.POD_NAME);
   return doc;
+}
+
+/** Reads, expands (`${ENV}`), overrides (KH_*) and validates the config file; throws ConfigError. */
+export function loadCollectorConfig(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): CollectorConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new ConfigError([{ path: file, message: `cannot read config file (${code})` }]);
+  }
+  return parseConfig(collectorConfigSchema, applyEnvOverrides(parseYaml(text, file), env), env);
 }

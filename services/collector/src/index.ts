@@ -9,3 +9,4 @@ export * from './publish-queue.js';
 export * from './collector.js';
 export * from './lease-elector.js';
 export * from './collector-service.js';
+export * from './starting-publisher.js';
