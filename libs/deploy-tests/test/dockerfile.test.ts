@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { CHART_DIR, repoRoot } from '@kube-herald/deploy-tests';
+
+interface Instruction {
+  readonly op: string;
+  readonly args: string;
+}
+interface Stage {
+  readonly from: string;
+  readonly name?: string;
+  readonly instructions: Instruction[];
+}
+
+const root = repoRoot();
+
+/** Dockerfile instructions (continuations joined, comments dropped), split into stages. */
+function parseDockerfile(text: string): { args: Map<string, string>; stages: Stage[] } {
+  const logical: string[] = [];
+  let current = '';
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line.startsWith('#') || (line === '' && current === '')) continue;
+    if (line.endsWith('\\')) current += line.slice(0, -1) + ' ';
+    else {
+      logical.push((current + line).trim());
+      current = '';
+    }
+  }
+  const args = new Map<string, string>();
+  const stages: Stage[] = [];
+  for (const l of logical.filter(Boolean)) {
+    const [op = '', ...rest] = l.split(/\s+/);
+    const ins = { op: op.toUpperCase(), args: rest.join(' ') };
+    if (ins.op === 'FROM') {
+      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args);
+      assert.ok(m, `FROM ${ins.args}`);
+      stages.push({ from: m[1]!, name: m[2], instructions: [] });
+    } else if (stages.length === 0 && ins.op === 'ARG') {
+      const [k, v = ''] = ins.args.split('=');
+      args.set(k!, v);
+    } else stages.at(-1)?.instructions.push(ins);
+  }
+  return { args, stages };
+}
+
+const { args, stages } = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
+const build = stages.find((s) => s.name === 'build');
+const runtime = stages.at(-1)!;
+const all = (s: Stage | undefined, op: string): string[] =>
+  (s?.instructions ?? []).filter((i) => i.op === op).map((i) => i.args);
+
+describe('Dockerfile', () => {
+  it('is multi-stage on node:<version>-slim, the Node version the project pins', () => {
+    assert.ok(stages.length >= 2, 'at least a build and a runtime stage');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    assert.equal(args.get('NODE_VERSION'), pkg.devDependencies.node);
+    assert.match(args.get('NODE_VERSION') ?? '', /^24\.\d+\.\d+$/);
+    for (const s of stages) assert.equal(s.from, 'node:${NODE_VERSION}-slim');
+    assert.ok(build, 'a stage named build');
+    assert.notEqual(runtime, build);
+  });
+
+  it('compiles in the build stage and installs production dependencies only in the runtime stage', () => {
+    const buildRuns = all(build, 'RUN').join('\n');
+    assert.match(buildRuns, /\bnpm ci\b/);
+    assert.match(buildRuns, /\bnpx tsc -b\b/);
+    const runtimeRuns = all(runtime, 'RUN').join('\n');
+    assert.match(runtimeRuns, /\bnpm ci --omit=dev\b/);
+    assert.doesNotMatch(runtimeRuns, /\btsc\b/);
+    assert.ok(
+      all(runtime, 'COPY').some((c) => c.startsWith('--from=build ')),
+      'runtime copies the build output',
+    );
+  });
+
+  it('runs as a numeric non-root user, the one the chart expects', () => {
+    const users = all(runtime, 'USER');
+    assert.ok(users.length > 0, 'runtime sets USER');
+    const last = users.at(-1)!;
+    const [uid, gid] = last.split(':').map(Number);
+    assert.ok(uid !== undefined && uid > 0, `USER ${last} is non-root and numeric`);
+    const values = parse(readFileSync(join(root, CHART_DIR, 'values.yaml'), 'utf8')) as {
+      podSecurityContext: { runAsUser: number; runAsGroup: number };
+    };
+    assert.equal(uid, values.podSecurityContext.runAsUser);
+    assert.equal(gid, values.podSecurityContext.runAsGroup);
+    const idx = runtime.instructions.findIndex((i) => i.op === 'USER');
+    assert.ok(
+      runtime.instructions.slice(idx).every((i) => i.op !== 'RUN'),
+      'nothing runs as root after USER',
+    );
+  });
+
+  it('starts the kube-herald CLI under tini installed from apt', () => {
+    const runtimeRuns = all(runtime, 'RUN').join('\n');
+    assert.match(runtimeRuns, /apt-get install[^\n]*\btini\b/);
+    const entry = JSON.parse(all(runtime, 'ENTRYPOINT').at(-1) ?? '[]') as string[];
+    assert.equal(entry[0], '/usr/bin/tini');
+    assert.equal(entry[1], '--');
+    assert.match(entry.at(-1) ?? '', /kube-herald(\.mjs)?$/);
+    assert.match(runtimeRuns, /exec node \/app\/bin\/kube-herald\.mjs/);
+    assert.ok(existsSync(join(root, 'bin/kube-herald.mjs')));
+    assert.ok(all(runtime, 'COPY').some((c) => /\/src\/bin \.\/bin$/.test(c)));
+    assert.deepEqual(all(runtime, 'EXPOSE'), ['8080']);
+  });
+
+  it('carries the OCI image labels', () => {
+    const labels = all(runtime, 'LABEL').join(' ');
+    for (const key of ['title', 'description', 'source', 'licenses', 'version', 'revision', 'created']) {
+      assert.match(labels, new RegExp(String.raw`org\.opencontainers\.image\.${key}="[^"]+"`), key);
+    }
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps dependencies, build output, VCS and local state out of the build context', () => {
+    const lines = readFileSync(join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    for (const want of ['.git', '**/node_modules', '**/dist', '.cache', '.run', '**/*.tsbuildinfo']) {
+      assert.ok(lines.includes(want), want);
+    }
+    for (const needed of ['libs', 'services', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+      assert.ok(!lines.includes(needed), `${needed} is needed by the build`);
+    }
+  });
+});
