@@ -46,10 +46,28 @@ export interface ApiHandlerOptions {
   readonly store: Store;
   readonly writer: ObjectWriter;
   readonly hub: WatchHub;
+  /** See `KubeStandinControls.forbid`. */
+  readonly forbidden: ReadonlySet<string>;
 }
 
 /** The Kubernetes API part of the stand-in: LIST/WATCH/GET/POST/PUT/DELETE on known resources. */
-export function createApiHandler({ store, writer, hub }: ApiHandlerOptions) {
+export function createApiHandler({ store, writer, hub, forbidden }: ApiHandlerOptions) {
+  const authorize = (req: IncomingMessage, r: Route, url: URL): void => {
+    const { plural, group } = r.view;
+    if (!forbidden.has(plural) && !forbidden.has(`${group}/${plural}`)) return;
+    const verb = verbOf(req.method ?? '', r.name !== undefined, boolParam(url.searchParams.get('watch')));
+    const target = r.name !== undefined ? ` "${r.name}"` : '';
+    const where = r.namespace !== undefined ? ` in the namespace "${r.namespace}"` : ' at the cluster scope';
+    throw new KubeApiError(
+      statusObject(
+        403,
+        'Forbidden',
+        `${group ? `${plural}.${group}` : plural}${target} is forbidden: User "system:serviceaccount:kube-herald:collector" cannot ${verb} resource "${plural}" in API group "${group}"${where}`,
+        { ...(r.name !== undefined ? { name: r.name } : {}), group, kind: plural },
+      ),
+    );
+  };
+
   const collection = async (req: IncomingMessage, res: ServerResponse, r: Route, url: URL): Promise<void> => {
     const q = url.searchParams;
     if (req.method === 'POST') {
@@ -109,9 +127,18 @@ export function createApiHandler({ store, writer, hub }: ApiHandlerOptions) {
         statusObject(404, 'NotFound', 'the server could not find the requested resource', {}),
       );
     }
+    authorize(req, route, url);
     if (route.name === undefined) await collection(req, res, route, url);
     else await item(req, res, route, route.name);
   };
+}
+
+function verbOf(method: string, named: boolean, watch: boolean): string {
+  if (method === 'POST') return 'create';
+  if (method === 'PUT') return 'update';
+  if (method === 'DELETE') return 'delete';
+  if (named) return 'get';
+  return watch ? 'watch' : 'list';
 }
 
 function methodNotAllowed(method: string | undefined): KubeApiError {

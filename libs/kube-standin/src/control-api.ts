@@ -42,7 +42,7 @@ function workload(body: JsonObject): WorkloadOptions {
 /**
  * The HTTP control API for another process (the demo's scenario engine):
  * `GET stats|events-created|occurrences|resource-version`, `POST events`, `events/bump`, `events/delete`,
- * `events/expire`, `compact`, `watches/drop`, `watches/stall`, `delay`, `down`, `objects`,
+ * `events/expire`, `compact`, `forbid`, `watches/drop`, `watches/stall`, `delay`, `down`, `objects`,
  * `workloads/{node,pod,deployment,statefulset,daemonset,job,cronjob}` — all JSON.
  */
 export function createControlHandler(c: KubeStandinControls) {
@@ -62,6 +62,14 @@ export function createControlHandler(c: KubeStandinControls) {
     'watches/stall': (b) => (c.stallWatches(b.on !== false), { stalled: b.on !== false }),
     delay: (b) => (c.delay(num(b, 'ms')), { ms: b.ms }),
     down: (b) => (c.down(b.on !== false, b.mode === '503' ? '503' : 'reset'), { down: b.on !== false }),
+    forbid: (b) => {
+      const list = b.resources ?? [];
+      if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
+        throw badRequest('"resources" must be a list of strings');
+      }
+      c.forbid(list);
+      return { forbidden: list };
+    },
     objects: (b) => {
       if (typeof b.storage !== 'string' || !isJsonObject(b.object))
         throw badRequest('need "storage" and "object"');

@@ -20,6 +20,7 @@ export interface KubeStandinClient {
   stallWatches(on: boolean): Promise<void>;
   delay(ms: number): Promise<void>;
   down(on: boolean, mode?: DownMode): Promise<void>;
+  forbid(resources: readonly string[]): Promise<void>;
   putObject(storage: StorageKind, object: KubeObject): Promise<KubeObject>;
   /** Creates a workload (and its owned objects); the answer is what the programmatic helper returns. */
   workload(kind: WorkloadKind, options: Record<string, unknown> & { name: string }): Promise<unknown>;
@@ -78,6 +79,9 @@ export function createKubeStandinClient(baseUrl: string): KubeStandinClient {
     },
     down: async (on, mode = 'reset') => {
       await call('down', { on, mode });
+    },
+    forbid: async (resources) => {
+      await call('forbid', { resources });
     },
     putObject: (storage, object) => call('objects', { storage, object }),
     workload: (kind, options) => call(`workloads/${kind}`, options),

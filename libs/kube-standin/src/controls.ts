@@ -31,6 +31,8 @@ export interface FaultState {
   requestsTotal: number;
   unauthorized: number;
   readonly requests: Map<string, number>;
+  /** Resources answered with 403 Forbidden: `plural` (any group) or `group/plural` (`/events` = core only). */
+  readonly forbidden: Set<string>;
 }
 
 /** Programmatic controls of the simulated cluster (also served over HTTP under `/_standin/`). */
@@ -59,6 +61,12 @@ export interface KubeStandinControls {
   delay(ms: number): void;
   /** Simulates an API server outage: `reset` destroys sockets, `503` answers ServiceUnavailable. */
   down(on: boolean, mode?: DownMode): void;
+  /**
+   * Simulates RBAC: requests for these resources answer 403 Forbidden. Entries are a plural
+   * (`replicasets`, any group) or `group/plural` (`apps/replicasets`, `/events` for core only);
+   * an empty list allows everything again.
+   */
+  forbid(resources: readonly string[]): void;
   putObject(storage: StorageKind, object: KubeObject): KubeObject;
   getObject(storage: StorageKind, namespace: string | undefined, name: string): KubeObject | undefined;
   deleteObject(storage: StorageKind, namespace: string | undefined, name: string): KubeObject;
@@ -96,6 +104,10 @@ export function createControls(d: ControlDeps): KubeStandinControls {
     down(on, mode = 'reset') {
       d.faults.down = on ? mode : undefined;
       if (on) d.hub.drop(false);
+    },
+    forbid(resources) {
+      d.faults.forbidden.clear();
+      resources.forEach((r) => d.faults.forbidden.add(r));
     },
     putObject: (storage, object) => cloneJson(d.writer.put(storage, object)),
     getObject: (storage, namespace, name) => {

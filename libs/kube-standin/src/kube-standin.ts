@@ -73,6 +73,7 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
     requestsTotal: 0,
     unauthorized: 0,
     requests: new Map(),
+    forbidden: new Set(),
   };
   const controls = createControls({
     store,
@@ -82,7 +83,7 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
     events: createEventControls(store, writer, now),
     workloads: createWorkloads(writer),
   });
-  const api = createApiHandler({ store, writer, hub });
+  const api = createApiHandler({ store, writer, hub, forbidden: faults.forbidden });
   const control = createControlHandler(controls);
   const tempDirs: string[] = [];
   let server: Server | undefined;

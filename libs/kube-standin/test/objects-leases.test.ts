@@ -98,6 +98,32 @@ describe('kube-standin objects, owners, leases and the events.k8s.io view', () =
     );
   });
 
+  it('answers 403 Forbidden for resources RBAC is told to deny, and allows them again', async () => {
+    const apps = r.kc.makeApiClient(AppsV1Api);
+    const core = r.kc.makeApiClient(CoreV1Api);
+    const dep = r.standin.workloads.deployment({ name: 'rbac', namespace: 'sec' });
+    const rsName = dep.replicaSet.metadata.name!;
+    r.standin.forbid(['apps/replicasets', '/events']);
+    await assert.rejects(
+      apps.readNamespacedReplicaSet({ namespace: 'sec', name: rsName }),
+      isApiError(403, 'Forbidden'),
+    );
+    await assert.rejects(core.listEventForAllNamespaces(), isApiError(403, 'Forbidden'));
+    assert.ok(
+      (await r.kc.makeApiClient(EventsV1Api).listEventForAllNamespaces()).items,
+      'only the core group is denied',
+    );
+    assert.equal(
+      (await apps.readNamespacedDeployment({ namespace: 'sec', name: 'rbac' })).metadata?.name,
+      'rbac',
+    );
+    r.standin.forbid([]);
+    assert.equal(
+      (await apps.readNamespacedReplicaSet({ namespace: 'sec', name: rsName })).metadata?.name,
+      rsName,
+    );
+  });
+
   it('creates leases with POST (409 AlreadyExists), updates with PUT (409 Conflict when stale)', async () => {
     const coord = r.kc.makeApiClient(CoordinationV1Api);
     const body: V1Lease = {
