@@ -1,0 +1,95 @@
+import type { Admin } from 'kafkajs';
+import { busError, BusErrorCode } from './errors.js';
+import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
+import type { PartitionOffset, TopicSpec } from './types.js';
+
+/** Topic administration and offset look-ups (replay by time, lag). */
+export interface BusAdmin {
+  /** Creates the topics that do not exist yet (waiting for their leaders); returns the names created. */
+  ensureTopics(specs: readonly TopicSpec[]): Promise<string[]>;
+  /** Per partition, the offset of the first record with timestamp >= `ms` (the end offset when none). */
+  offsetsForTime(topic: string, ms: number): Promise<PartitionOffset[]>;
+  /** Per partition, the next offset to be written (high watermark). */
+  endOffsets(topic: string): Promise<PartitionOffset[]>;
+  /** Records of `topic` not yet committed by `groupId` (a partition without a commit counts from its start). */
+  groupLag(groupId: string, topic: string): Promise<number>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link createKafkaAdmin}. */
+export type KafkaAdminOptions = KafkaConnectionOptions;
+
+const byPartition = (a: PartitionOffset, b: PartitionOffset): number => a.partition - b.partition;
+
+/** A {@link BusAdmin} on kafkajs' admin client; connects on first use. */
+export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
+  const admin: Admin = createKafkaClient(options).admin({
+    retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 },
+  });
+  let connected: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+
+  async function use<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (closing) throw busError(BusErrorCode.closed, 'admin is closed');
+    try {
+      await (connected ??= admin.connect());
+      return await fn();
+    } catch (err) {
+      if (err instanceof Error && 'type' in err && err.type === 'UNKNOWN_TOPIC_OR_PARTITION') {
+        throw busError(BusErrorCode.unknownTopic, `${what}: unknown topic`, err, 'permanent');
+      }
+      throw busError(BusErrorCode.adminFailed, `${what} failed`, err, 'retry');
+    }
+  }
+
+  return {
+    ensureTopics: (specs) =>
+      use('ensureTopics', async () => {
+        const existing = new Set(await admin.listTopics());
+        const missing = specs.filter((s) => !existing.has(s.topic));
+        if (missing.length === 0) return [];
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: missing.map((s) => ({
+            topic: s.topic,
+            numPartitions: s.partitions,
+            replicationFactor: s.replicationFactor ?? -1,
+            configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
+          })),
+        });
+        return missing.map((s) => s.topic);
+      }),
+    offsetsForTime: (topic, ms) =>
+      use(`offsetsForTime(${topic})`, async () =>
+        (await admin.fetchTopicOffsetsByTimestamp(topic, ms))
+          .map(({ partition, offset }) => ({ partition, offset }))
+          .sort(byPartition),
+      ),
+    endOffsets: (topic) =>
+      use(`endOffsets(${topic})`, async () =>
+        (await admin.fetchTopicOffsets(topic))
+          .map(({ partition, high }) => ({ partition, offset: high }))
+          .sort(byPartition),
+      ),
+    groupLag: (groupId, topic) =>
+      use(`groupLag(${groupId}, ${topic})`, async () => {
+        const ends = await admin.fetchTopicOffsets(topic);
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        let lag = 0n;
+        for (const end of ends) {
+          const c = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const from = BigInt(c) >= 0n ? BigInt(c) : BigInt(end.low);
+          if (BigInt(end.high) > from) lag += BigInt(end.high) - from;
+        }
+        return Number(lag);
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        if (connected) {
+          await connected.catch(() => undefined);
+          await admin.disconnect();
+        }
+      })()),
+  };
+}

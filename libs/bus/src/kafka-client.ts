@@ -1,0 +1,76 @@
+import type { ConnectionOptions } from 'node:tls';
+import { Kafka, logLevel, type LogEntry, type SASLOptions, type logCreator } from 'kafkajs';
+import type { Logger } from '@kube-herald/logging';
+
+/** Connection options shared by the Kafka publisher, subscriber and admin. */
+export interface KafkaConnectionOptions {
+  /** `host:port` of one or more brokers. */
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly log: Logger;
+  readonly ssl?: boolean | ConnectionOptions;
+  readonly sasl?: SASLOptions;
+  /** TCP connect timeout (default 3 000 ms). */
+  readonly connectionTimeoutMs?: number;
+  /** Request timeout (default 30 000 ms). */
+  readonly requestTimeoutMs?: number;
+}
+
+// kafkajs says this when retries are bounded on purpose (we surface failures instead of hanging forever).
+const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
+
+/** Maps kafkajs log entries to a pino logger (child `component: kafkajs`). */
+export function kafkaLogCreator(log: Logger): logCreator {
+  const child = log.child({ component: 'kafkajs' });
+  return () =>
+    ({ namespace, level, log: entry }: LogEntry) => {
+      const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry;
+      const fields = { namespace, ...extra };
+      switch (level) {
+        case logLevel.ERROR:
+          child.error(fields, message);
+          return;
+        case logLevel.WARN:
+          if (EXPECTED_WARNINGS.some((w) => message.startsWith(w))) child.debug(fields, message);
+          else child.warn(fields, message);
+          return;
+        case logLevel.INFO:
+          child.info(fields, message);
+          return;
+        case logLevel.DEBUG:
+        case logLevel.NOTHING:
+          child.debug(fields, message);
+      }
+    };
+}
+
+function kafkaLogLevel(log: Logger): logLevel {
+  return log.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.INFO;
+}
+
+/** Creates the kafkajs client (internal: the only place a `Kafka` is constructed). */
+export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+  return new Kafka({
+    brokers: [...options.brokers],
+    clientId: options.clientId,
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+    ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
+    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    requestTimeout: options.requestTimeoutMs ?? 30_000,
+    logLevel: kafkaLogLevel(options.log),
+    logCreator: kafkaLogCreator(options.log),
+  });
+}
+
+/** Converts kafkajs headers (Buffer, string or arrays of them) to plain strings; arrays keep their last value. */
+export function headersToStrings(
+  headers: Readonly<Record<string, Buffer | string | (Buffer | string)[] | undefined>> | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const [name, raw] of Object.entries(headers)) {
+    const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    if (value !== undefined) out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : value;
+  }
+  return out;
+}

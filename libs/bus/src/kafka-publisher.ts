@@ -1,0 +1,157 @@
+import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { busError, BusErrorCode } from './errors.js';
+import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
+import type { BusMessage, Publisher } from './types.js';
+
+/** Options of {@link createKafkaPublisher}. */
+export interface KafkaPublisherOptions extends KafkaConnectionOptions {
+  /** Batch compression (default `gzip`). */
+  readonly compression?: 'gzip' | 'none';
+  /** Messages published within this window are sent as one batch (default 5 ms). */
+  readonly lingerMs?: number;
+  /** A batch is sent at once when it holds this many messages (default 500). */
+  readonly maxBatch?: number;
+  /** Retries of one send before `publish` rejects with `BUS_PUBLISH_FAILED` (default 8, about a minute). */
+  readonly retries?: number;
+  /** How long the broker may wait for the in-sync replicas' acknowledgement (default 30 000 ms). */
+  readonly ackTimeoutMs?: number;
+}
+
+interface Pending {
+  readonly topic: string;
+  readonly messages: readonly Message[];
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+function toKafkaMessage(topic: string, m: BusMessage): Message {
+  if (m.key !== null && typeof m.key !== 'string') {
+    throw busError(BusErrorCode.invalidMessage, `message key for ${topic} must be a string or null`);
+  }
+  if (typeof m.value !== 'string' && !Buffer.isBuffer(m.value)) {
+    throw busError(BusErrorCode.invalidMessage, `message value for ${topic} must be a string or Buffer`);
+  }
+  return {
+    key: m.key,
+    value: m.value,
+    ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
+    ...(m.timestamp === undefined ? {} : { timestamp: String(m.timestamp) }),
+  };
+}
+
+/**
+ * A Kafka {@link Publisher}: idempotent producer, `acks: -1` (all in-sync replicas), gzip, and
+ * linger batching — messages published within `lingerMs` go out as one `sendBatch`, and each caller's
+ * promise settles with the batch that carried its messages. Batches are sent one at a time, so the order
+ * of `publish` calls is the order on each partition.
+ */
+export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher {
+  const log = options.log.child({ component: 'kafka-publisher' });
+  const lingerMs = options.lingerMs ?? 5;
+  const maxBatch = options.maxBatch ?? 500;
+  const compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
+  const producer: Producer = createKafkaClient(options).producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { retries: options.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
+  let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
+  let starting: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+  let queue: Pending[] = [];
+  let queued = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let sending: Promise<void> = Promise.resolve();
+
+  async function sendBatch(batch: Pending[]): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const p of batch) {
+      const list = byTopic.get(p.topic) ?? [];
+      list.push(...p.messages);
+      byTopic.set(p.topic, list);
+    }
+    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+    try {
+      await producer.sendBatch({
+        topicMessages,
+        acks: -1,
+        compression,
+        timeout: options.ackTimeoutMs ?? 30_000,
+      });
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      const count = batch.reduce((n, p) => n + p.messages.length, 0);
+      log.warn({ err, topics: [...byTopic.keys()], count }, 'publishing a batch failed');
+      const wrapped = busError(
+        BusErrorCode.publishFailed,
+        `publishing ${count} message(s) to ${[...byTopic.keys()].join(',')} failed`,
+        err,
+        'retry',
+      );
+      for (const p of batch) p.reject(wrapped);
+    }
+  }
+
+  function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (queue.length === 0) return sending;
+    const batch = queue;
+    queue = [];
+    queued = 0;
+    // One batch in flight at a time: keeps the order of publish calls and the idempotent sequence simple.
+    sending = sending.then(() => sendBatch(batch));
+    return sending;
+  }
+
+  function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
+    if (state === 'closed') return Promise.reject(busError(BusErrorCode.closed, 'publisher is closed'));
+    if (state !== 'started') {
+      return Promise.reject(busError(BusErrorCode.notStarted, 'publisher.start() has not completed'));
+    }
+    if (messages.length === 0) return Promise.resolve();
+    let converted: Message[];
+    try {
+      converted = messages.map((m) => toKafkaMessage(topic, m));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ topic, messages: converted, resolve, reject });
+      queued += converted.length;
+      if (queued >= maxBatch) void flush();
+      else timer ??= setTimeout(() => void flush(), lingerMs);
+    });
+  }
+
+  async function doStart(): Promise<void> {
+    state = 'starting';
+    try {
+      await producer.connect();
+      state = 'started';
+      log.debug({ brokers: options.brokers }, 'publisher connected');
+    } catch (err) {
+      state = 'new';
+      starting = undefined;
+      throw busError(BusErrorCode.publishFailed, 'publisher could not connect to Kafka', err, 'retry');
+    }
+  }
+
+  async function doClose(): Promise<void> {
+    const wasStarted = state === 'started';
+    state = 'closed';
+    await starting?.catch(() => undefined);
+    await flush();
+    if (wasStarted || starting) await producer.disconnect();
+  }
+
+  return {
+    start: () => {
+      if (state === 'closed') return Promise.reject(busError(BusErrorCode.closed, 'publisher is closed'));
+      return (starting ??= doStart());
+    },
+    publish,
+    close: () => (closing ??= doClose()),
+  };
+}
