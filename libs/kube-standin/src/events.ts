@@ -70,6 +70,7 @@ export function createEventControls(store: Store, writer: ObjectWriter, now: () 
   const occurrenceLog: Occurrence[] = [];
   // Last write per uid at full precision (timestamps in the object are truncated to seconds).
   const lastWrite = new Map<string, number>();
+  const keyByUid = new Map<string, string>();
   let nameSeq = 0n;
 
   const noteOccurrence = (ev: KubeObject): void => {
@@ -142,6 +143,9 @@ export function createEventControls(store: Store, writer: ObjectWriter, now: () 
   const find = (ref: EventRef): [string, KubeObject] => {
     const r = typeof ref === 'string' ? (ref.includes('/') ? splitRef(ref) : { uid: ref }) : ref;
     if ('uid' in r) {
+      const indexed = keyByUid.get(r.uid);
+      const cached = indexed === undefined ? undefined : store.get('events', indexed);
+      if (indexed !== undefined && cached?.metadata.uid === r.uid) return [indexed, cached];
       const hit = store.list('events').find(([, ev]) => ev.metadata.uid === r.uid);
       if (!hit) throw notFound('events', '', r.uid);
       return hit;
@@ -166,6 +170,10 @@ export function createEventControls(store: Store, writer: ObjectWriter, now: () 
       if (!CORE_EVENTS) throw new KubeApiError(statusObject(500, 'InternalError', 'no events resource'));
       const stored = writer.create(CORE_EVENTS, obj.metadata.namespace ?? 'default', obj);
       createdLog.push(toCoreV1(stored));
+      keyByUid.set(
+        stored.metadata.uid ?? '',
+        objectKey(stored.metadata.namespace, stored.metadata.name ?? ''),
+      );
       noteOccurrence(stored);
       return toCoreV1(stored);
     },
