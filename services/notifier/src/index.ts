@@ -1,1 +1,30 @@
-export {};
+export * from './model.js';
+export { createNotifier, notifierPrefixes, DELIVERY_QUEUE } from './notifier.js';
+export type { Notifier, NotifierDeps, NotifierOptions } from './notifier.js';
+export { runNotifier } from './main.js';
+export { createDecisionEngine } from './pipeline/decision-engine.js';
+export type {
+  Decision,
+  DecisionEngine,
+  DecisionEngineDeps,
+  GroupPlacement,
+  ProcessOptions,
+  SilenceHit,
+  SilenceMatcher,
+} from './pipeline/decision-engine.js';
+export { createGroupStore, groupId } from './store/group-store.js';
+export type { GroupStore, GroupStoreOptions } from './store/group-store.js';
+export { buildDigest } from './pipeline/digest.js';
+export { listFailed, retryFailed } from './failed.js';
+export type { FailedDelivery } from './failed.js';
+export { createNotifierMetrics } from './metrics.js';
+export type { NotifierMetrics } from './metrics.js';
+export {
+  loadNotifierConfig,
+  parseNotifierConfig,
+  notifierConfigSchema,
+  notifierConfigJsonSchema,
+} from './config.js';
+export type { NotifierConfig } from './config.js';
+export { compileRoutes, routeEvent } from './routing/index.js';
+export { createReceivers } from './receivers/index.js';

@@ -1,0 +1,214 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@kube-herald/logging';
+import type { Registry } from '@kube-herald/observability';
+import type { Check } from '@kube-herald/observability';
+import { errorCode } from '@kube-herald/errors';
+import type { NotifierConfig } from './config.js';
+import type { Receiver } from './model.js';
+import { compileRoutes, routeEvent } from './routing/index.js';
+import { createGroupStore, type GroupStore } from './store/group-store.js';
+import { createRateGate } from './rate-gate.js';
+import { createNotifierMetrics, type NotifierMetrics } from './metrics.js';
+import { createDecisionLog } from './decision-log.js';
+import {
+  createDecisionEngine,
+  type DecisionEngine,
+  type SilenceMatcher,
+} from './pipeline/decision-engine.js';
+import type { EventPublisher, EventSubscriber } from './pipeline/bus-types.js';
+import { createDispatcher } from './pipeline/dispatch.js';
+import { createIngest } from './ingest.js';
+import { createScheduler, type DeliveryJobData, type Scheduler } from './scheduler.js';
+import { createDeliveryWorker, deliveryJobDefaults, type DeliveryWorker } from './delivery.js';
+import { closeAll } from './pipeline/close-all.js';
+
+/** Tuning knobs with production defaults (tests shorten the time scale). */
+export interface NotifierOptions {
+  /** Rate gate window. Default 60 000 ms (DingTalk counts per minute). */
+  readonly rateWindowMs?: number;
+  /** Overrides `delivery.throttleBackoff` (tests). */
+  readonly throttleBackoffMs?: number;
+  readonly schedulerPollMs?: number;
+  /** Concurrent delivery jobs per replica. Default 4. */
+  readonly concurrency?: number;
+  /** Group idle expiry (default per group: repeatInterval + groupInterval). */
+  readonly groupIdleMs?: number;
+  /** Run the delivery worker (default true) and the scheduler (default true) in this replica. */
+  readonly deliver?: boolean;
+  readonly schedule?: boolean;
+  readonly silences?: SilenceMatcher;
+  /** Deadline of `close()`. Default 10 000 ms. */
+  readonly closeDeadlineMs?: number;
+  readonly now?: () => number;
+}
+
+/** Dependencies of {@link createNotifier}. */
+export interface NotifierDeps {
+  readonly config: NotifierConfig;
+  readonly log: Logger;
+  /** Commands connection (dedup, groups, gate). The worker gets its own duplicate. */
+  readonly redis: Redis;
+  readonly subscriber: EventSubscriber;
+  readonly publisher: EventPublisher;
+  readonly receivers: ReadonlyMap<string, Receiver>;
+  readonly registry: Registry;
+  readonly options?: NotifierOptions;
+}
+
+/** The notifier service: ingest (Kafka → Redis), scheduler (due groups → jobs), delivery (jobs → robots). */
+export interface Notifier {
+  start(): Promise<void>;
+  close(): Promise<void>;
+  readonly engine: DecisionEngine;
+  readonly store: GroupStore;
+  readonly queue: Queue<DeliveryJobData>;
+  readonly scheduler: Scheduler;
+  readonly metrics: NotifierMetrics;
+  readonly live: Readonly<Record<string, Check>>;
+  readonly ready: Readonly<Record<string, Check>>;
+}
+
+/** Redis key prefix of the notifier's own keys, and the BullMQ prefix, under `redis.prefix`. */
+export function notifierPrefixes(config: Pick<NotifierConfig, 'redis'>): { keys: string; bull: string } {
+  return { keys: `${config.redis.prefix}:n`, bull: `${config.redis.prefix}:bull` };
+}
+
+/** Name of the delivery queue. */
+export const DELIVERY_QUEUE = 'notifier-delivery';
+
+/** Wires the notifier from its dependencies; nothing runs before `start()`. */
+export function createNotifier(deps: NotifierDeps): Notifier {
+  const { config, log, redis, options = {} } = deps;
+  const pre = notifierPrefixes(config);
+  const now = options.now ?? Date.now;
+  const metrics = createNotifierMetrics(deps.registry);
+  const store = createGroupStore({
+    redis,
+    prefix: pre.keys,
+    dedupTtlMs: config.dedup.ttl,
+    ...(options.groupIdleMs === undefined ? {} : { idleMs: options.groupIdleMs }),
+  });
+  const tree = compileRoutes(config.route);
+  const engine = createDecisionEngine({
+    route: (e) => routeEvent(tree, e, { explain: false }),
+    ...(options.silences ? { silences: options.silences } : {}),
+    store,
+    now,
+  });
+  const decisionLog = createDecisionLog({
+    log,
+    publisher: deps.publisher,
+    ...(config.decisionLog.topic === undefined ? {} : { topic: config.decisionLog.topic }),
+  });
+  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, {
+    connection: redis,
+    prefix: pre.bull,
+    defaultJobOptions: deliveryJobDefaults({
+      attempts: config.delivery.attempts,
+      backoffMs: config.delivery.backoffMs,
+    }),
+  });
+  const mentionLabels = new Map<string, string>();
+  for (const r of config.receivers) if (r.mentions.fromLabel) mentionLabels.set(r.name, r.mentions.fromLabel);
+  const dispatcher = createDispatcher({
+    store,
+    gate: createRateGate({
+      redis,
+      prefix: pre.keys,
+      ...(options.rateWindowMs ? { windowMs: options.rateWindowMs } : {}),
+    }),
+    receivers: deps.receivers,
+    metrics,
+    decisionLog,
+    log,
+    throttleBackoffMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
+    mentionLabels,
+    now,
+  });
+  const scheduler = createScheduler({
+    store,
+    queue,
+    metrics,
+    log,
+    ...(options.schedulerPollMs ? { pollMs: options.schedulerPollMs } : {}),
+    now,
+  });
+  const workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
+  const worker: DeliveryWorker = createDeliveryWorker({
+    queue,
+    connection: workerConnection,
+    prefix: pre.bull,
+    dispatcher,
+    metrics,
+    log,
+    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+  });
+  const ingest = createIngest({
+    engine,
+    publisher: deps.publisher,
+    dlqTopic: config.kafka.dlqTopic,
+    decisionLog,
+    metrics,
+    log: log.child({ component: 'ingest' }),
+    now,
+  });
+  let gaugeTimer: NodeJS.Timeout | undefined;
+  let started = false;
+  const refreshGauges = async (): Promise<void> => {
+    const counts = await queue.getJobCounts(
+      'waiting',
+      'active',
+      'delayed',
+      'failed',
+      'completed',
+      'prioritized',
+    );
+    for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ state }, n);
+    const lag = await deps.subscriber.lag?.();
+    if (lag !== undefined) metrics.consumerLag.set(lag);
+  };
+  const pollGauges = (): void => {
+    gaugeTimer = setTimeout(() => {
+      refreshGauges().then(pollGauges, (err: unknown) => {
+        metrics.errors.inc({ component: 'gauges' });
+        log.warn({ err, code: errorCode(err) }, 'gauge refresh failed');
+        pollGauges();
+      });
+    }, 5000);
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    store,
+    queue,
+    scheduler,
+    metrics,
+    live: { started: () => started || 'not started' },
+    ready: {
+      redis: async () => (await redis.ping()) === 'PONG' || 'redis not answering',
+      started: () => started || 'not started',
+    },
+    async start() {
+      if (options.deliver !== false) worker.start();
+      if (options.schedule !== false) scheduler.start();
+      await deps.subscriber.start(ingest);
+      pollGauges();
+      started = true;
+    },
+    close() {
+      closing ??= closeAll(
+        [
+          ['subscriber', () => deps.subscriber.close()],
+          ['gauges', () => Promise.resolve(clearTimeout(gaugeTimer))],
+          ['scheduler', () => scheduler.close()],
+          ['worker', () => worker.close()],
+          ['worker-connection', () => workerConnection.quit().then(() => undefined)],
+          ['queue', () => queue.close()],
+        ],
+        { deadlineMs: options.closeDeadlineMs ?? 10_000, log },
+      );
+      return closing;
+    },
+  };
+}

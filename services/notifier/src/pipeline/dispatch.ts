@@ -1,0 +1,159 @@
+import type { Logger } from '@kube-herald/logging';
+import type { DeliveryOutcome, Notification, Receiver } from '../model.js';
+import type { GroupStore, TakenGroup } from '../store/group-store.js';
+import type { RateGate } from '../rate-gate.js';
+import type { NotifierMetrics } from '../metrics.js';
+import type { DecisionLog } from '../decision-log.js';
+import { buildDigest } from './digest.js';
+
+/** What one delivery attempt ended with (mapped to BullMQ in delivery.ts, and only there). */
+export type DispatchResult =
+  | { readonly kind: 'sent'; readonly occurrences: number; readonly groups: number }
+  | { readonly kind: 'skipped'; readonly reason: 'nothing-pending' }
+  | { readonly kind: 'wait'; readonly untilMs: number }
+  | { readonly kind: 'throttle'; readonly untilMs: number }
+  | { readonly kind: 'retry'; readonly code: string }
+  | { readonly kind: 'permanent'; readonly code: string; readonly errcode: string };
+
+/** Dependencies of {@link createDispatcher}. */
+export interface DispatcherDeps {
+  readonly store: GroupStore;
+  readonly gate: RateGate;
+  readonly receivers: ReadonlyMap<string, Receiver>;
+  readonly metrics: NotifierMetrics;
+  readonly decisionLog: DecisionLog;
+  readonly log: Logger;
+  /** Budget when a receiver declares none. Default 18 (DingTalk allows 20). */
+  readonly defaultRatePerMinute?: number;
+  /** How long a throttled robot is blocked fleet-wide. */
+  readonly throttleBackoffMs: number;
+  /** How long the take of a permanently failed job is kept for `failed retry`. */
+  readonly parkTtlMs?: number;
+  /** Most groups merged into one summary under rate pressure. Default 1000. */
+  readonly mergeLimit?: number;
+  /** Label of the involved object listing people to mention, per receiver. */
+  readonly mentionLabels?: ReadonlyMap<string, string>;
+  readonly now?: () => number;
+}
+
+/** One delivery attempt for one job: gate → take → render → send → commit or put back. */
+export interface Dispatcher {
+  dispatch(jobId: string, receiver: string, gid: string): Promise<DispatchResult>;
+}
+
+interface Attempt {
+  readonly jobId: string;
+  readonly receiver: Receiver;
+  readonly groups: readonly TakenGroup[];
+  readonly notification: Notification;
+}
+
+/** Creates the dispatcher. */
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const now = (): number => deps.now?.() ?? Date.now();
+  const log = deps.log.child({ component: 'delivery' });
+  const m = deps.metrics;
+
+  const onOk = async (a: Attempt): Promise<DispatchResult> => {
+    const sentAt = now();
+    await deps.store.commit(a.jobId, sentAt);
+    const occurrences = a.groups.reduce((n, g) => n + g.incidents.reduce((k, i) => k + i.occurrences, 0), 0);
+    m.messagesSent.inc({ receiver: a.receiver.name });
+    m.eventsNotified.inc({ receiver: a.receiver.name }, occurrences);
+    for (const g of a.groups) {
+      for (const i of g.incidents) m.deliveryLatency.observe(Math.max(0, sentAt - i.oldestObservedMs) / 1000);
+    }
+    await deps.decisionLog.delivery({
+      kind: 'sent',
+      receiver: a.receiver.name,
+      messageId: a.jobId,
+      groupKeys: a.groups.map((g) => g.groupKey),
+      incidentKeys: a.groups.flatMap((g) => g.incidents.map((i) => i.incidentKey)),
+      occurrences,
+    });
+    return { kind: 'sent', occurrences, groups: a.groups.length };
+  };
+
+  const onFailure = async (a: Attempt, out: DeliveryOutcome): Promise<DispatchResult> => {
+    const name = a.receiver.name;
+    switch (out.verdict) {
+      case 'ok':
+        return onOk(a);
+      case 'throttle': {
+        await deps.gate.block(name, deps.throttleBackoffMs);
+        await deps.store.restore(a.jobId, now());
+        m.throttled.inc({ receiver: name });
+        log.warn(
+          { receiver: name, errcode: out.errcode, code: out.code },
+          'robot throttled; blocked fleet-wide',
+        );
+        return { kind: 'throttle', untilMs: now() + deps.throttleBackoffMs };
+      }
+      case 'retry':
+        await deps.store.restore(a.jobId, now());
+        log.warn({ receiver: name, code: out.code, errcode: out.errcode }, 'delivery failed; will retry');
+        return { kind: 'retry', code: out.code };
+      case 'permanent': {
+        const errcode = out.errcode === undefined ? out.code : String(out.errcode);
+        await deps.store.park(a.jobId, deps.parkTtlMs ?? 7 * 86_400_000);
+        m.failed.inc({ receiver: name, errcode });
+        await deps.decisionLog.delivery({
+          kind: 'failed',
+          receiver: name,
+          messageId: a.jobId,
+          groupKeys: a.groups.map((g) => g.groupKey),
+          occurrences: a.notification.occurrences,
+          errcode,
+          code: out.code,
+        });
+        return { kind: 'permanent', code: out.code, errcode };
+      }
+    }
+  };
+
+  const sendTaken = async (jobId: string, receiver: Receiver, groups: readonly TakenGroup[]) => {
+    let outcome: DeliveryOutcome;
+    let notification: Notification;
+    try {
+      const mentionLabel = deps.mentionLabels?.get(receiver.name);
+      notification = receiver.render(
+        buildDigest(receiver.name, groups, mentionLabel ? { mentionLabel } : {}),
+      );
+      outcome = await receiver.send(notification);
+    } catch (err) {
+      // a bug in render/send (remote errors never throw): put the occurrences back before failing
+      await deps.store.restore(jobId, now());
+      throw err;
+    }
+    m.deliveryAttempts.inc({ receiver: receiver.name, verdict: outcome.verdict });
+    return onFailure({ jobId, receiver, groups, notification }, outcome);
+  };
+
+  return {
+    async dispatch(jobId, receiverName, gid) {
+      const receiver = deps.receivers.get(receiverName);
+      if (!receiver) return { kind: 'permanent', code: 'unknown_receiver', errcode: 'unknown_receiver' };
+      const pending = (await deps.store.isReady(receiverName, gid)) || (await deps.store.hasTake(jobId));
+      if (!pending) return { kind: 'skipped', reason: 'nothing-pending' };
+      const member = `${jobId}@${now()}`;
+      const limit = receiver.ratePerMinute ?? deps.defaultRatePerMinute ?? 18;
+      const gate = await deps.gate.acquire(receiverName, limit, member);
+      if (!gate.granted) {
+        m.rateGateWaits.inc({ receiver: receiverName });
+        return { kind: 'wait', untilMs: now() + gate.waitMs };
+      }
+      const ready = await deps.store.readyCount(receiverName);
+      const merge = ready - 1 > gate.remaining ? (deps.mergeLimit ?? 1000) : 0;
+      const taken = await deps.store.take(jobId, receiverName, gid, merge, now());
+      if (taken.recovered > 0) {
+        m.takesRecovered.inc();
+        log.warn({ jobId, recovered: taken.recovered }, 'recovered the take of an interrupted attempt');
+      }
+      if (taken.groups.length === 0) {
+        await deps.gate.release(receiverName, member);
+        return { kind: 'skipped', reason: 'nothing-pending' };
+      }
+      return sendTaken(jobId, receiver, taken.groups);
+    },
+  };
+}

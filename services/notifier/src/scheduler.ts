@@ -1,0 +1,94 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from '@kube-herald/logging';
+import { errorCode } from '@kube-herald/errors';
+import type { DueFlush, GroupStore } from './store/group-store.js';
+import type { NotifierMetrics } from './metrics.js';
+
+/** Data of a delivery job: ids only (never webhooks, secrets or message text). */
+export interface DeliveryJobData {
+  readonly receiver: string;
+  readonly gid: string;
+  readonly window: number;
+}
+
+/** Options of {@link createScheduler}. */
+export interface SchedulerDeps {
+  readonly store: GroupStore;
+  readonly queue: Queue<DeliveryJobData>;
+  readonly metrics: NotifierMetrics;
+  readonly log: Logger;
+  /** Poll period of the `due` set. Default 500 ms. */
+  readonly pollMs?: number;
+  /** Groups claimed per poll. Default 200. */
+  readonly batch?: number;
+  readonly now?: () => number;
+}
+
+/** Polls due groups and enqueues one job per (group, receiver, flush window). Safe with many replicas. */
+export interface Scheduler {
+  start(): void;
+  /** One poll (tests, and the loop). Returns the flushes enqueued. */
+  tick(): Promise<DueFlush[]>;
+  close(): Promise<void>;
+}
+
+/** Deterministic job id: a duplicated flush of the same window can never send twice. */
+export function deliveryJobId(f: DueFlush): string {
+  return `${f.receiver.replace(/[^A-Za-z0-9_.-]/g, '_')}.${f.gid}.${f.window}`;
+}
+
+/** Creates the scheduler. */
+export function createScheduler(deps: SchedulerDeps): Scheduler {
+  const pollMs = deps.pollMs ?? 500;
+  const log = deps.log.child({ component: 'scheduler' });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let closed = false;
+  let failures = 0;
+  const tick = async (): Promise<DueFlush[]> => {
+    const due = await deps.store.claimDue(deps.now?.() ?? Date.now(), deps.batch ?? 200);
+    if (due.length === 0) return due;
+    await deps.queue.addBulk(
+      due.map((f) => ({
+        name: 'deliver',
+        data: { receiver: f.receiver, gid: f.gid, window: f.window },
+        opts: { jobId: deliveryJobId(f) },
+      })),
+    );
+    return due;
+  };
+  const loop = (): void => {
+    if (closed) return;
+    running = tick().then(
+      (due) => {
+        failures = 0;
+        // a full batch means more are due: poll again at once
+        schedule(due.length >= (deps.batch ?? 200) ? 0 : pollMs);
+      },
+      (err: unknown) => {
+        failures += 1;
+        deps.metrics.errors.inc({ component: 'scheduler' });
+        log.warn({ err, code: errorCode(err), failures }, 'scheduler poll failed; backing off');
+        schedule(Math.min(30_000, pollMs * 2 ** Math.min(failures, 6)));
+      },
+    );
+  };
+  const schedule = (ms: number): void => {
+    if (!closed) timer = setTimeout(loop, ms);
+  };
+  let closing: Promise<void> | undefined;
+  return {
+    start() {
+      schedule(0);
+    },
+    tick,
+    close() {
+      closing ??= (async () => {
+        closed = true;
+        if (timer) clearTimeout(timer);
+        await running;
+      })();
+      return closing;
+    },
+  };
+}

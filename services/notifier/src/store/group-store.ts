@@ -1,0 +1,245 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { KhError } from '@kube-herald/errors';
+import { createLuaScript } from './lua-script.js';
+import { CLAIM_DUE, COMMIT, PARK, RECORD_BATCH, RESTORE, TAKE, UNPARK } from './group-scripts.js';
+
+/** One group an event joins: identity and timing (copied into the group when it is created). */
+export interface GroupRef {
+  readonly gid: string;
+  readonly receiver: string;
+  readonly groupKey: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly route: string;
+  readonly groupWait: number;
+  readonly groupInterval: number;
+  readonly repeatInterval: number;
+}
+
+/** One event to record: its identity, incident summary and the groups it joins. */
+export interface RecordItem {
+  readonly occurrenceId: string;
+  readonly incidentKey: string;
+  readonly count: number;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly observedAtMs: number;
+  /** JSON of the incident's descriptive fields (see `incident-summary.ts`). */
+  readonly summary: string;
+  readonly groups: readonly GroupRef[];
+}
+
+/** A taken incident: what a message accounts for. */
+export interface TakenIncident {
+  readonly incidentKey: string;
+  readonly summary: string;
+  readonly count: number;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly oldestObservedMs: number;
+  readonly occurrences: number;
+  readonly isNew: boolean;
+}
+
+/** A taken group. */
+export interface TakenGroup {
+  readonly gid: string;
+  readonly receiver: string;
+  readonly groupKey: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly route: string;
+  readonly incidents: readonly TakenIncident[];
+}
+
+/** A group whose flush window opened: one delivery job to enqueue. */
+export interface DueFlush {
+  readonly gid: string;
+  readonly receiver: string;
+  readonly window: number;
+}
+
+/** Options of {@link createGroupStore}. */
+export interface GroupStoreOptions {
+  readonly redis: Redis;
+  /** Key prefix, e.g. `kh:n`. */
+  readonly prefix: string;
+  /** TTL of the dedup mark (≥ the replay horizon). */
+  readonly dedupTtlMs: number;
+  /** A group with nothing pending is deleted after this long without activity (default: ri + gi). */
+  readonly idleMs?: number;
+  /** Lifetime of an uncommitted take (a crashed attempt is restored by the job's next attempt). */
+  readonly takeTtlMs?: number;
+  /** Events per Lua call (bounds how long one script blocks Redis). Default 500. */
+  readonly chunkSize?: number;
+}
+
+/** Dedup marks, groups, due schedule and takes in Redis; every mutation is one atomic Lua script. */
+export interface GroupStore {
+  /** Dedups and records events atomically; returns per item whether it was fresh (true) or already seen. */
+  record(items: readonly RecordItem[], now: number, force?: boolean): Promise<boolean[]>;
+  /** Which occurrences were already seen (read only, for dry runs). */
+  seen(occurrenceIds: readonly string[]): Promise<boolean[]>;
+  claimDue(now: number, limit: number): Promise<DueFlush[]>;
+  readyCount(receiver: string): Promise<number>;
+  isReady(receiver: string, gid: string): Promise<boolean>;
+  /** True when an attempt of this job took occurrences and neither committed nor restored them. */
+  hasTake(jobId: string): Promise<boolean>;
+  take(jobId: string, receiver: string, gid: string, mergeLimit: number, now: number): Promise<TakeResult>;
+  commit(jobId: string, now: number): Promise<number>;
+  restore(jobId: string, now: number): Promise<number>;
+  park(jobId: string, ttlMs: number): Promise<boolean>;
+  unpark(jobId: string, now: number): Promise<number>;
+}
+
+/** What {@link GroupStore.take} returns. */
+export interface TakeResult {
+  /** Occurrences put back from an unfinished earlier attempt of the same job. */
+  readonly recovered: number;
+  readonly groups: readonly TakenGroup[];
+}
+
+/** Stable short id of a group: hash of receiver + groupKey. */
+export function groupId(receiver: string, groupKey: string): string {
+  return createHash('sha256').update(`${receiver}\n${groupKey}`).digest('hex').slice(0, 20);
+}
+
+interface LuaItem {
+  k: string;
+  s: string;
+  c: number;
+  f: number;
+  l: number;
+  n: number;
+  o: number;
+  w: number;
+}
+interface LuaGroup {
+  g: string;
+  meta: { r: string; k: string; l: string; rt: string };
+  items: LuaItem[] | Record<string, never>;
+}
+
+function parseTake(raw: unknown): TakeResult {
+  if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[1] !== 'string') {
+    throw new KhError('notifier_store_bad_reply', 'unexpected reply of the take script');
+  }
+  const decoded = JSON.parse(raw[1]) as LuaGroup[] | Record<string, never>;
+  const groups = (Array.isArray(decoded) ? decoded : []).map((g) => ({
+    gid: g.g,
+    receiver: g.meta.r,
+    groupKey: g.meta.k,
+    labels: JSON.parse(g.meta.l) as Record<string, string>,
+    route: g.meta.rt,
+    incidents: (Array.isArray(g.items) ? g.items : []).map((i) => ({
+      incidentKey: i.k,
+      summary: i.s,
+      count: i.c,
+      firstSeenMs: i.f,
+      lastSeenMs: i.l,
+      oldestObservedMs: i.o,
+      occurrences: i.n,
+      isNew: i.w === 1,
+    })),
+  }));
+  return { recovered: Number(raw[0]), groups };
+}
+
+function luaItem(item: RecordItem, idleMs: number | undefined): unknown {
+  return {
+    o: item.occurrenceId,
+    k: item.incidentKey,
+    c: item.count,
+    f: item.firstSeenMs,
+    l: item.lastSeenMs,
+    ob: item.observedAtMs,
+    s: item.summary,
+    m: item.groups.map((g) => ({
+      g: g.gid,
+      r: g.receiver,
+      k: g.groupKey,
+      l: JSON.stringify(g.labels),
+      rt: g.route,
+      gw: g.groupWait,
+      gi: g.groupInterval,
+      ri: g.repeatInterval,
+      idle: idleMs ?? g.repeatInterval + g.groupInterval,
+    })),
+  };
+}
+
+const scripts = {
+  record: createLuaScript(RECORD_BATCH),
+  claim: createLuaScript(CLAIM_DUE),
+  take: createLuaScript(TAKE),
+  commit: createLuaScript(COMMIT),
+  restore: createLuaScript(RESTORE),
+  park: createLuaScript(PARK),
+  unpark: createLuaScript(UNPARK),
+};
+
+/** Creates the Redis-backed group store. */
+export function createGroupStore(options: GroupStoreOptions): GroupStore {
+  const { redis, prefix: pre } = options;
+  const chunk = options.chunkSize ?? 500;
+  const takeTtl = options.takeTtlMs ?? 86_400_000;
+  return {
+    async record(items, now, force = false) {
+      const out: boolean[] = [];
+      for (let i = 0; i < items.length; i += chunk) {
+        const events = items.slice(i, i + chunk).map((it) => luaItem(it, options.idleMs));
+        const payload = JSON.stringify({
+          prefix: pre,
+          now,
+          ttl: options.dedupTtlMs,
+          force: force ? 1 : 0,
+          events,
+        });
+        const res = (await scripts.record.run(redis, [], [payload])) as number[];
+        for (const r of res) out.push(r === 1);
+      }
+      return out;
+    },
+    async seen(ids) {
+      if (ids.length === 0) return [];
+      const pipe = redis.pipeline();
+      for (const id of ids) pipe.exists(`${pre}:seen:${id}`);
+      const res = (await pipe.exec()) ?? [];
+      return res.map(([err, v]) => {
+        if (err) throw err;
+        return v === 1;
+      });
+    },
+    async claimDue(now, limit) {
+      const flat = (await scripts.claim.run(redis, [], [pre, now, limit])) as (string | number)[];
+      const out: DueFlush[] = [];
+      for (let i = 0; i + 2 < flat.length; i += 3) {
+        out.push({ gid: String(flat[i]), receiver: String(flat[i + 1]), window: Number(flat[i + 2]) });
+      }
+      return out;
+    },
+    readyCount: (receiver) => redis.zcard(`${pre}:ready:${receiver}`),
+    async isReady(receiver, gid) {
+      return (await redis.zscore(`${pre}:ready:${receiver}`, gid)) !== null;
+    },
+    async hasTake(jobId) {
+      return (await redis.exists(`${pre}:take:${jobId}`)) === 1;
+    },
+    async take(jobId, receiver, gid, mergeLimit, now) {
+      return parseTake(
+        await scripts.take.run(redis, [], [pre, jobId, receiver, gid, mergeLimit, now, takeTtl]),
+      );
+    },
+    async commit(jobId, now) {
+      return Number(await scripts.commit.run(redis, [], [pre, jobId, now]));
+    },
+    async restore(jobId, now) {
+      return Number(await scripts.restore.run(redis, [], [pre, jobId, now]));
+    },
+    async park(jobId, ttlMs) {
+      return Number(await scripts.park.run(redis, [], [pre, jobId, ttlMs])) === 1;
+    },
+    async unpark(jobId, now) {
+      return Number(await scripts.unpark.run(redis, [], [pre, jobId, now]));
+    },
+  };
+}
