@@ -129,6 +129,15 @@ receivers:
     {{- with .msgType }}
     msgType: {{ . }}
     {{- end }}
+    {{- with .locale }}
+    locale: {{ . }}
+    {{- end }}
+    {{- with .timeZone }}
+    timeZone: {{ . | quote }}
+    {{- end }}
+    {{- with .ratePerMinute }}
+    ratePerMinute: {{ . }}
+    {{- end }}
     {{- with .mentions }}
     mentions:
       {{- toYaml . | nindent 6 }}

@@ -325,6 +325,16 @@ describe('helm chart: secrets are mounted as files from existing Secrets', () =>
     assert.deepEqual(fileOf(receivers[0]!.secretFile!), { secret: 'dingtalk-oncall', key: 'sign-secret' });
     assert.deepEqual(fileOf(receivers[1]!.webhookFile), { secret: 'dingtalk-platform', key: 'webhook' });
     assert.equal(receivers[1]!.secretFile, undefined, 'no signing secret when secretKey is empty');
+    assert.deepEqual(receivers[1], {
+      name: 'platform-team',
+      type: 'dingtalk',
+      webhookFile: '/secrets/platform-team/webhook',
+      keywords: ['K8s'],
+      msgType: 'text',
+      locale: 'en',
+      timeZone: 'Europe/Berlin',
+      ratePerMinute: 10,
+    });
   });
 
   it('mounts the Redis password as a file and passes no secret through env', () => {
