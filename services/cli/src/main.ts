@@ -1,20 +1,29 @@
 import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.js';
+import { EXIT_CODES_HELP, errorText, exitCodeFor } from './exit-codes.js';
+import { attachIo, processIo, type CliIo } from './io.js';
 
 /** Environment as given to the process; only entry files read `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Runs the `kube-herald` command line and resolves with the exit code.
- * Long-running commands (collector, notifier, demo) resolve when they have shut down.
+ * Runs the `kube-herald` command line and resolves with the exit code (see exit-codes.ts).
+ * Long-running commands (collector, notifier, dingtalk-standin, demo) resolve when they have shut down.
+ * `io` defaults to the process streams; tests pass captured ones.
  */
-export async function runCli(argv: readonly string[], env: Env): Promise<number> {
+export async function runCli(argv: readonly string[], env: Env, io: CliIo = processIo()): Promise<number> {
   const program = new Command('kube-herald')
     .description(
       'Kubernetes Event alerting for fleets of clusters: collect, route, group and deliver to DingTalk.',
     )
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .configureOutput({
+      writeOut: (s) => void io.stdout.write(s),
+      writeErr: (s) => void io.stderr.write(s),
+    })
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', EXIT_CODES_HELP);
+  attachIo(program, io);
   let exitCode = 0;
   registerCommands(program, env, (code) => {
     exitCode = code;
@@ -24,6 +33,7 @@ export async function runCli(argv: readonly string[], env: Env): Promise<number>
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    throw err;
+    io.stderr.write(errorText(err));
+    return exitCodeFor(err);
   }
 }

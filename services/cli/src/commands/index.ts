@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import type { Env } from '../main.js';
+import { registerDingtalkStandin } from './dingtalk-standin.js';
 
 /** Sets the process exit code of a command (commands never call process.exit themselves). */
 export type SetExit = (code: number) => void;
 
 /** Registers every sub-command on the program. One line per command. */
 export function registerCommands(program: Command, env: Env, setExit: SetExit): void {
-  void program;
-  void env;
-  void setExit;
+  registerDingtalkStandin(program, env, setExit);
 }

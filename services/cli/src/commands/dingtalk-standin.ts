@@ -1,0 +1,140 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { durationMs, loadConfigFile } from '@kube-herald/config';
+import { createDingtalkStandin, type StandinRobot } from '@kube-herald/dingtalk-standin';
+import type { Env } from '../main.js';
+import { usageError } from '../exit-codes.js';
+import { ioOf, stopRequest } from '../io.js';
+import { cliLogger } from '../util/logger.js';
+import type { SetExit } from './index.js';
+
+const robotSchema = z.object({
+  name: z.string().min(1),
+  token: z.string().min(1),
+  secret: z.string().min(1).optional(),
+  keywords: z.array(z.string().min(1)).max(10).optional(),
+  ipAllowlist: z.array(z.string().min(1)).optional(),
+});
+
+/** `--config` file of the stand-in (deploy/compose/dingtalk-standin.yaml). */
+const standinFileSchema = z.object({
+  http: z
+    .object({
+      port: z.number().int().min(0).max(65_535).default(8080),
+      host: z.string().default('127.0.0.1'),
+    })
+    .prefault({}),
+  ratePerMinute: z.number().int().positive().default(20),
+  throttle: durationMs.default(60_000),
+  throttleErrcode: z.union([z.literal(130101), z.literal(410100)]).default(130101),
+  robots: z.array(robotSchema).min(1),
+});
+
+interface StandinFlags {
+  readonly config?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly robot: string[];
+  readonly rate?: string;
+  readonly logLevel: string;
+}
+
+/** Parses `name=oncall,token=t1,secret=s1,keyword=K8s,keyword=Pod,ip=10.0.0.1`. */
+export function parseRobotSpec(spec: string): StandinRobot {
+  const fields: Record<string, string> = {};
+  const keywords: string[] = [];
+  const ips: string[] = [];
+  for (const part of spec.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw usageError(`--robot: "${part}" is not key=value (in "${spec}")`);
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === 'keyword' || key === 'keywords') keywords.push(...value.split('|').filter(Boolean));
+    else if (key === 'ip') ips.push(value);
+    else if (key === 'name' || key === 'token' || key === 'secret') fields[key] = value;
+    else throw usageError(`--robot: unknown key "${key}" (use name, token, secret, keyword, ip)`);
+  }
+  if (!fields.name || !fields.token) throw usageError(`--robot: name= and token= are required in "${spec}"`);
+  return {
+    name: fields.name,
+    token: fields.token,
+    ...(fields.secret ? { secret: fields.secret } : {}),
+    ...(keywords.length ? { keywords } : {}),
+    ...(ips.length ? { ipAllowlist: ips } : {}),
+  };
+}
+
+function port(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw usageError(`--port: "${text}" is not a port number`);
+  return n;
+}
+
+function settings(flags: StandinFlags, env: Env) {
+  const file = flags.config ? loadConfigFile(standinFileSchema, flags.config, env) : undefined;
+  const robots = [...(file?.robots ?? []), ...flags.robot.map(parseRobotSpec)];
+  if (robots.length === 0) throw usageError('no robot: give --robot name=..,token=.. or --config <file>');
+  const rate = flags.rate === undefined ? (file?.ratePerMinute ?? 20) : Number(flags.rate);
+  if (!Number.isInteger(rate) || rate <= 0)
+    throw usageError(`--rate: "${flags.rate}" is not a positive integer`);
+  return {
+    robots,
+    ratePerMinute: rate,
+    throttleMs: file?.throttle ?? 60_000,
+    throttleErrcode: file?.throttleErrcode ?? 130101,
+    port: flags.port === undefined ? (file?.http.port ?? 8080) : port(flags.port),
+    host: flags.host ?? file?.http.host ?? '127.0.0.1',
+  };
+}
+
+/** `kube-herald dingtalk-standin`: the DingTalk robot stand-in, standalone (docker-compose, manual tries). */
+export function registerDingtalkStandin(program: Command, env: Env, setExit: SetExit): void {
+  program
+    .command('dingtalk-standin')
+    .description(
+      'Run the DingTalk custom-robot stand-in (same API, signing, keywords and 20 msg/min limit as a real robot, plus a live page).',
+    )
+    .option('--config <file>', 'YAML file: http.port, http.host, ratePerMinute, throttle, robots[]')
+    .option('--port <port>', 'port to listen on (default 8080, 0 = a free one)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 in a container)')
+    .option(
+      '--robot <spec>',
+      'a robot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--rate <n>', 'accepted messages per robot per minute (default 20, as DingTalk)')
+    .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kube-herald dingtalk-standin --port 8080 --robot name=oncall,token=t1,secret=s1 --robot name=staging,token=t2,keyword=K8s
+  kube-herald dingtalk-standin --config deploy/compose/dingtalk-standin.yaml --host 0.0.0.0
+
+Webhooks are printed on stdout; the live page is at the printed address. Ctrl-C stops it.`,
+    )
+    .action(async (flags: StandinFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const s = settings(flags, env);
+      const log = cliLogger(io, flags.logLevel, 'dingtalk-standin');
+      const standin = createDingtalkStandin({
+        robots: s.robots,
+        ratePerMinute: s.ratePerMinute,
+        throttleMs: s.throttleMs,
+        throttleErrcode: s.throttleErrcode,
+        log,
+      });
+      const stop = stopRequest(io);
+      try {
+        const { url } = await standin.start(s.port, s.host);
+        io.stdout.write(`DingTalk stand-in listening on ${url} (live page: ${url}/)\n`);
+        for (const r of s.robots) io.stdout.write(`  robot ${r.name}: ${standin.webhookFor(r.name)}\n`);
+        await stop.stopped;
+      } finally {
+        stop.dispose();
+        await standin.close();
+      }
+      setExit(0);
+    });
+}
