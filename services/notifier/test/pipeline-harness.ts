@@ -1,0 +1,238 @@
+// Test harness: real Kafka + Redis + DingTalk stand-in around one or more notifier instances.
+import { Redis } from 'ioredis';
+import {
+  createKafkaAdmin,
+  createKafkaPublisher,
+  createKafkaSubscriber,
+  type Publisher,
+} from '@kube-herald/bus';
+import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { EVENT_HEADERS, encodeEvent, incidentKey, occurrenceId, type EventV1 } from '@kube-herald/events';
+import { createRegistry, type Registry } from '@kube-herald/observability';
+import { kafkaBrokers, redisUrl, testLogger, uniqueName } from '@kube-herald/testing';
+import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
+import { createReceivers } from '../src/receivers/index.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
+
+export const log = testLogger('notifier-test');
+
+export interface RobotSpec {
+  readonly name: string;
+  readonly secret?: string;
+}
+
+export interface HarnessOptions {
+  readonly robots: readonly RobotSpec[];
+  /** Route document (receivers named like the robots). */
+  readonly route: Record<string, unknown>;
+  readonly delivery?: Record<string, unknown>;
+  readonly partitions?: number;
+  readonly standinThrottleMs?: number;
+}
+
+export interface Instance {
+  readonly notifier: Notifier;
+  readonly registry: Registry;
+  readonly redis: Redis;
+  close(): Promise<void>;
+}
+
+export interface Harness {
+  readonly topic: string;
+  readonly dlqTopic: string;
+  readonly standin: DingtalkStandin;
+  readonly config: NotifierConfig;
+  readonly publisher: Publisher;
+  readonly redis: Redis;
+  /** Starts a notifier instance in consumer group `groupId` (default: the harness' group). */
+  instance(options?: NotifierOptions, groupId?: string): Promise<Instance>;
+  publish(events: readonly EventV1[]): Promise<void>;
+  publishRaw(values: readonly (string | Buffer)[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+let seq = 0;
+
+/** A Warning event on one object; `n` makes the occurrence (count) distinct. */
+export function warning(
+  obj: { ns: string; name: string; reason?: string; cluster?: string },
+  n: number,
+): EventV1 {
+  const cluster = obj.cluster ?? 'prod-hz';
+  const reason = obj.reason ?? 'BackOff';
+  const uid = `uid-${cluster}-${obj.ns}-${obj.name}-${reason}`;
+  const now = new Date().toISOString();
+  seq += 1;
+  return {
+    schema: 'kube-herald.event/v1',
+    occurrenceId: occurrenceId({ clusterId: cluster, eventUid: uid, count: n }),
+    incidentKey: incidentKey({ clusterId: cluster, namespace: obj.ns, kind: 'Pod', name: obj.name, reason }),
+    cluster: { id: cluster, name: '杭州生产' },
+    type: 'Warning',
+    reason,
+    message: `Back-off restarting failed container api in pod ${obj.name} (#${n})`,
+    count: n,
+    firstSeen: now,
+    lastSeen: now,
+    source: { component: 'kubelet', host: 'node-1' },
+    involvedObject: {
+      kind: 'Pod',
+      namespace: obj.ns,
+      name: obj.name,
+      uid: `pod-${obj.name}`,
+      apiVersion: 'v1',
+    },
+    owners: [{ kind: 'Deployment', name: obj.name.replace(/-[^-]+$/, ''), uid: `dep-${obj.name}` }],
+    event: {
+      apiVersion: 'v1',
+      namespace: obj.ns,
+      name: `${obj.name}.${seq}`,
+      uid,
+      resourceVersion: String(seq),
+    },
+    observedAt: now,
+    collector: { instance: 'test', version: '0.0.0' },
+  };
+}
+
+/** Starts the stand-in, creates topics, builds the config. */
+export async function createHarness(opts: HarnessOptions): Promise<Harness> {
+  const standin = createDingtalkStandin({
+    robots: opts.robots.map((r) => ({
+      name: r.name,
+      token: `tok-${r.name}-0123456789`,
+      keywords: ['K8s'],
+      ...(r.secret ? { secret: r.secret } : {}),
+    })),
+    ...(opts.standinThrottleMs ? { throttleMs: opts.standinThrottleMs } : {}),
+  });
+  await standin.start();
+  const topic = uniqueName('kh-events');
+  const dlqTopic = `${topic}.dlq`;
+  const prefix = uniqueName('kht');
+  const config = parseNotifierConfig({
+    kafka: { brokers: kafkaBrokers(), topic, dlqTopic, groupId: uniqueName('kh-notifier') },
+    redis: { url: redisUrl(), prefix },
+    receivers: opts.robots.map((r) => ({
+      name: r.name,
+      type: 'dingtalk',
+      webhook: standin.webhookFor(r.name),
+      ...(r.secret ? { secret: r.secret } : {}),
+      keywords: ['K8s'],
+      timeoutMs: 2000,
+    })),
+    route: opts.route,
+    delivery: { attempts: 6, backoffMs: 200, ...opts.delivery },
+  });
+  const brokers = kafkaBrokers();
+  const admin = createKafkaAdmin({ brokers, clientId: 'kh-test-admin', log });
+  await admin.ensureTopics([
+    { topic, partitions: opts.partitions ?? 3 },
+    { topic: dlqTopic, partitions: 1 },
+  ]);
+  await admin.close();
+  const publisher = createKafkaPublisher({ brokers, clientId: 'kh-test-pub', log });
+  await publisher.start();
+  const redis = new Redis(redisUrl());
+  const instances = new Set<Instance>();
+  return {
+    topic,
+    dlqTopic,
+    standin,
+    config,
+    publisher,
+    redis,
+    async instance(options = {}, groupId = config.kafka.groupId) {
+      const iredis = new Redis(redisUrl());
+      const registry = createRegistry('notifier', false);
+      const subscriber = createKafkaSubscriber({
+        brokers,
+        clientId: uniqueName('kh-n'),
+        log,
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        maxWaitTimeMs: 200,
+      });
+      const notifier = createNotifier({
+        config,
+        log,
+        redis: iredis,
+        subscriber,
+        publisher,
+        receivers: createReceivers(config),
+        registry,
+        options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
+      });
+      await notifier.start();
+      let closed: Promise<void> | undefined;
+      const inst: Instance = {
+        notifier,
+        registry,
+        redis: iredis,
+        close: () =>
+          (closed ??= (async () => {
+            instances.delete(inst);
+            await notifier.close();
+            await iredis.quit();
+          })()),
+      };
+      instances.add(inst);
+      return inst;
+    },
+    async publish(events) {
+      for (let i = 0; i < events.length; i += 1000) {
+        await publisher.publish(
+          topic,
+          events.slice(i, i + 1000).map((e) => ({
+            key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
+            value: encodeEvent(e),
+            headers: { ...EVENT_HEADERS },
+          })),
+        );
+      }
+    },
+    async publishRaw(values) {
+      await publisher.publish(
+        topic,
+        values.map((v, i) => ({ key: `bad-${i}`, value: v })),
+      );
+    },
+    async close() {
+      for (const i of [...instances]) await i.close();
+      await publisher.close();
+      const keys = await redis.keys(`${prefix}:*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      await redis.quit();
+      await standin.close();
+    },
+  };
+}
+
+/** Value of a counter/gauge (summed over label sets matching `labels`). */
+export async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const m = registry.getSingleMetric(name);
+  if (!m) throw new Error(`no metric ${name}`);
+  const { values } = await m.get();
+  return values
+    .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
+    .reduce((n, v) => n + v.value, 0);
+}
+
+/** Polls `cond` until true or the timeout. */
+export async function until(
+  cond: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
