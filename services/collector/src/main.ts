@@ -1,0 +1,119 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { createKafkaPublisher } from '@kube-herald/bus';
+import { ConfigError, readSecretFile, type ConfigProblem } from '@kube-herald/config';
+import { createLogger, type Logger } from '@kube-herald/logging';
+import { createHealthServer, createRegistry } from '@kube-herald/observability';
+import { createCollectorService } from './collector-service.js';
+import { loadCollectorConfig, type CollectorConfig } from './config.js';
+import { createKubeClient, loadKubeConfig } from './kube-client.js';
+import { createCollectorMetrics } from './metrics.js';
+import { createStartingPublisher } from './starting-publisher.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const VERSION = '0.1.0';
+
+type SaslMechanism = NonNullable<CollectorConfig['kafka']['sasl']>['mechanism'];
+
+function kafkaAuth(config: CollectorConfig): {
+  ssl?: boolean;
+  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+} {
+  const { ssl, sasl } = config.kafka;
+  if (!sasl) return ssl === undefined ? {} : { ssl };
+  const problems: ConfigProblem[] = [];
+  const password = readSecretFile(sasl.passwordFile, 'kafka.sasl.passwordFile', problems);
+  if (problems.length || password === undefined) throw new ConfigError(problems);
+  return { ssl: ssl ?? true, sasl: { mechanism: sasl.mechanism, username: sasl.username, password } };
+}
+
+async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<() => Promise<void>> {
+  const registry = createRegistry('collector');
+  const metrics = createCollectorMetrics(registry);
+  const identity = config.leaderElection.identity ?? env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  const client = createKubeClient(loadKubeConfig(config.kubernetes));
+  const publisher = createStartingPublisher(
+    createKafkaPublisher({
+      brokers: [...config.kafka.brokers],
+      clientId: config.kafka.clientId,
+      log,
+      ...kafkaAuth(config),
+    }),
+  );
+  const service = createCollectorService({
+    config,
+    log,
+    metrics,
+    client,
+    publisher,
+    identity,
+    version: VERSION,
+  });
+  const health = createHealthServer({
+    registry,
+    log,
+    port: config.http.port,
+    live: { process: () => true },
+    ready: { collector: () => service.ready() },
+  });
+  await health.start();
+  await service.start();
+  log.info({ identity, api: config.kubernetes.api, topic: config.kafka.topic }, 'collector started');
+  return async () => {
+    await service.close(); // stops watching, flushes the buffer, releases the Lease
+    await publisher.close();
+    await health.close();
+  };
+}
+
+function waitForSignal(log: Logger): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals): void => {
+      process.off('SIGTERM', on);
+      process.off('SIGINT', on);
+      log.info({ signal: sig }, 'shutting down');
+      resolve(sig);
+    };
+    process.once('SIGTERM', on);
+    process.once('SIGINT', on);
+  });
+}
+
+/** `kube-herald collector --config file.yaml`: runs until SIGTERM/SIGINT; resolves with the exit code. */
+export async function runCollector(argv: readonly string[], env: Env): Promise<number> {
+  const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } });
+  const boot = createLogger({ name: 'collector', level: env.KH_LOG_LEVEL ?? 'info' });
+  let config: CollectorConfig;
+  try {
+    if (!values.config) throw new ConfigError([{ path: '--config', message: 'a config file is required' }]);
+    config = loadCollectorConfig(values.config, env);
+  } catch (err) {
+    const problems = err instanceof ConfigError ? err.problems : [{ path: '(config)', message: String(err) }];
+    boot.fatal({ problems }, 'invalid configuration');
+    process.stderr.write(
+      `invalid configuration:\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}\n`,
+    );
+    return 1;
+  }
+  const log = createLogger({
+    name: 'collector',
+    level: config.log.level,
+    base: { cluster: config.cluster.id },
+  });
+  try {
+    const stop = await serve(config, env, log);
+    await waitForSignal(log);
+    await stop();
+    log.info('collector stopped');
+    return 0;
+  } catch (err) {
+    log.fatal({ err }, 'collector failed');
+    return 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runCollector(process.argv.slice(2), process.env);
+}
