@@ -1,4 +1,4 @@
-import { CompressionTypes, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
 import type { BusMessage, Publisher } from './types.js';
@@ -51,6 +51,8 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   const maxBatch = options.maxBatch ?? 500;
   const compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
   const producer: Producer = createKafkaClient(options).producer({
+    // The Java client's murmur2 partitioner: same key, same partition as any other Kafka client.
+    createPartitioner: Partitioners.DefaultPartitioner,
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,

@@ -1,3 +1,4 @@
 export * from './service-env.js';
 export * from './unique-name.js';
 export * from './wait-for.js';
+export * from './test-logger.js';
