@@ -105,6 +105,24 @@ function bytesOf(body: unknown): number {
   return Buffer.byteLength(JSON.stringify(body), 'utf8');
 }
 
+/** Binary search for the most items whose body fits `max` bytes (0 when none fits). */
+function largestFitting<B>(
+  n: number,
+  attempt: (shown: number) => B,
+  max: number,
+): { shown: number; body: B } {
+  const all = attempt(n);
+  if (bytesOf(all) <= max) return { shown: n, body: all };
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (bytesOf(attempt(mid)) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return { shown: lo, body: attempt(lo) };
+}
+
 /**
  * Renders a digest for a DingTalk receiver: the default templates of MESSAGES.md (or the receiver's
  * `{{var}}` templates), escaped event text, mentions in `at` AND in the text, a keyword when missing,
@@ -133,19 +151,7 @@ export function renderDingtalk(receiver: string, digest: Digest, opts: RenderOpt
     const { title, text } = c.compose(shown);
     return buildBody(truncateChars(title, 120), text, opts, at);
   };
-  let shown = draft.items.length;
-  let body = attempt(shown);
-  if (bytesOf(body) > max) {
-    let lo = 0;
-    let hi = shown - 1;
-    while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      if (bytesOf(attempt(mid)) <= max) lo = mid;
-      else hi = mid - 1;
-    }
-    shown = lo;
-    body = attempt(shown);
-  }
+  let { shown, body } = largestFitting(draft.items.length, attempt, max);
   if (bytesOf(body) > max) {
     shown = 0;
     body = hardCut(c, opts, at, max);
