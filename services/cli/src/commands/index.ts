@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import type { Env } from '../main.js';
+import { registerConfig } from './config.js';
 import { registerDingtalkStandin } from './dingtalk-standin.js';
+import { registerRoute } from './route.js';
 
 /** Sets the process exit code of a command (commands never call process.exit themselves). */
 export type SetExit = (code: number) => void;
 
 /** Registers every sub-command on the program. One line per command. */
 export function registerCommands(program: Command, env: Env, setExit: SetExit): void {
+  registerConfig(program, env, setExit);
   registerDingtalkStandin(program, env, setExit);
+  registerRoute(program, env, setExit);
 }

@@ -1,0 +1,79 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { ConfigError } from '@kube-herald/config';
+
+type Doc = Record<string, unknown>;
+
+function isDoc(v: unknown): v is Doc {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function absolute(v: unknown, base: string): unknown {
+  return typeof v === 'string' && !isAbsolute(v) ? resolve(base, v) : v;
+}
+
+/** Makes the `*File` paths of a notifier document absolute (they are relative to the config file). */
+function absoluteFiles(doc: Doc, base: string): void {
+  for (const r of list(doc.receivers)) {
+    if (!isDoc(r)) continue;
+    if ('webhookFile' in r) r.webhookFile = absolute(r.webhookFile, base);
+    if ('secretFile' in r) r.secretFile = absolute(r.secretFile, base);
+  }
+  if (isDoc(doc.redis) && 'passwordFile' in doc.redis)
+    doc.redis.passwordFile = absolute(doc.redis.passwordFile, base);
+  if (isDoc(doc.kafka) && isDoc(doc.kafka.sasl) && 'passwordFile' in doc.kafka.sasl)
+    doc.kafka.sasl.passwordFile = absolute(doc.kafka.sasl.passwordFile, base);
+}
+
+function list(v: unknown): unknown[] {
+  return Array.isArray(v) ? (v as unknown[]) : [];
+}
+
+function readDoc(file: string): Doc {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([
+      { path: file, message: `cannot read config file (${(err as NodeJS.ErrnoException).code ?? 'error'})` },
+    ]);
+  }
+  const doc = parse(text) as unknown;
+  if (!isDoc(doc)) throw new ConfigError([{ path: file, message: 'not a YAML mapping' }]);
+  return doc;
+}
+
+/**
+ * Merges the document translated from kube-eventer sinks into the config file's document: the sinks'
+ * receivers are added, their `continue: true` routes go first under the root route (each sink gets its
+ * events, as in kube-eventer), then the file's own routes. Without a file the translation stands alone.
+ */
+export function mergeSinkConfig(file: string | undefined, fromSinks: Doc): Doc {
+  if (file === undefined) return fromSinks;
+  const doc = readDoc(file);
+  absoluteFiles(doc, dirname(resolve(file)));
+  const receivers = list(doc.receivers);
+  const sinkReceivers = list(fromSinks.receivers);
+  const route = isDoc(doc.route) ? doc.route : {};
+  const sinkRoute = isDoc(fromSinks.route) ? fromSinks.route : {};
+  const routes = list(route.routes);
+  const sinkRoutes = list(sinkRoute.routes);
+  return {
+    ...doc,
+    receivers: [...sinkReceivers, ...receivers],
+    route: { ...route, routes: [...sinkRoutes, ...routes] },
+  };
+}
+
+/**
+ * Writes a config document to a private temporary file (mode 0600 in a 0700 directory) for a loader
+ * that takes a path; `dispose` removes it. The document may hold webhooks: remove it as soon as read.
+ */
+export function privateConfigFile(doc: Doc): { readonly file: string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'kube-herald-'));
+  const file = join(dir, 'notifier.yaml');
+  writeFileSync(file, stringify(doc, { lineWidth: 0 }), { mode: 0o600 });
+  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
