@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ConfigError, parseConfig } from '@kube-herald/config';
+import { runCollector } from '../src/main.js';
 import { applyEnvOverrides, collectorConfigSchema, loadCollectorConfig } from '../src/index.js';
 
 describe('collector config', () => {
@@ -73,5 +74,12 @@ describe('collector config', () => {
     assert.equal(c.http.port, 9100);
     assert.equal(c.leaderElection.identity, 'collector-0');
     assert.deepEqual(applyEnvOverrides(undefined, {}), {});
+  });
+
+  it('runCollector exits 1 on an invalid or missing config', async () => {
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'cluster: {}\nkafka: { brokers: [] }\n');
+    assert.equal(await runCollector(['--config', file], { KH_LOG_LEVEL: 'silent' }), 1);
+    assert.equal(await runCollector([], { KH_LOG_LEVEL: 'silent' }), 1);
   });
 });

@@ -151,13 +151,13 @@ describe('collector → real Kafka', () => {
       event(standin, 'first');
       await allIn(reader.events, expectedIds(standin));
       for (let i = 0; i < 2000; i++) event(standin, `burst${i}`);
-      await waitFor('burst sent on the watch', () => standin.stats().watchEventsSent >= 2000);
+      await waitFor('burst sent on the watch', () => standin.stats().watchEventsSent >= 2000, 30_000);
       await sleep(20);
       const atSignal = reader.events.length;
       child.kill('SIGTERM');
       assert.equal(await exited, 0, stderr);
       // Everything read before SIGTERM reaches Kafka: the buffer is flushed before the producer closes.
-      await allIn(reader.events, expectedIds(standin), 20_000);
+      await allIn(reader.events, expectedIds(standin), 45_000);
       assert.ok(atSignal <= 2001);
     } finally {
       child.kill('SIGKILL');
