@@ -1,0 +1,128 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { ConfigError } from '@kube-herald/config';
+import { createLogger } from '@kube-herald/logging';
+import { createDemo, type DemoPlan } from '../demo/demo.js';
+import { demoSettings, DemoUsageError, type DemoFlags } from '../demo/demo-options.js';
+import { demoBanner } from '../demo/demo-banner.js';
+import { loadScenario } from '../demo/scenario-load.js';
+import type { Env } from '../main.js';
+import type { SetExit } from './index.js';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+
+const say = (text: string): void => void process.stdout.write(text);
+
+/** Resolves when the demo must stop: SIGINT/SIGTERM, the duration, or a failed child. */
+function stopReason(
+  failed: Promise<string>,
+  durationMs: number | undefined,
+): { done: Promise<string>; dispose(): void } {
+  let dispose: () => void = () => undefined;
+  const done = new Promise<string>((resolve) => {
+    const onSignal = (sig: NodeJS.Signals): void => resolve(sig);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    const timer = durationMs === undefined ? undefined : setTimeout(() => resolve('duration'), durationMs);
+    void failed.then((why) => resolve(`failure: ${why}`));
+    dispose = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      clearTimeout(timer);
+    };
+  });
+  return { done, dispose };
+}
+
+async function runDemo(
+  flags: DemoFlags,
+  env: Env,
+  viaCli: Record<'collector' | 'notifier', boolean>,
+): Promise<number> {
+  const settings = demoSettings(flags, env);
+  const brokers = (env.KH_KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
+  const redisUrl = env.KH_REDIS_URL;
+  if (!brokers.length || !redisUrl)
+    throw new DemoUsageError(
+      'KH_KAFKA_BROKERS and KH_REDIS_URL are not set: run `npm start` (or `bash scripts/services.sh start && source .run/services.env`)',
+    );
+  const runDir = join(ROOT, '.run', 'demo');
+  await mkdir(join(runDir, 'logs'), { recursive: true });
+  const logFile = join(runDir, 'logs', 'demo.log');
+  const log = createLogger({
+    name: 'demo',
+    level: env.KH_LOG_LEVEL ?? 'info',
+    destination: createWriteStream(logFile, { flags: 'a' }),
+  });
+  const plan: DemoPlan =
+    settings.kind === 'simulated'
+      ? {
+          kind: 'simulated',
+          scenario: loadScenario(settings.scenario, { dir: join(ROOT, 'scenarios'), cwd: process.cwd() }),
+          pagePort: settings.pagePort,
+          speed: settings.speed,
+        }
+      : settings;
+  const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, viaCli, log });
+  const stop = stopReason(demo.failed, settings.durationMs);
+  let code = 0;
+  try {
+    say(`kube-herald demo: starting (logs in ${join(runDir, 'logs')})…\n`);
+    const info = await Promise.race([
+      demo.start(),
+      stop.done.then((why) => Promise.reject(new Error(`stopped while starting (${why})`))),
+    ]);
+    say(demoBanner(plan, info));
+    const why = await stop.done;
+    if (why.startsWith('failure')) code = 1;
+    say(`\nkube-herald demo: stopping (${why})…\n`);
+  } catch (err) {
+    code = 1;
+    say(`kube-herald demo: ${err instanceof Error ? err.message : String(err)}\n`);
+  } finally {
+    stop.dispose();
+    const deadline = setTimeout(
+      () => say('kube-herald demo: still stopping, waiting for the services to exit…\n'),
+      15_000,
+    );
+    await demo.close();
+    clearTimeout(deadline);
+  }
+  say('kube-herald demo: stopped.\n');
+  return code;
+}
+
+/** Registers `kube-herald demo`: the whole pipeline on simulated clusters (or one real cluster and robot). */
+export function registerDemo(program: Command, env: Env, setExit: SetExit): void {
+  program
+    .command('demo')
+    .description(
+      'run the end-to-end demo: simulated clusters, collectors, notifiers and a DingTalk-like page (Ctrl-C stops)',
+    )
+    .option('--scenario <name|file>', 'scenario to play (a name in scenarios/ or a YAML file)', 'incidents')
+    .option('--kubeconfig <file>', 'watch this real cluster instead (with --webhook)')
+    .option('--webhook <url>', 'send to this real DingTalk robot (env KH_DINGTALK_WEBHOOK)')
+    .option('--secret <secret>', 'signing secret of the real robot (env KH_DINGTALK_SECRET)')
+    .option('--cluster-id <id>', 'cluster id of the real cluster', 'my-cluster')
+    .option('--duration <d>', 'stop after this long (e.g. 10m); default: until Ctrl-C')
+    .option('--port <port>', 'port of the DingTalk-like page', '8765')
+    .option('--speed <factor>', 'play the scenario faster (e.g. 2)', '1')
+    .action(async (flags: DemoFlags) => {
+      const names = new Set(program.commands.map((c) => c.name()));
+      try {
+        setExit(
+          await runDemo(flags, env, { collector: names.has('collector'), notifier: names.has('notifier') }),
+        );
+      } catch (err) {
+        if (!(err instanceof DemoUsageError || err instanceof ConfigError)) throw err;
+        process.stderr.write(`kube-herald demo: ${err.message}\n`);
+        setExit(2);
+      }
+    });
+}

@@ -1,0 +1,205 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createKafkaAdmin } from '@kube-herald/bus';
+import type { Logger } from '@kube-herald/logging';
+import { createChildService, type ChildService } from './child-service.js';
+import { freePort } from './free-port.js';
+import { createScenarioPlayer, type ScenarioPlayer } from './scenario-player.js';
+import type { Scenario } from './scenario-schema.js';
+import { serviceArgs, type DemoService } from './service-command.js';
+import {
+  collectorConfig,
+  notifierConfig,
+  realRoute,
+  simulatedRoute,
+  writeConfig,
+  type DemoCluster,
+  type DemoPlumbing,
+  type DemoReceiver,
+} from './service-configs.js';
+import { startSimulatedWorld, type SimulatedWorld } from './simulated-world.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What the demo runs against: simulated clusters and robots, or one real cluster and robot. */
+export type DemoPlan =
+  | {
+      readonly kind: 'simulated';
+      readonly scenario: Scenario;
+      readonly pagePort: number;
+      readonly speed?: number;
+    }
+  | {
+      readonly kind: 'real';
+      readonly kubeconfig: string;
+      readonly webhook: string;
+      readonly secret?: string;
+      readonly clusterId: string;
+    };
+
+/** Options of {@link createDemo}. */
+export interface DemoOptions {
+  readonly plan: DemoPlan;
+  /** The repository root (children run from there). */
+  readonly root: string;
+  /** Generated configs, kubeconfigs and child logs (`.run/demo`). */
+  readonly runDir: string;
+  /** Environment given to the children (the demo's own, minus per-service overrides). */
+  readonly env: Env;
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  /** Which services the `kube-herald` command can run itself (else the fallback entries). */
+  readonly viaCli: Readonly<Record<DemoService, boolean>>;
+  readonly log: Logger;
+  readonly notifierReplicas?: number;
+  readonly readyTimeoutMs?: number;
+}
+
+/** What a started demo tells the user. */
+export interface DemoInfo {
+  readonly pageUrl: string | undefined;
+  readonly clusters: readonly DemoCluster[];
+  readonly receivers: readonly string[];
+  readonly logDir: string;
+  readonly topic: string;
+}
+
+/** The whole pipeline on one machine: stand-ins, collectors and notifiers as child processes, a scenario. */
+export interface Demo {
+  start(): Promise<DemoInfo>;
+  /** Resolves with a description when a child service exits on its own. */
+  readonly failed: Promise<string>;
+  readonly world: () => SimulatedWorld | undefined;
+  readonly player: () => ScenarioPlayer | undefined;
+  /** Stops the scenario, collectors, notifiers, then the stand-ins. Idempotent. */
+  close(): Promise<void>;
+}
+
+// Overrides the services read from the environment; the demo's configs must win.
+const PER_SERVICE_ENV = [
+  'KH_CLUSTER_ID',
+  'KH_CLUSTER_NAME',
+  'KH_KUBECONFIG',
+  'KH_HTTP_PORT',
+  'KH_KAFKA_TOPIC',
+  'KH_LEADER_IDENTITY',
+  'POD_NAME',
+  'KH_NOTIFIER_CONFIG',
+];
+
+/** Creates a {@link Demo}. */
+export function createDemo(o: DemoOptions): Demo {
+  const log = o.log.child({ component: 'demo' });
+  const runId = Date.now().toString(36);
+  const logDir = join(o.runDir, 'logs');
+  const childEnv: Record<string, string | undefined> = { ...o.env };
+  for (const k of PER_SERVICE_ENV) delete childEnv[k];
+  const plumbing: DemoPlumbing = {
+    brokers: o.brokers,
+    redisUrl: o.redisUrl,
+    topic: `kh-demo-${runId}.events`,
+    groupId: `kh-demo-${runId}`,
+    redisPrefix: `khdemo-${runId}`,
+    logLevel: o.env.KH_LOG_LEVEL ?? 'info',
+  };
+  const collectors: ChildService[] = [];
+  const notifiers: ChildService[] = [];
+  let world: SimulatedWorld | undefined;
+  let player: ScenarioPlayer | undefined;
+  let closing: Promise<void> | undefined;
+  let reportFailure: (why: string) => void = () => undefined;
+  const failed = new Promise<string>((resolve) => (reportFailure = resolve));
+
+  async function child(service: DemoService, name: string, doc: (port: number) => Record<string, unknown>) {
+    const port = await freePort();
+    const file = await writeConfig(join(o.runDir, `${name}.yaml`), doc(port));
+    const c = createChildService({
+      name,
+      args: serviceArgs(service, file, o.viaCli[service]),
+      env: childEnv,
+      cwd: o.root,
+      logFile: join(logDir, `${name}.log`),
+      readyUrl: `http://127.0.0.1:${port}/readyz`,
+      log,
+    });
+    c.start();
+    void c.exited.then((code) => {
+      if (!closing)
+        reportFailure(`${name} exited with code ${String(code)} (log: ${join(logDir, `${name}.log`)})`);
+    });
+    return c;
+  }
+
+  async function start(): Promise<DemoInfo> {
+    await mkdir(logDir, { recursive: true });
+    const admin = createKafkaAdmin({ brokers: [...o.brokers], clientId: 'kh-demo-admin', log });
+    try {
+      await admin.ensureTopics([{ topic: plumbing.topic, partitions: 6 }]);
+    } finally {
+      await admin.close();
+    }
+    let clusters: readonly DemoCluster[];
+    let receivers: readonly DemoReceiver[];
+    let route: Record<string, unknown>;
+    const plan = o.plan;
+    if (plan.kind === 'simulated') {
+      world = await startSimulatedWorld(plan.scenario, o.runDir, plan.pagePort, log);
+      clusters = world.clusters;
+      receivers = world.receivers;
+      route = simulatedRoute('prod-oncall', 'staging');
+    } else {
+      clusters = [{ id: plan.clusterId, kubeconfig: plan.kubeconfig }];
+      receivers = [
+        { name: 'oncall', webhook: plan.webhook, ...(plan.secret ? { secret: plan.secret } : {}) },
+      ];
+      route = realRoute('oncall');
+    }
+    const replicas = o.notifierReplicas ?? 2;
+    for (let i = 1; i <= replicas; i++)
+      notifiers.push(
+        await child('notifier', `notifier-${i}`, (port) => notifierConfig(receivers, route, plumbing, port)),
+      );
+    const timeout = o.readyTimeoutMs ?? 120_000;
+    await Promise.all(notifiers.map((n) => n.ready(timeout)));
+    for (const c of clusters)
+      collectors.push(
+        await child('collector', `collector-${c.id}`, (port) => collectorConfig(c, plumbing, port)),
+      );
+    await Promise.all(collectors.map((c) => c.ready(timeout)));
+    if (plan.kind === 'simulated' && world) {
+      player = createScenarioPlayer({
+        scenario: plan.scenario,
+        clusters: world.kubes,
+        log,
+        ...(plan.speed ? { speed: plan.speed } : {}),
+      });
+      player.start();
+    }
+    log.info({ runId, topic: plumbing.topic }, 'demo running');
+    return {
+      pageUrl: world?.pageUrl,
+      clusters,
+      receivers: receivers.map((r) => r.name),
+      logDir,
+      topic: plumbing.topic,
+    };
+  }
+
+  async function doClose(): Promise<void> {
+    await player?.close();
+    await Promise.all([...collectors].reverse().map((c) => c.close()));
+    await Promise.all([...notifiers].reverse().map((c) => c.close()));
+    await world?.close();
+    log.info({ runId }, 'demo stopped');
+  }
+
+  return {
+    start,
+    failed,
+    world: () => world,
+    player: () => player,
+    close() {
+      return (closing ??= doClose());
+    },
+  };
+}

@@ -1,0 +1,98 @@
+import { writeFile } from 'node:fs/promises';
+
+/** A simulated or real cluster as the collector reports it. */
+export interface DemoCluster {
+  readonly id: string;
+  readonly name?: string;
+  readonly kubeconfig: string;
+}
+
+/** A notifier receiver as the demo configures it (secrets inline: the files are mode 0600 under .run/). */
+export interface DemoReceiver {
+  readonly name: string;
+  readonly webhook: string;
+  readonly secret?: string;
+  readonly keywords?: readonly string[];
+}
+
+/** The shared plumbing of one demo run. */
+export interface DemoPlumbing {
+  readonly brokers: readonly string[];
+  readonly redisUrl: string;
+  readonly topic: string;
+  readonly groupId: string;
+  readonly redisPrefix: string;
+  readonly logLevel: string;
+}
+
+/** The collector's config for one cluster (the real schema: services/collector/src/config.ts). */
+export function collectorConfig(c: DemoCluster, p: DemoPlumbing, httpPort: number): Record<string, unknown> {
+  return {
+    cluster: { id: c.id, ...(c.name ? { name: c.name } : {}) },
+    kubernetes: { kubeconfig: c.kubeconfig, api: 'core/v1' },
+    kafka: { brokers: [...p.brokers], topic: p.topic, clientId: `kh-demo-collector-${c.id}` },
+    collector: { maxEventAge: '10m' },
+    leaderElection: { enabled: false },
+    http: { port: httpPort },
+    log: { level: p.logLevel },
+  };
+}
+
+/** The route tree of the simulated fleet: Normal dropped, prod-* to on-call, staging to its group. */
+export function simulatedRoute(prodReceiver: string, stagingReceiver: string): Record<string, unknown> {
+  return {
+    receiver: prodReceiver,
+    groupBy: ['cluster', 'namespace', 'reason'],
+    groupWait: '5s',
+    groupInterval: '30s',
+    repeatInterval: '4h',
+    routes: [
+      { drop: { type: 'Normal' } },
+      { name: 'prod', match: { cluster: 'prod-.*' }, receiver: prodReceiver },
+      { name: 'staging', match: { cluster: 'staging' }, receiver: stagingReceiver },
+    ],
+  };
+}
+
+/** One receiver for a real cluster: every Warning to the one robot. */
+export function realRoute(receiver: string): Record<string, unknown> {
+  return {
+    receiver,
+    groupBy: ['cluster', 'namespace', 'reason'],
+    groupWait: '10s',
+    groupInterval: '1m',
+    repeatInterval: '4h',
+    routes: [{ drop: { type: 'Normal' } }],
+  };
+}
+
+/** The notifier's config (the real schema: services/notifier/src/config.ts). */
+export function notifierConfig(
+  receivers: readonly DemoReceiver[],
+  route: Record<string, unknown>,
+  p: DemoPlumbing,
+  httpPort: number,
+): Record<string, unknown> {
+  return {
+    kafka: { brokers: [...p.brokers], topic: p.topic, groupId: p.groupId, clientId: 'kh-demo-notifier' },
+    redis: { url: p.redisUrl, prefix: p.redisPrefix },
+    receivers: receivers.map((r) => ({
+      name: r.name,
+      type: 'dingtalk',
+      webhook: r.webhook,
+      ...(r.secret ? { secret: r.secret } : {}),
+      ...(r.keywords?.length ? { keywords: [...r.keywords] } : {}),
+      msgType: 'markdown',
+    })),
+    route,
+    dedup: { ttl: '1h' },
+    http: { port: httpPort },
+    log: { level: p.logLevel },
+  };
+}
+
+/** Writes a config file. JSON is YAML, so the services read it as their YAML config. */
+export async function writeConfig(file: string, doc: Record<string, unknown>): Promise<string> {
+  await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`, { mode: 0o600 });
+  return file;
+}
