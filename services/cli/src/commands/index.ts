@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Env } from '../main.js';
 import { registerConfig } from './config.js';
+import { registerDemo } from './demo.js';
 import { registerDingtalkStandin } from './dingtalk-standin.js';
 import { registerRoute } from './route.js';
 
@@ -10,6 +11,7 @@ export type SetExit = (code: number) => void;
 /** Registers every sub-command on the program. One line per command. */
 export function registerCommands(program: Command, env: Env, setExit: SetExit): void {
   registerConfig(program, env, setExit);
+  registerDemo(program, env, setExit);
   registerDingtalkStandin(program, env, setExit);
   registerRoute(program, env, setExit);
 }
