@@ -77,12 +77,13 @@ kafka_wait() {
       echo "----- last lines of $log" >&2; tail -n 40 "$log" >&2
       die "Kafka node $node exited during start (see $log)"
     fi
-    if port_open "$(cat "$dir/port")" && node "$KAFKA_TPL/ready.mjs" "$2" "$3" 5000 >/dev/null 2>>"$LOGS/ready.log"; then
+    if port_open "$(cat "$dir/port")" && node --no-warnings "$KAFKA_TPL/ready.mjs" "$2" "$3" 5000 >/dev/null 2>>"$LOGS/ready.log"; then
       return 0
     fi
     sleep 1
   done
   echo "----- last lines of $log" >&2; tail -n 40 "$log" >&2
+  kafka_stop "$node" KILL # a half-started broker would make the next start a no-op
   die "Kafka node $node not ready after ${TIMEOUT}s (last probe: $(tail -n 1 "$LOGS/ready.log" 2>/dev/null))"
 }
 
