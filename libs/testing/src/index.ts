@@ -2,3 +2,4 @@ export * from './service-env.js';
 export * from './unique-name.js';
 export * from './wait-for.js';
 export * from './test-logger.js';
+export * from './services.js';
