@@ -3,6 +3,7 @@ import type { Env } from '../main.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDingtalkStandin } from './dingtalk-standin.js';
+import { registerReplay } from './replay.js';
 import { registerRoute } from './route.js';
 
 /** Sets the process exit code of a command (commands never call process.exit themselves). */
@@ -13,5 +14,6 @@ export function registerCommands(program: Command, env: Env, setExit: SetExit): 
   registerConfig(program, env, setExit);
   registerDemo(program, env, setExit);
   registerDingtalkStandin(program, env, setExit);
+  registerReplay(program, env, setExit);
   registerRoute(program, env, setExit);
 }

@@ -1,0 +1,216 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import {
+  createKafkaAdmin,
+  createKafkaPublisher,
+  createKafkaSubscriber,
+  type Publisher,
+} from '@kube-herald/bus';
+import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { encodeEvent, type EventV1 } from '@kube-herald/events';
+import { createRegistry } from '@kube-herald/observability';
+import { createNotifier, createReceivers, loadNotifierConfig } from '@kube-herald/notifier';
+import { kafkaBrokers, redisUrl, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
+import { cli, makeEvent, tempDir } from './cli-harness.js';
+
+const log = testLogger('cli-replay');
+const HOUR = 3_600_000;
+const t0 = Date.now();
+const tmp = tempDir();
+const topic = uniqueName('kh-cli-replay');
+const prefix = uniqueName('khcli');
+let standin: DingtalkStandin;
+let publisher: Publisher;
+let configFile: string;
+const published: { event: EventV1; value: string; ts: number }[] = [];
+const before3h = ['old-a', 'old-b'].map((n) => makeEvent(n));
+const inside = ['win-a', 'win-b', 'win-c'].map((n) => makeEvent(n));
+const after30m = ['late-a'].map((n) => makeEvent(n));
+const from = new Date(t0 - 2 * HOUR).toISOString();
+const to = new Date(t0 - HOUR).toISOString();
+
+before(async () => {
+  standin = createDingtalkStandin({
+    robots: [
+      { name: 'old', token: 'tok-old', keywords: ['K8s'] },
+      { name: 'new', token: 'tok-new', secret: 'SECnew' },
+    ],
+  });
+  await standin.start();
+  configFile = tmp.file('notifier.yaml', {
+    kafka: { brokers: kafkaBrokers(), topic, groupId: uniqueName('kh-live') },
+    redis: { url: redisUrl(), prefix },
+    receivers: [
+      { name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), keywords: ['K8s'] },
+      { name: 'new', type: 'dingtalk', webhook: standin.webhookFor('new'), secret: 'SECnew' },
+    ],
+    route: {
+      receiver: 'old',
+      groupBy: ['cluster', 'namespace', 'name'],
+      groupWait: '100ms',
+      groupInterval: '200ms',
+      routes: [{ name: 'backfill', match: { namespace: 'payments' }, receiver: 'new', continue: true }, {}],
+    },
+  });
+  const admin = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
+  await admin.ensureTopics([{ topic, partitions: 2 }]);
+  await admin.close();
+  publisher = createKafkaPublisher({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
+  await publisher.start();
+  const batches: [EventV1[], number][] = [
+    [before3h, t0 - 3 * HOUR],
+    [inside, t0 - 2 * HOUR + 60_000],
+    [after30m, t0 - HOUR / 2],
+  ];
+  for (const [events, ts] of batches) {
+    const msgs = events.map((e, i) => ({
+      key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
+      value: encodeEvent(e).toString('utf8'),
+      headers: { schema: 'kube-herald.event/v1' },
+      timestamp: ts + i * 1000,
+    }));
+    await publisher.publish(topic, msgs);
+    events.forEach((e, i) => published.push({ event: e, value: msgs[i]?.value ?? '', ts: ts + i * 1000 }));
+  }
+});
+
+after(async () => {
+  await publisher.close();
+  await standin.close();
+  const redis = new Redis(redisUrl());
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  tmp.dispose();
+});
+
+const texts = (robot: string): string =>
+  standin
+    .messages(robot)
+    .map((m) => m.text)
+    .join('\n');
+
+test('--dry-run --output jsonl prints exactly the published events of the window and sends nothing', async () => {
+  const r = await cli([
+    'replay',
+    '--from',
+    from,
+    '--to',
+    to,
+    '--dry-run',
+    '--output',
+    'jsonl',
+    '--config',
+    configFile,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').sort();
+  const expected = published
+    .filter((p) => p.ts >= t0 - 2 * HOUR && p.ts < t0 - HOUR)
+    .map((p) => p.value)
+    .sort();
+  assert.deepEqual(lines, expected);
+  assert.equal(lines.length, inside.length);
+  assert.match(
+    r.stderr,
+    /replay done: read 3, selected 3, matched 3.*dry run: would send 6 occurrence\(s\), sent 0/,
+  );
+  assert.equal(standin.messages().length, 0);
+});
+
+test('replay of the window to a new receiver delivers exactly its incidents there and nothing to the old one', async () => {
+  const r = await cli(['replay', '--from', from, '--to', to, '--receiver', 'new', '--config', configFile]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /sent \d+ message\(s\) with 3 occurrence\(s\), failed 0/);
+  const got = texts('new');
+  for (const e of inside)
+    assert.ok(got.includes(e.involvedObject.name), `${e.involvedObject.name} delivered`);
+  for (const e of [...before3h, ...after30m]) assert.ok(!got.includes(e.involvedObject.name));
+  assert.equal(standin.messages('old').length, 0);
+});
+
+test('after the live notifier sent everything, replay without --force sends nothing; the live group is untouched', async () => {
+  const config = loadNotifierConfig(configFile, {});
+  const redis = new Redis(redisUrl());
+  const subscriber = createKafkaSubscriber({
+    brokers: kafkaBrokers(),
+    clientId: 'kh-cli-live',
+    log,
+    groupId: config.kafka.groupId,
+    topics: [topic],
+    fromBeginning: true,
+    maxWaitTimeMs: 200,
+  });
+  const live = createNotifier({
+    config,
+    log,
+    redis,
+    subscriber,
+    publisher,
+    receivers: createReceivers(config),
+    registry: createRegistry('live', false),
+    options: { schedulerPollMs: 100 },
+  });
+  await live.start();
+  try {
+    // the window's occurrences were notified by the replay above (dedup is per occurrence, fleet-wide)
+    const rest = [...before3h, ...after30m];
+    await waitFor(() => rest.every((e) => texts('old').includes(e.involvedObject.name)), {
+      timeoutMs: 30_000,
+      what: 'the live notifier to send the events outside the window',
+    });
+    for (const e of inside) assert.ok(!texts('old').includes(e.involvedObject.name));
+  } finally {
+    await live.close();
+    await redis.quit();
+  }
+  const admin = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
+  const lagBefore = await admin.groupLag(config.kafka.groupId, topic);
+  const sent = standin.messages().length;
+  const r = await cli(['replay', '--from', '4h', '--config', configFile]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /read 6, selected 6, matched 0, deduped 6/);
+  assert.match(r.stdout, /sent 0 message/);
+  assert.equal(standin.messages().length, sent);
+  assert.equal(await admin.groupLag(config.kafka.groupId, topic), lagBefore);
+  await admin.close();
+});
+
+test('bad input: one line and a documented exit code, nothing sent', async () => {
+  const sent = standin.messages().length;
+  const cases: [string[], number, RegExp][] = [
+    [['replay', '--from', '1h', '--to', '2h', '--config', configFile], 1, /empty time range/],
+    [['replay', '--from', 'yesterday-ish', '--config', configFile], 1, /--from: cannot read time/],
+    [['replay', '--from', '1h', '--bogus', '--config', configFile], 1, /unknown option '--bogus'/],
+    [['replay', '--from', '1h', '--receiver', 'nobody', '--config', configFile], 1, /no receiver "nobody"/],
+  ];
+  const missing = tmp.file('missing-topic.yaml', {
+    kafka: { brokers: kafkaBrokers(), topic: uniqueName('kh-no-such-topic') },
+    redis: { url: redisUrl(), prefix },
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    route: { receiver: 'old' },
+  });
+  const unreachable = tmp.file('unreachable.yaml', {
+    kafka: { brokers: '127.0.0.1:1', topic },
+    redis: { url: redisUrl(), prefix },
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    route: { receiver: 'old' },
+  });
+  cases.push([
+    ['replay', '--from', '1h', '--config', missing],
+    2,
+    /topic "kh-no-such-topic.*" does not exist/,
+  ]);
+  cases.push([
+    ['replay', '--from', '1h', '--config', unreachable],
+    2,
+    /Kafka is unreachable at 127\.0\.0\.1:1/,
+  ]);
+  for (const [argv, code, message] of cases) {
+    const r = await cli(argv);
+    assert.equal(r.code, code, `${argv.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+  assert.equal(standin.messages().length, sent);
+});
