@@ -1,4 +1,6 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
+import { isKhError } from '@kube-herald/errors';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
 import type { PartitionOffset, TopicSpec } from './types.js';
@@ -30,12 +32,31 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
   let connected: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
 
+  // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a multi-broker cluster
+  // answers for a moment after creation; poll until every partition has a leader.
+  async function waitForLeaders(topics: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+        if (meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (err) {
+        const retriable = err instanceof Error && 'retriable' in err && err.retriable === true;
+        if (!retriable || Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline)
+        throw busError(BusErrorCode.adminFailed, `no leaders for ${topics.join(',')}`);
+      await sleep(200);
+    }
+  }
+
   async function use<T>(what: string, fn: () => Promise<T>): Promise<T> {
     if (closing) throw busError(BusErrorCode.closed, 'admin is closed');
     try {
       await (connected ??= admin.connect());
       return await fn();
     } catch (err) {
+      if (isKhError(err)) throw err;
       if (err instanceof Error && 'type' in err && err.type === 'UNKNOWN_TOPIC_OR_PARTITION') {
         throw busError(BusErrorCode.unknownTopic, `${what}: unknown topic`, err, 'permanent');
       }
@@ -50,7 +71,7 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
         const missing = specs.filter((s) => !existing.has(s.topic));
         if (missing.length === 0) return [];
         await admin.createTopics({
-          waitForLeaders: true,
+          waitForLeaders: false,
           topics: missing.map((s) => ({
             topic: s.topic,
             numPartitions: s.partitions,
@@ -58,6 +79,7 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
             configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
           })),
         });
+        await waitForLeaders(missing.map((s) => s.topic));
         return missing.map((s) => s.topic);
       }),
     offsetsForTime: (topic, ms) =>
