@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT } from './paths.js';
+
+/** A service (collector, notifier) running as a separate process, so it can be killed with SIGKILL. */
+export interface Child {
+  readonly name: string;
+  pid(): number | undefined;
+  running(): boolean;
+  /** Polls `readyUrl` until it answers 200 (throws when the child exits or after `timeoutMs`). */
+  ready(timeoutMs?: number): Promise<void>;
+  /** SIGKILL, then waits for the exit. */
+  kill9(): Promise<void>;
+  /** SIGTERM, SIGKILL after `deadlineMs`. */
+  stop(deadlineMs?: number): Promise<void>;
+  /** CPU seconds (user+system) and peak RSS in MB, from /proc while it runs. */
+  usage(): { cpuSeconds: number; peakRssMb: number };
+  /** How many times it exited without being asked to. */
+  unexpectedExits(): number;
+}
+
+/** Options of {@link startChild}. */
+export interface ChildOptions {
+  readonly name: string;
+  /** The script and its arguments, run by this Node with the `source` condition and tsx. */
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly logFile: string;
+  readonly readyUrl?: string;
+}
+
+const TICKS = 100; // USER_HZ on Linux
+
+function procUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(fields[11]) + Number(fields[12])) / TICKS;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(status);
+  return { cpuSeconds: cpu, peakRssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
+}
+
+/** Spawns `node --conditions=source --import tsx <args>` in the repository root. */
+export function startChild(o: ChildOptions): Child {
+  const fd = openSync(o.logFile, 'a');
+  let asked = false;
+  let unexpected = 0;
+  let last = { cpuSeconds: 0, peakRssMb: 0 };
+  const c: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...o.args], {
+    cwd: ROOT,
+    env: { ...process.env, ...o.env },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  const exited = new Promise<void>((resolve) =>
+    c.once('exit', () => {
+      if (!asked) unexpected += 1;
+      resolve();
+    }),
+  );
+  const running = (): boolean => c.exitCode === null && c.signalCode === null;
+  return {
+    name: o.name,
+    pid: () => c.pid,
+    running,
+    async ready(timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      while (Date.now() < until) {
+        if (!running()) throw new Error(`${o.name} exited (see ${o.logFile})`);
+        if (!o.readyUrl) return;
+        try {
+          const res = await fetch(o.readyUrl, { signal: AbortSignal.timeout(2000) });
+          await res.arrayBuffer();
+          if (res.ok) return;
+        } catch {
+          // not listening yet: poll again until the deadline
+        }
+        await sleep(200);
+      }
+      throw new Error(`${o.name} not ready after ${timeoutMs} ms (see ${o.logFile})`);
+    },
+    async kill9() {
+      asked = true;
+      if (running()) c.kill('SIGKILL');
+      await exited;
+    },
+    async stop(deadlineMs = 20_000) {
+      asked = true;
+      if (!running()) return;
+      c.kill('SIGTERM');
+      if (
+        (await Promise.race([exited.then(() => 'exited' as const), sleep(deadlineMs, 'late' as const)])) ===
+        'late'
+      ) {
+        c.kill('SIGKILL');
+        await exited;
+      }
+    },
+    usage() {
+      if (running() && c.pid !== undefined) {
+        try {
+          last = procUsage(c.pid);
+        } catch {
+          // the process ended between the check and the read: keep the last sample
+        }
+      }
+      return last;
+    },
+    unexpectedExits: () => unexpected,
+  };
+}

@@ -1,0 +1,125 @@
+import type { BusRecord } from '@kube-herald/bus';
+import type { DingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { occurrenceId } from '@kube-herald/events';
+import type { KubeStandin } from '@kube-herald/kube-standin';
+
+/** The loss/duplicate accounting of one run (the figures of RELIABILITY.md). */
+export interface Tally {
+  /** Occurrences created in the API stand-ins (one per create and per bump). */
+  readonly created: number;
+  /** Distinct created occurrences found in the events topic. */
+  readonly inKafka: number;
+  /** Records in the events topic (re-sends of an occurrence included). */
+  readonly kafkaRecords: number;
+  /** Created occurrences missing from Kafka. */
+  readonly lostBeforeKafka: number;
+  /** Occurrences accounted in messages the notifier logged as sent (one count per distinct message). */
+  readonly accounted: number;
+  /** created − accounted when positive: occurrences no message carries. */
+  readonly lost: number;
+  /** accounted − created when positive: occurrences carried twice. */
+  readonly overAccounted: number;
+  /** Messages the DingTalk stand-in accepted. */
+  readonly messages: number;
+  /** Distinct messages logged as sent by the notifiers. */
+  readonly sentDecisions: number;
+  /** Accepted messages beyond the distinct sent ones (a message delivered twice or never logged). */
+  readonly duplicateMessages: number;
+  /** Accepted messages whose robot, title and text equal an earlier one's. */
+  readonly identicalMessages: number;
+  /** Permanent delivery failures logged. */
+  readonly failedDecisions: number;
+  /** Records in the dead-letter topic. */
+  readonly dlqRecords: number;
+  /** Most messages accepted by one robot in a rolling minute, and throttle answers. */
+  readonly maxPerMinute: number;
+  readonly throttleAnswers: number;
+}
+
+interface SentLine {
+  readonly decision?: string;
+  readonly messageId?: string;
+  readonly occurrences?: number;
+}
+
+/** Collects the records of the events, decisions and DLQ topics of a run and computes the {@link Tally}. */
+export interface Ledger {
+  onEvent(r: BusRecord): void;
+  onDecision(r: BusRecord): void;
+  onDlq(r: BusRecord): void;
+  /** Occurrences accounted so far (cheap; used to wait for the pipeline to drain). */
+  accounted(): number;
+  expected(): number;
+  tally(): Tally;
+}
+
+/** Creates a {@link Ledger} over the API stand-ins (cluster id → stand-in) and the DingTalk stand-in. */
+export function createLedger(kubes: ReadonlyMap<string, KubeStandin>, dingtalk: DingtalkStandin): Ledger {
+  const seen = new Set<string>();
+  let records = 0;
+  const sent = new Map<string, number>();
+  const failed = new Set<string>();
+  let dlq = 0;
+  let sum = 0;
+  const expectedIds = (): Set<string> => {
+    const ids = new Set<string>();
+    for (const [clusterId, k] of kubes) {
+      for (const o of k.occurrences()) ids.add(occurrenceId({ clusterId, eventUid: o.uid, count: o.count }));
+    }
+    return ids;
+  };
+  return {
+    onEvent(r) {
+      records += 1;
+      try {
+        const v = JSON.parse(r.value?.toString('utf8') ?? 'null') as { occurrenceId?: string } | null;
+        if (v?.occurrenceId) seen.add(v.occurrenceId);
+      } catch {
+        // a malformed record injected by a fault case: counted in records only
+      }
+    },
+    onDecision(r) {
+      const line = JSON.parse(r.value?.toString('utf8') ?? '{}') as SentLine;
+      if (line.decision === 'sent' && line.messageId && !sent.has(line.messageId)) {
+        sent.set(line.messageId, line.occurrences ?? 0);
+        sum += line.occurrences ?? 0;
+      } else if (line.decision === 'failed' && line.messageId) failed.add(line.messageId);
+    },
+    onDlq() {
+      dlq += 1;
+    },
+    accounted: () => sum,
+    expected: () => [...kubes.values()].reduce((n, k) => n + k.occurrences().length, 0),
+    tally() {
+      const ids = expectedIds();
+      let inKafka = 0;
+      for (const id of ids) if (seen.has(id)) inKafka += 1;
+      const msgs = dingtalk.messages();
+      const texts = new Set<string>();
+      let identical = 0;
+      for (const m of msgs) {
+        const key = `${m.robot}\n${m.title ?? ''}\n${m.text}`;
+        if (texts.has(key)) identical += 1;
+        texts.add(key);
+      }
+      const robots = Object.values(dingtalk.stats().robots);
+      return {
+        created: ids.size,
+        inKafka,
+        kafkaRecords: records,
+        lostBeforeKafka: ids.size - inKafka,
+        accounted: sum,
+        lost: Math.max(0, ids.size - sum),
+        overAccounted: Math.max(0, sum - ids.size),
+        messages: msgs.length,
+        sentDecisions: sent.size,
+        duplicateMessages: Math.max(0, msgs.length - sent.size),
+        identicalMessages: identical,
+        failedDecisions: failed.size,
+        dlqRecords: dlq,
+        maxPerMinute: Math.max(0, ...robots.map((s) => s.maxPerMinute)),
+        throttleAnswers: robots.reduce((n, s) => n + s.throttleAnswers, 0),
+      };
+    },
+  };
+}
