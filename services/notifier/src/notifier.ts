@@ -25,7 +25,10 @@ import { closeAll } from './pipeline/close-all.js';
 
 /** Tuning knobs with production defaults (tests shorten the time scale). */
 export interface NotifierOptions {
-  /** Rate gate window. Default 60 000 ms (DingTalk counts per minute). */
+  /**
+   * Rate gate window. Default 60 000 ms (DingTalk counts per minute). A shorter window scales the
+   * per-minute budget down (18/min over 20 s = 6 per 20 s), which never exceeds it in any rolling minute.
+   */
   readonly rateWindowMs?: number;
   /** Overrides `delivery.throttleBackoff` (tests). */
   readonly throttleBackoffMs?: number;
@@ -123,6 +126,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     decisionLog,
     log,
     throttleBackoffMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
+    ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
     mentionLabels,
     now,
   });

@@ -25,6 +25,8 @@ export interface DispatcherDeps {
   readonly log: Logger;
   /** Budget when a receiver declares none. Default 18 (DingTalk allows 20). */
   readonly defaultRatePerMinute?: number;
+  /** Rate gate window; the per-minute budget is scaled to it (18/min over 20 s = 6). Default 60 000. */
+  readonly rateWindowMs?: number;
   /** How long a throttled robot is blocked fleet-wide. */
   readonly throttleBackoffMs: number;
   /** How long the take of a permanently failed job is kept for `failed retry`. */
@@ -136,7 +138,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const pending = (await deps.store.isReady(receiverName, gid)) || (await deps.store.hasTake(jobId));
       if (!pending) return { kind: 'skipped', reason: 'nothing-pending' };
       const member = `${jobId}@${now()}`;
-      const limit = receiver.ratePerMinute ?? deps.defaultRatePerMinute ?? 18;
+      const perMinute = receiver.ratePerMinute ?? deps.defaultRatePerMinute ?? 18;
+      const limit = Math.max(1, Math.floor((perMinute * (deps.rateWindowMs ?? 60_000)) / 60_000));
       const gate = await deps.gate.acquire(receiverName, limit, member);
       if (!gate.granted) {
         m.rateGateWaits.inc({ receiver: receiverName });

@@ -176,7 +176,8 @@ for _, g in ipairs(gids) do
     end
     if #items > 0 then
       redis.call('HINCRBY', gk, 'pending', -sum)
-      redis.call('HINCRBY', gk, 'newInc', -newCount)
+      -- Lua 5.1 formats -0 as "-0", which HINCRBY rejects; a failing script keeps its earlier writes
+      if newCount > 0 then redis.call('HINCRBY', gk, 'newInc', -newCount) end
       local meta = {r = m[1], k = m[2], l = m[3], rt = m[4], gw = tonumber(m[5]), gi = tonumber(m[6]),
         ri = tonumber(m[7]), idle = tonumber(m[8])}
       local rec = {meta = meta, items = items}
