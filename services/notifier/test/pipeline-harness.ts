@@ -19,6 +19,8 @@ export const log = testLogger('notifier-test');
 export interface RobotSpec {
   readonly name: string;
   readonly secret?: string;
+  /** Secret the notifier is configured with when it differs from the robot's (a mis-signing receiver). */
+  readonly configSecret?: string;
 }
 
 export interface HarnessOptions {
@@ -117,7 +119,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       name: r.name,
       type: 'dingtalk',
       webhook: standin.webhookFor(r.name),
-      ...(r.secret ? { secret: r.secret } : {}),
+      ...((r.configSecret ?? r.secret) ? { secret: r.configSecret ?? r.secret } : {}),
       keywords: ['K8s'],
       timeoutMs: 2000,
     })),
