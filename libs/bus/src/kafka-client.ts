@@ -19,6 +19,22 @@ export interface KafkaConnectionOptions {
 // kafkajs says this when retries are bounded on purpose (we surface failures instead of hanging forever).
 const EXPECTED_WARNINGS = ['Limiting retries for the idempotent producer'];
 
+// kafkajs logs every error response and every retried attempt at ERROR although it handles them itself
+// (rebalance, coordinator moves, a broker restarting); the outcome is logged by it or by us at the right level.
+function effectiveLevel(
+  level: logLevel,
+  namespace: string,
+  message: string,
+  extra: { retryCount?: unknown },
+): logLevel {
+  if (level === logLevel.WARN && EXPECTED_WARNINGS.some((w) => message.startsWith(w))) return logLevel.DEBUG;
+  if (level !== logLevel.ERROR) return level;
+  if (namespace === 'Connection' && message.startsWith('Response ')) return logLevel.DEBUG;
+  if (message.startsWith('Crash')) return level;
+  if (namespace === 'Connection' || typeof extra.retryCount === 'number') return logLevel.WARN;
+  return level;
+}
+
 /** Maps kafkajs log entries to a pino logger (child `component: kafkajs`). */
 export function kafkaLogCreator(log: Logger): logCreator {
   const child = log.child({ component: 'kafkajs' });
@@ -26,13 +42,12 @@ export function kafkaLogCreator(log: Logger): logCreator {
     ({ namespace, level, log: entry }: LogEntry) => {
       const { message, timestamp: _timestamp, logger: _logger, ...extra } = entry;
       const fields = { namespace, ...extra };
-      switch (level) {
+      switch (effectiveLevel(level, namespace, message, extra)) {
         case logLevel.ERROR:
           child.error(fields, message);
           return;
         case logLevel.WARN:
-          if (EXPECTED_WARNINGS.some((w) => message.startsWith(w))) child.debug(fields, message);
-          else child.warn(fields, message);
+          child.warn(fields, message);
           return;
         case logLevel.INFO:
           child.info(fields, message);

@@ -182,6 +182,36 @@ export function busContract(name: string, setup: () => Promise<BusFixture>): voi
       assert.equal(await second.lag?.(), 0);
     });
 
+    it('members of one group share the partitions; when one leaves, the other takes over', async () => {
+      const topic = uniqueName('contract-group');
+      const groupId = uniqueName('g');
+      await bus.createTopic(topic, 4);
+      const a = collector();
+      const b = collector();
+      const first = await subscribe({ groupId, topics: [topic], fromBeginning: true }, a.handler);
+      await subscribe({ groupId, topics: [topic], fromBeginning: true }, b.handler);
+      const values = (from: number, n: number) =>
+        Array.from({ length: n }, (_, i) => ({ key: `key-${from + i}`, value: String(from + i) }));
+      await publisher.publish(topic, values(0, 40));
+      const seen = () => new Set([...a.records, ...b.records].map((r) => r.value!.toString()));
+      await waitFor(() => seen().size >= 40, { timeoutMs: bus.timeoutMs, what: '40 records over 2 members' });
+      await first.close();
+      const before = b.records.length;
+      await publisher.publish(topic, values(40, 20));
+      await waitFor(() => seen().size >= 60, {
+        timeoutMs: bus.timeoutMs,
+        what: '20 more records after a leaves',
+      });
+      const late = new Set(b.records.slice(before).map((r) => r.value!.toString()));
+      for (let i = 40; i < 60; i += 1)
+        assert.ok(late.has(String(i)), `record ${i} handled by the member left`);
+      assert.equal(
+        new Set(b.records.slice(before).map((r) => r.partition)).size,
+        4,
+        'all partitions taken over',
+      );
+    });
+
     it('rejects publish before start and after close; close is idempotent', async () => {
       const p = bus.publisher();
       await assert.rejects(p.publish('t', [{ key: null, value: 'x' }]), { code: 'BUS_NOT_STARTED' });
