@@ -35,6 +35,7 @@ before(async () => {
     robots: [
       { name: 'old', token: 'tok-old', keywords: ['K8s'] },
       { name: 'new', token: 'tok-new', secret: 'SECnew' },
+      { name: 'strict', token: 'tok-strict', keywords: ['NOPE'] },
     ],
   });
   await standin.start();
@@ -44,13 +45,19 @@ before(async () => {
     receivers: [
       { name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), keywords: ['K8s'] },
       { name: 'new', type: 'dingtalk', webhook: standin.webhookFor('new'), secret: 'SECnew' },
+      // the robot wants a keyword this receiver does not know: DingTalk answers 310000
+      { name: 'strict', type: 'dingtalk', webhook: standin.webhookFor('strict') },
     ],
     route: {
       receiver: 'old',
       groupBy: ['cluster', 'namespace', 'name'],
       groupWait: '100ms',
       groupInterval: '200ms',
-      routes: [{ name: 'backfill', match: { namespace: 'payments' }, receiver: 'new', continue: true }, {}],
+      routes: [
+        { name: 'backfill', match: { namespace: 'payments' }, receiver: 'new', continue: true },
+        { name: 'strict', match: { namespace: 'payments' }, receiver: 'strict', continue: true },
+        {},
+      ],
     },
   });
   const admin = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
@@ -114,7 +121,7 @@ test('--dry-run --output jsonl prints exactly the published events of the window
   assert.equal(lines.length, inside.length);
   assert.match(
     r.stderr,
-    /replay done: read 3, selected 3, matched 3.*dry run: would send 6 occurrence\(s\), sent 0/,
+    /replay done: read 3, selected 3, matched 3.*dry run: would send 9 occurrence\(s\), sent 0/,
   );
   assert.equal(standin.messages().length, 0);
 });
@@ -213,4 +220,37 @@ test('bad input: one line and a documented exit code, nothing sent', async () =>
     assert.match(r.stderr, message);
   }
   assert.equal(standin.messages().length, sent);
+});
+
+test('a refused delivery: replay exits 3, failed list shows it with the errcode, failed retry queues it again', async () => {
+  const r = await cli([
+    'replay',
+    '--from',
+    from,
+    '--to',
+    to,
+    '--receiver',
+    'strict',
+    '--force',
+    '--config',
+    configFile,
+  ]);
+  assert.equal(r.code, 3, r.stderr);
+  assert.match(r.stdout, /sent 0 message\(s\) with 0 occurrence\(s\), failed [1-9]/);
+  const list = await cli(['failed', 'list', '--config', configFile, '--output', 'json']);
+  assert.equal(list.code, 0, list.stderr);
+  const jobs = JSON.parse(list.stdout) as { id: string; receiver: string; failedReason: string }[];
+  assert.ok(jobs.length > 0);
+  for (const j of jobs) {
+    assert.equal(j.receiver, 'strict');
+    assert.match(j.failedReason, /310000|keyword/);
+  }
+  const first = jobs[0]?.id ?? '';
+  const retry = await cli(['failed', 'retry', first, '--config', configFile]);
+  assert.equal(retry.code, 0, retry.stderr);
+  assert.equal(retry.stdout, `retrying ${first}\n`);
+  const again = await cli(['failed', 'retry', first, '--config', configFile]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /is not a failed delivery/);
+  assert.equal((await cli(['failed', 'retry', '--config', configFile])).code, 1);
 });

@@ -3,8 +3,10 @@ import type { Env } from '../main.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { registerDingtalkStandin } from './dingtalk-standin.js';
+import { registerFailed } from './failed.js';
 import { registerReplay } from './replay.js';
 import { registerRoute } from './route.js';
+import { registerTestSend } from './test-send.js';
 
 /** Sets the process exit code of a command (commands never call process.exit themselves). */
 export type SetExit = (code: number) => void;
@@ -14,6 +16,8 @@ export function registerCommands(program: Command, env: Env, setExit: SetExit): 
   registerConfig(program, env, setExit);
   registerDemo(program, env, setExit);
   registerDingtalkStandin(program, env, setExit);
+  registerFailed(program, env, setExit);
   registerReplay(program, env, setExit);
   registerRoute(program, env, setExit);
+  registerTestSend(program, env, setExit);
 }

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createKafkaAdmin, type BusRecord, type KafkaConnectionOptions } from '@kube-herald/bus';
 import { decodeEvent, type EventV1 } from '@kube-herald/events';
 import { isKhError } from '@kube-herald/errors';
@@ -15,7 +15,8 @@ import {
 } from '@kube-herald/notifier';
 import { runtimeError, usageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { assertReachable, redisAddress } from '../util/probe.js';
+import { assertReachable } from '../util/probe.js';
+import { openRedis } from '../util/redis.js';
 import { createRangeReader, type PartitionRange } from './range-reader.js';
 import { createReplayProgress } from './progress.js';
 import { countDecision, emptyTally, summaryText, tableRow, type ReplayTally } from './report.js';
@@ -112,22 +113,6 @@ function engineFor(req: ReplayRequest, redis: Redis, waits: { maxMs: number }): 
   return createDecisionEngine({ route, store });
 }
 
-async function connectRedis(config: NotifierConfig): Promise<Redis> {
-  await assertReachable('Redis', [redisAddress(config.redis.url)], 6379);
-  const redis = new Redis(config.redis.url, {
-    ...(config.secrets.redisPassword === undefined ? {} : { password: config.secrets.redisPassword }),
-    lazyConnect: true,
-    maxRetriesPerRequest: 3,
-  });
-  try {
-    await redis.connect();
-    return redis;
-  } catch (err) {
-    redis.disconnect();
-    throw runtimeError(`cannot connect to Redis at ${redisAddress(config.redis.url)}`, err);
-  }
-}
-
 function selected(req: ReplayRequest, e: EventV1): boolean {
   const ns = e.involvedObject.namespace ?? '';
   return (
@@ -148,7 +133,12 @@ export async function runReplay(
   const conn = kafkaConnection(req.config, kafkaLog);
   await assertReachable('Kafka', req.config.kafka.brokers, 9092);
   const ranges = await windowRanges(req, conn);
-  const redis = await connectRedis(req.config);
+  const pw = req.config.secrets.redisPassword;
+  const redis = await openRedis({
+    url: req.config.redis.url,
+    prefix: req.config.redis.prefix,
+    ...(pw === undefined ? {} : { password: pw }),
+  });
   const tally = emptyTally();
   const waits = { maxMs: 0 };
   let delivery: ReplayDelivery | undefined;
