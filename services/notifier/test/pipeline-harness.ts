@@ -13,6 +13,7 @@ import { kafkaBrokers, redisUrl, testLogger, uniqueName } from '@kube-herald/tes
 import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
 import { createReceivers } from '../src/receivers/index.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
+import type { EventSubscriber } from '../src/pipeline/bus-types.js';
 
 export const log = testLogger('notifier-test');
 
@@ -47,7 +48,11 @@ export interface Harness {
   readonly publisher: Publisher;
   readonly redis: Redis;
   /** Starts a notifier instance in consumer group `groupId` (default: the harness' group). */
-  instance(options?: NotifierOptions, groupId?: string): Promise<Instance>;
+  instance(
+    options?: NotifierOptions,
+    groupId?: string,
+    wrap?: (s: EventSubscriber) => EventSubscriber,
+  ): Promise<Instance>;
   publish(events: readonly EventV1[]): Promise<void>;
   publishRaw(values: readonly (string | Buffer)[]): Promise<void>;
   close(): Promise<void>;
@@ -144,7 +149,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     config,
     publisher,
     redis,
-    async instance(options = {}, groupId = config.kafka.groupId) {
+    async instance(options = {}, groupId = config.kafka.groupId, wrap = (s: EventSubscriber) => s) {
       const iredis = new Redis(redisUrl());
       const registry = createRegistry('notifier', false);
       const subscriber = createKafkaSubscriber({
@@ -160,7 +165,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         config,
         log,
         redis: iredis,
-        subscriber,
+        subscriber: wrap(subscriber),
         publisher,
         receivers: createReceivers(config),
         registry,
