@@ -11,10 +11,14 @@ export interface KafkaPublisherOptions extends KafkaConnectionOptions {
   readonly lingerMs?: number;
   /** A batch is sent at once when it holds this many messages (default 500). */
   readonly maxBatch?: number;
+  /** ... or this many bytes of keys, values and headers (default 512 KiB). */
+  readonly maxBatchBytes?: number;
   /** Retries of one send before `publish` rejects with `BUS_PUBLISH_FAILED` (default 8, about a minute). */
   readonly retries?: number;
   /** How long the broker may wait for the in-sync replicas' acknowledgement (default 30 000 ms). */
   readonly ackTimeoutMs?: number;
+  /** Largest key + value + headers accepted by `publish` (default 1 000 000; the broker allows ~1 MiB). */
+  readonly maxMessageBytes?: number;
 }
 
 interface Pending {
@@ -24,12 +28,40 @@ interface Pending {
   readonly reject: (err: unknown) => void;
 }
 
-function toKafkaMessage(topic: string, m: BusMessage): Message {
+function byteSize(m: BusMessage): number {
+  let size = (m.key === null ? 0 : Buffer.byteLength(m.key)) + Buffer.byteLength(m.value);
+  for (const [name, value] of Object.entries(m.headers ?? {}))
+    size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  return size;
+}
+
+/** Whether kafkajs gave up on something that may work later (vs. a request the broker will always refuse). */
+function isRetriable(err: unknown): boolean {
+  let e: unknown = err;
+  while (e instanceof Error) {
+    if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError') return true;
+    if ('retriable' in e && e.retriable === true) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): Message {
   if (m.key !== null && typeof m.key !== 'string') {
     throw busError(BusErrorCode.invalidMessage, `message key for ${topic} must be a string or null`);
   }
   if (typeof m.value !== 'string' && !Buffer.isBuffer(m.value)) {
     throw busError(BusErrorCode.invalidMessage, `message value for ${topic} must be a string or Buffer`);
+  }
+  const size = byteSize(m);
+  if (size > maxBytes) {
+    // Rejected here, so that one oversized message does not fail the other callers sharing its batch.
+    throw busError(
+      BusErrorCode.invalidMessage,
+      `message for ${topic} has ${size} bytes, more than maxMessageBytes ${maxBytes}`,
+      undefined,
+      'permanent',
+    );
   }
   return {
     key: m.key,
@@ -49,6 +81,8 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   const log = options.log.child({ component: 'kafka-publisher' });
   const lingerMs = options.lingerMs ?? 5;
   const maxBatch = options.maxBatch ?? 500;
+  const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
+  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
   const producer: Producer = createKafkaClient(options).producer({
     // The Java client's murmur2 partitioner: same key, same partition as any other Kafka client.
@@ -63,6 +97,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   let closing: Promise<void> | undefined;
   let queue: Pending[] = [];
   let queued = 0;
+  let queuedBytes = 0;
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> = Promise.resolve();
 
@@ -89,7 +124,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
         BusErrorCode.publishFailed,
         `publishing ${count} message(s) to ${[...byTopic.keys()].join(',')} failed`,
         err,
-        'retry',
+        isRetriable(err) ? 'retry' : 'permanent',
       );
       for (const p of batch) p.reject(wrapped);
     }
@@ -102,6 +137,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     const batch = queue;
     queue = [];
     queued = 0;
+    queuedBytes = 0;
     // One batch in flight at a time: keeps the order of publish calls and the idempotent sequence simple.
     sending = sending.then(() => sendBatch(batch));
     return sending;
@@ -114,15 +150,20 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     }
     if (messages.length === 0) return Promise.resolve();
     let converted: Message[];
+    let bytes = 0;
     try {
-      converted = messages.map((m) => toKafkaMessage(topic, m));
+      converted = messages.map((m) => toKafkaMessage(topic, m, maxMessageBytes));
+      for (const m of messages) bytes += byteSize(m);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+    // Keep a batch under the broker's request limits: what is queued goes first if this would overflow it.
+    if (queued > 0 && queuedBytes + bytes > maxBatchBytes) void flush();
     return new Promise<void>((resolve, reject) => {
       queue.push({ topic, messages: converted, resolve, reject });
       queued += converted.length;
-      if (queued >= maxBatch) void flush();
+      queuedBytes += bytes;
+      if (queued >= maxBatch || queuedBytes >= maxBatchBytes) void flush();
       else timer ??= setTimeout(() => void flush(), lingerMs);
     });
   }

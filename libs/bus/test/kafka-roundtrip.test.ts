@@ -1,5 +1,6 @@
 // Proves kafkajs 2.2.4 against the project's Kafka 4.x broker (scripts/services.sh), then the admin helpers.
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import { kafkaBrokers, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
@@ -175,6 +176,30 @@ describe('Kafka admin and publisher', () => {
         `call order of ${key}`,
       );
     }
+  });
+
+  it('big messages are split into batches the broker accepts; an oversized one fails alone', async () => {
+    const topic = uniqueName('big');
+    await admin.ensureTopics([{ topic, partitions: 1, replicationFactor: 1 }]);
+    const publisher = createKafkaPublisher({
+      brokers: kafkaBrokers(),
+      clientId: uniqueName('pub'),
+      log,
+      lingerMs: 50,
+    });
+    await publisher.start();
+    try {
+      // Random bytes do not compress: 20 x 200 KB in one request would exceed the broker's 1 MiB batch limit.
+      const big = Array.from({ length: 20 }, (_, i) =>
+        publisher.publish(topic, [{ key: 'same', value: randomBytes(200_000), headers: { i: String(i) } }]),
+      );
+      const oversized = publisher.publish(topic, [{ key: 'same', value: randomBytes(1_200_000) }]);
+      await assert.rejects(oversized, { code: 'BUS_INVALID_MESSAGE', verdict: 'permanent' });
+      await Promise.all(big);
+    } finally {
+      await publisher.close();
+    }
+    assert.deepEqual(await admin.endOffsets(topic), [{ partition: 0, offset: '20' }]);
   });
 
   it('publish to a missing topic rejects with BUS_PUBLISH_FAILED (no auto-creation)', async () => {
