@@ -7,6 +7,7 @@ import { createHealthServer, createRegistry } from '@kube-herald/observability';
 import { loadNotifierConfig, type NotifierConfig } from './config.js';
 import { createReceivers } from './receivers/index.js';
 import { createNotifier } from './notifier.js';
+import { createSilenceStore } from './silences/index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -47,7 +48,23 @@ async function run(config: NotifierConfig, log: Logger): Promise<number> {
   });
   const registry = createRegistry('notifier');
   const receivers = createReceivers(config);
-  const notifier = createNotifier({ config, log, redis, subscriber, publisher, receivers, registry });
+  const silences = createSilenceStore({
+    redis,
+    prefix: config.redis.prefix,
+    log: log.child({ component: 'silences' }),
+  });
+  await silences.start();
+  const options = { silences };
+  const notifier = createNotifier({
+    config,
+    log,
+    redis,
+    subscriber,
+    publisher,
+    receivers,
+    registry,
+    options,
+  });
   const health = createHealthServer({
     registry,
     log,
@@ -66,6 +83,7 @@ async function run(config: NotifierConfig, log: Logger): Promise<number> {
   let code = 0;
   for (const [name, close] of [
     ['notifier', () => notifier.close()],
+    ['silences', () => silences.close()],
     ['publisher', () => publisher.close()],
     [
       'receivers',
