@@ -5,7 +5,9 @@ export const BusErrorCode = {
   notStarted: 'BUS_NOT_STARTED',
   closed: 'BUS_CLOSED',
   invalidMessage: 'BUS_INVALID_MESSAGE',
+  invalidOptions: 'BUS_INVALID_OPTIONS',
   publishFailed: 'BUS_PUBLISH_FAILED',
+  subscribeFailed: 'BUS_SUBSCRIBE_FAILED',
   adminFailed: 'BUS_ADMIN_FAILED',
   unknownTopic: 'BUS_UNKNOWN_TOPIC',
 } as const;

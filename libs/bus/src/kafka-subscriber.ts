@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { backoffDelay } from './backoff.js';
 import { busError, BusErrorCode } from './errors.js';
-import { createKafkaAdmin } from './kafka-admin.js';
+import { createKafkaAdmin, type BusAdmin } from './kafka-admin.js';
 import { createKafkaClient, headersToStrings, type KafkaConnectionOptions } from './kafka-client.js';
 import type { BusRecord, Subscriber, SubscriberHandler, SubscriberOptions } from './types.js';
 
@@ -39,6 +39,9 @@ function toRecord(batch: Batch, m: KafkaMessage): BusRecord {
  * (heartbeats keep the membership), until they succeed, the partition is revoked, or the subscriber closes.
  */
 export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscriber {
+  if (options.topics.length === 0) {
+    throw busError(BusErrorCode.invalidOptions, `subscriber ${options.groupId} needs at least one topic`);
+  }
   const log = options.log.child({ component: 'kafka-subscriber', groupId: options.groupId });
   const retryDelayMs = options.retryDelayMs ?? 200;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
@@ -72,7 +75,7 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     if (batch.messages.length === 0) return;
     const records = batch.messages.map((m) => toRecord(batch, m));
     const heartbeat = (): Promise<void> => payload.heartbeat();
-    const isStale = (): boolean => payload.isStale();
+    const isStale = (): boolean => closed || payload.isStale();
     const isRunning = (): boolean => payload.isRunning();
     const ctx = { topic: batch.topic, partition: batch.partition, heartbeat, isStale };
     for (let attempt = 0; ; attempt += 1) {
@@ -115,33 +118,42 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
   }
 
   async function doStart(handler: SubscriberHandler): Promise<void> {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
-      eachBatch: (payload) => eachBatch(handler, payload),
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
+        eachBatch: (payload) => eachBatch(handler, payload),
+      });
+    } catch (err) {
+      throw busError(
+        BusErrorCode.subscribeFailed,
+        `subscribing ${options.groupId} to ${options.topics.join(',')} failed`,
+        err,
+        'retry',
+      );
+    }
     log.debug({ topics: options.topics }, 'subscriber joined the group');
   }
 
   async function doClose(): Promise<void> {
     closed = true;
     abort.abort();
+    // A failed start was already reported to its caller; close only has to release what exists.
     await started?.catch(() => undefined);
     await consumer.disconnect();
+    await admin?.close();
   }
 
+  let admin: BusAdmin | undefined;
   async function lag(): Promise<number> {
-    const admin = createKafkaAdmin({ ...options, clientId: `${options.clientId}-lag` });
-    try {
-      let total = 0;
-      for (const topic of options.topics) total += await admin.groupLag(options.groupId, topic);
-      return total;
-    } finally {
-      await admin.close();
-    }
+    if (closed) throw busError(BusErrorCode.closed, 'subscriber is closed');
+    admin ??= createKafkaAdmin({ ...options, clientId: `${options.clientId}-lag` });
+    let total = 0;
+    for (const topic of options.topics) total += await admin.groupLag(options.groupId, topic);
+    return total;
   }
 
   return {

@@ -63,6 +63,9 @@ function createMemorySubscriber(
   maxBatch: number,
   log: Logger | undefined,
 ): Subscriber {
+  if (options.topics.length === 0) {
+    throw busError(BusErrorCode.invalidOptions, `subscriber ${options.groupId} needs at least one topic`);
+  }
   const memberId = randomUUID();
   const { groupId, topics } = options;
   const initial = new Map<string, number>();

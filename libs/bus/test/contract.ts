@@ -182,6 +182,32 @@ export function busContract(name: string, setup: () => Promise<BusFixture>): voi
       assert.equal(await second.lag?.(), 0);
     });
 
+    it('close() while the handler keeps failing returns promptly and commits nothing', async () => {
+      const topic = uniqueName('contract-close');
+      const groupId = uniqueName('g');
+      await bus.createTopic(topic, 1);
+      await publisher.publish(topic, [{ key: 'k', value: 'poison-or-not' }]);
+      let attempts = 0;
+      const failing = await subscribe(
+        { groupId, topics: [topic], fromBeginning: true, retryDelayMs: 10_000, maxRetryDelayMs: 10_000 },
+        () => {
+          attempts += 1;
+          return Promise.reject(new Error('downstream down'));
+        },
+      );
+      await waitFor(() => attempts >= 1, { timeoutMs: bus.timeoutMs, what: 'a first failing attempt' });
+      const t0 = Date.now();
+      await failing.close();
+      assert.ok(Date.now() - t0 < 8_000, `close took ${Date.now() - t0} ms despite a 10 s back-off`);
+      const c = collector();
+      await subscribe({ groupId, topics: [topic], fromBeginning: true }, c.handler);
+      await waitFor(() => c.records.length >= 1, {
+        timeoutMs: bus.timeoutMs,
+        what: 'the uncommitted record',
+      });
+      assert.equal(c.records[0]!.value!.toString(), 'poison-or-not');
+    });
+
     it('members of one group share the partitions; when one leaves, the other takes over', async () => {
       const topic = uniqueName('contract-group');
       const groupId = uniqueName('g');
