@@ -52,6 +52,8 @@ export function exitCodeFor(err: unknown): number {
   if (err instanceof CliError) return err.exitCode;
   if (err instanceof ConfigError) return ExitCode.config;
   if (isKhError(err) && err.code === 'config_invalid') return ExitCode.config;
+  // bad input named by the libraries: kube_eventer_sink_invalid, silence_invalid, matcher_invalid, …
+  if (isKhError(err) && err.code.endsWith('_invalid')) return ExitCode.usage;
   return ExitCode.runtime;
 }
 
