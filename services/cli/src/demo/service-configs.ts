@@ -45,7 +45,8 @@ export function simulatedRoute(prodReceiver: string, stagingReceiver: string): R
     groupBy: ['cluster', 'namespace', 'reason'],
     groupWait: '5s',
     groupInterval: '30s',
-    repeatInterval: '4h',
+    // Short for the demo: ongoing incidents come back every 2 minutes with their climbing counts.
+    repeatInterval: '2m',
     routes: [
       { drop: { type: 'Normal' } },
       { name: 'prod', match: { cluster: 'prod-.*' }, receiver: prodReceiver },
