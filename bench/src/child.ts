@@ -28,6 +28,8 @@ export interface ChildOptions {
   readonly env?: Readonly<Record<string, string>>;
   readonly logFile: string;
   readonly readyUrl?: string;
+  /** Run compiled JavaScript (a `dist/` file, as in the image) instead of TypeScript sources through tsx. */
+  readonly compiled?: boolean;
 }
 
 const TICKS = 100; // USER_HZ on Linux
@@ -41,7 +43,7 @@ function procUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
   return { cpuSeconds: cpu, peakRssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
 }
 
-/** Spawns `node --conditions=source --import tsx <args>` in the repository root. */
+/** Spawns `node --conditions=source --import tsx <args>` (or `node <args>` when compiled) in the repository root. */
 export function startChild(o: ChildOptions): Child {
   const fd = openSync(o.logFile, 'a');
   let asked = false;

@@ -9,15 +9,25 @@ export interface Tally {
   readonly created: number;
   /** Distinct created occurrences found in the events topic. */
   readonly inKafka: number;
+  /** Distinct occurrences in the events topic. */
+  readonly distinctInKafka: number;
   /** Records in the events topic (re-sends of an occurrence included). */
   readonly kafkaRecords: number;
-  /** Created occurrences missing from Kafka. */
+  /**
+   * Created occurrences absent from Kafka although a later repetition of the same Event (higher count) is
+   * there: the API keeps only the latest count, so repeats made while no collector watched are collapsed
+   * into that count (the message shows it). Not lost, but not seen one by one either.
+   */
+  readonly collapsed: number;
+  /** Created occurrences missing from Kafka with no later repetition there either: truly lost. */
   readonly lostBeforeKafka: number;
+  /** Up to 5 lost occurrences (`cluster/uid#count`), for the logs. */
+  readonly lostSample: readonly string[];
   /** Occurrences accounted in messages the notifier logged as sent (one count per distinct message). */
   readonly accounted: number;
-  /** created − accounted when positive: occurrences no message carries. */
+  /** (distinct occurrences in Kafka) − accounted when positive: occurrences no message carries. */
   readonly lost: number;
-  /** accounted − created when positive: occurrences carried twice. */
+  /** accounted − (distinct occurrences in Kafka) when positive: occurrences carried twice. */
   readonly overAccounted: number;
   /** Messages the DingTalk stand-in accepted. */
   readonly messages: number;
@@ -36,6 +46,13 @@ export interface Tally {
   readonly throttleAnswers: number;
 }
 
+interface KafkaEvent {
+  readonly occurrenceId?: string;
+  readonly count?: number;
+  readonly cluster?: { readonly id?: string };
+  readonly event?: { readonly uid?: string };
+}
+
 interface SentLine {
   readonly decision?: string;
   readonly messageId?: string;
@@ -47,24 +64,26 @@ export interface Ledger {
   onEvent(r: BusRecord): void;
   onDecision(r: BusRecord): void;
   onDlq(r: BusRecord): void;
-  /** Occurrences accounted so far (cheap; used to wait for the pipeline to drain). */
-  accounted(): number;
-  expected(): number;
   tally(): Tally;
 }
 
 /** Creates a {@link Ledger} over the API stand-ins (cluster id → stand-in) and the DingTalk stand-in. */
 export function createLedger(kubes: ReadonlyMap<string, KubeStandin>, dingtalk: DingtalkStandin): Ledger {
   const seen = new Set<string>();
+  const maxCount = new Map<string, number>();
   let records = 0;
   const sent = new Map<string, number>();
   const failed = new Set<string>();
   let dlq = 0;
   let sum = 0;
-  const expectedIds = (): Set<string> => {
-    const ids = new Set<string>();
+  const expectedIds = (): Map<string, { key: string; count: number }> => {
+    const ids = new Map<string, { key: string; count: number }>();
     for (const [clusterId, k] of kubes) {
-      for (const o of k.occurrences()) ids.add(occurrenceId({ clusterId, eventUid: o.uid, count: o.count }));
+      for (const o of k.occurrences())
+        ids.set(occurrenceId({ clusterId, eventUid: o.uid, count: o.count }), {
+          key: `${clusterId}/${o.uid}`,
+          count: o.count,
+        });
     }
     return ids;
   };
@@ -72,8 +91,10 @@ export function createLedger(kubes: ReadonlyMap<string, KubeStandin>, dingtalk: 
     onEvent(r) {
       records += 1;
       try {
-        const v = JSON.parse(r.value?.toString('utf8') ?? 'null') as { occurrenceId?: string } | null;
-        if (v?.occurrenceId) seen.add(v.occurrenceId);
+        const v = JSON.parse(r.value?.toString('utf8') ?? 'null') as KafkaEvent | null;
+        if (typeof v?.occurrenceId === 'string') seen.add(v.occurrenceId);
+        const key = `${v?.cluster?.id}/${v?.event?.uid}`;
+        if (typeof v?.count === 'number' && v.count > (maxCount.get(key) ?? 0)) maxCount.set(key, v.count);
       } catch {
         // a malformed record injected by a fault case: counted in records only
       }
@@ -88,12 +109,16 @@ export function createLedger(kubes: ReadonlyMap<string, KubeStandin>, dingtalk: 
     onDlq() {
       dlq += 1;
     },
-    accounted: () => sum,
-    expected: () => [...kubes.values()].reduce((n, k) => n + k.occurrences().length, 0),
     tally() {
       const ids = expectedIds();
       let inKafka = 0;
-      for (const id of ids) if (seen.has(id)) inKafka += 1;
+      let collapsed = 0;
+      const lostSample: string[] = [];
+      for (const [id, o] of ids) {
+        if (seen.has(id)) inKafka += 1;
+        else if ((maxCount.get(o.key) ?? 0) > o.count) collapsed += 1;
+        else if (lostSample.push(`${o.key}#${o.count}`) > 5) lostSample.pop();
+      }
       const msgs = dingtalk.messages();
       const texts = new Set<string>();
       let identical = 0;
@@ -106,11 +131,14 @@ export function createLedger(kubes: ReadonlyMap<string, KubeStandin>, dingtalk: 
       return {
         created: ids.size,
         inKafka,
+        distinctInKafka: seen.size,
         kafkaRecords: records,
-        lostBeforeKafka: ids.size - inKafka,
+        collapsed,
+        lostBeforeKafka: ids.size - inKafka - collapsed,
+        lostSample,
         accounted: sum,
-        lost: Math.max(0, ids.size - sum),
-        overAccounted: Math.max(0, sum - ids.size),
+        lost: Math.max(0, seen.size - sum),
+        overAccounted: Math.max(0, sum - seen.size),
         messages: msgs.length,
         sentDecisions: sent.size,
         duplicateMessages: Math.max(0, msgs.length - sent.size),

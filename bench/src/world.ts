@@ -35,6 +35,8 @@ export interface WorldOptions {
   readonly receiverTimeout?: string;
   readonly replicationFactor?: number;
   readonly throttleMs?: number;
+  /** Run the services from dist/ (compiled, as in the image) instead of sources through tsx. */
+  readonly compiled?: boolean;
 }
 
 /** The whole pipeline: API stand-ins → collectors (children) → Kafka → notifiers (children) → DingTalk stand-in. */
@@ -111,7 +113,12 @@ export function createWorld(o: WorldOptions): World {
     writeFileSync(file, JSON.stringify(doc, null, 2), { mode: 0o600 });
     const child = startChild({
       name: identity,
-      args: [join(ROOT, 'services/collector/src/main.ts'), '--config', file],
+      args: [
+        join(ROOT, o.compiled ? 'services/collector/dist/src/main.js' : 'services/collector/src/main.ts'),
+        '--config',
+        file,
+      ],
+      compiled: o.compiled === true,
       logFile: join(o.dir, `${identity}.log`),
       readyUrl: `http://127.0.0.1:${port}/readyz`,
     });
@@ -130,7 +137,12 @@ export function createWorld(o: WorldOptions): World {
     );
     const child = startChild({
       name,
-      args: [join(ROOT, 'bench/src/notifier-entry.ts'), '--config', file],
+      args: [
+        join(ROOT, o.compiled ? 'bench/dist/src/notifier-entry.js' : 'bench/src/notifier-entry.ts'),
+        '--config',
+        file,
+      ],
+      compiled: o.compiled === true,
       logFile: join(o.dir, `${name}.log`),
       readyUrl: `http://127.0.0.1:${port}/readyz`,
     });
@@ -196,7 +208,8 @@ export function createWorld(o: WorldOptions): World {
     },
     async drain(timeoutMs) {
       const until = Date.now() + timeoutMs;
-      while (Date.now() < until && ledger.accounted() < ledger.expected()) await sleep(500);
+      const done = (t: Tally): boolean => t.lostBeforeKafka === 0 && t.accounted >= t.distinctInKafka;
+      while (Date.now() < until && !done(ledger.tally())) await sleep(2000);
       await sleep(1500); // late duplicates, if any, would arrive now
       await Promise.all(readers.map((r) => r.caughtUp(15_000)));
       return ledger.tally();

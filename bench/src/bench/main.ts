@@ -1,0 +1,167 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createKafkaAdmin } from '@kube-herald/bus';
+import { createLogger } from '@kube-herald/logging';
+import { BENCH_RUN, ROOT } from '../paths.js';
+import { startPrivateKafka } from '../private-kafka.js';
+import { startPrivateRedis } from '../private-redis.js';
+import { collectorRun, type CollectorRun } from './collector-bench.js';
+import { latencyRun } from './e2e-bench.js';
+import { machine, median, round } from './machine.js';
+import { notifierRun, redisBenchmark, type NotifierRun } from './notifier-bench.js';
+import { producerPerformance } from './producer-perf.js';
+import { stormRun } from './storm-bench.js';
+
+// `bash scripts/bench.sh <collector|notifier|e2e|storm|all> [options]` — see BENCHMARKS.md. Starts its own
+// private Kafka and Redis under .run/bench/, prints Markdown tables and writes artifacts/bench-<what>.json.
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    sizes: { type: 'string', default: '1000,10000,100000' },
+    runs: { type: 'string', default: '3' },
+    'e2e-events': { type: 'string', default: '120' },
+    'e2e-rate': { type: 'string', default: '2' },
+    'storm-events': { type: 'string', default: '100000' },
+    'storm-seconds': { type: 'string', default: '300' },
+  },
+});
+const what = positionals[0] ?? 'all';
+const sizes = values.sizes.split(',').map(Number);
+const runs = Number(values.runs);
+const log = createLogger({
+  name: 'bench',
+  level: process.env.KH_LOG_LEVEL ?? 'warn',
+  destination: process.stderr,
+});
+const dir = join(BENCH_RUN, `bench-${process.pid}-${Date.now()}`);
+mkdirSync(dir, { recursive: true });
+const out = (s: string): boolean => process.stdout.write(s);
+const report: Record<string, unknown> = {
+  at: new Date().toISOString(),
+  machine: machine(),
+  args: process.argv.slice(2),
+};
+const say = (s: string): boolean => process.stderr.write(`[bench] ${s}\n`);
+
+const kafka = await startPrivateKafka(join(dir, 'kafka'), 1);
+const redis = await startPrivateRedis(join(dir, 'redis'));
+const plumbing = { brokers: kafka.brokers, redisUrl: redis.url };
+try {
+  if (what === 'collector' || what === 'all') {
+    out(
+      '\n## Collector: API stand-in → acknowledged Kafka writes\n\n| events | runs | events/s (median) | created/s by the stand-in | CPU s / 10k events | peak RSS MB | ProducerPerformance records/s (same broker, same run) | ours / ceiling |\n|---|---|---|---|---|---|---|---|\n',
+    );
+    const rows: unknown[] = [];
+    let recordBytes = 900;
+    for (const n of sizes) {
+      const rs: CollectorRun[] = [];
+      const pp: number[] = [];
+      for (let r = 0; r < runs; r++) {
+        say(`collector ${n} run ${r + 1}/${runs}`);
+        const c = await collectorRun(dir, kafka.brokers, n, log);
+        if (c.meanRecordBytes) recordBytes = c.meanRecordBytes;
+        rs.push(c);
+        const topic = `kh-bench-pp-${n}-${r}-${Date.now()}`;
+        const admin = createKafkaAdmin({ brokers: kafka.brokers, clientId: 'kh-bench-admin', log });
+        await admin.ensureTopics([{ topic, partitions: 6 }]);
+        await admin.close();
+        pp.push(
+          (await producerPerformance(kafka.brokers, topic, Math.max(n, 10_000), recordBytes)).recordsPerSec,
+        );
+      }
+      const eps = median(rs.map((x) => x.eventsPerSec));
+      const ceiling = median(pp);
+      const ratio = median(rs.map((x, i) => x.eventsPerSec / pp[i]!));
+      rows.push({ events: n, runs: rs, producerPerformance: pp, recordBytes });
+      out(
+        `| ${n} | ${runs} | ${round(eps)} | ${round(median(rs.map((x) => x.createdPerSec)))} | ${round(median(rs.map((x) => x.cpuSecondsPer10k)), 2)} | ${round(Math.max(...rs.map((x) => x.peakRssMb)))} | ${round(ceiling)} (record ${recordBytes} B) | ${round(ratio * 100, 1)} % |\n`,
+      );
+    }
+    report.collector = rows;
+  }
+  if (what === 'notifier' || what === 'all') {
+    out(
+      '\n## Notifier: Kafka → validate → dedup → route → group in Redis (offsets committed)\n\n| events | runs | events/s (median) | published/s | Redis round trips / event | Redis commands / event (incl. inside Lua) | CPU s / 10k | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n',
+    );
+    const rows: unknown[] = [];
+    for (const n of sizes) {
+      const rs: NotifierRun[] = [];
+      for (let r = 0; r < runs; r++) {
+        say(`notifier ${n} run ${r + 1}/${runs}`);
+        rs.push(await notifierRun(dir, kafka.brokers, redis.url, n, log));
+      }
+      rows.push({ events: n, runs: rs });
+      out(
+        `| ${n} | ${runs} | ${round(median(rs.map((x) => x.eventsPerSec)))} | ${round(median(rs.map((x) => x.publishedPerSec)))} | ${round(median(rs.map((x) => x.roundTripsPerEvent)), 4)} | ${round(median(rs.map((x) => x.redisCommandsPerEvent)), 3)} | ${round(median(rs.map((x) => x.cpuSecondsPer10k)), 2)} | ${round(Math.max(...rs.map((x) => x.peakRssMb)))} |\n`,
+      );
+    }
+    const last = rows.at(-1) as { runs: NotifierRun[] } | undefined;
+    out(
+      `\nRedis commandstats delta of the last run: \`${JSON.stringify(last?.runs.at(-1)?.commandStats ?? {})}\`\n`,
+    );
+    say('redis-benchmark');
+    const rb = await redisBenchmark(redis.port, 100_000);
+    out(
+      `\nredis-benchmark on the same Redis (-n 100000 -c 50): ${Object.entries(rb)
+        .map(([k, v]) => `${k} ${round(v)}/s`)
+        .join(', ')}\n`,
+    );
+    report.notifier = { rows, redisBenchmark: rb };
+  }
+  if (what === 'e2e' || what === 'all') {
+    const n = Number(values['e2e-events']);
+    const rate = Number(values['e2e-rate']);
+    out(
+      `\n## End to end: created in the API stand-in → accepted by the DingTalk stand-in (${n} events at ${rate}/s, 10 robots)\n\n| route | measured | p50 ms | p95 ms | p99 ms | max ms |\n|---|---|---|---|---|---|\n`,
+    );
+    const quiet = await latencyRun(
+      dir,
+      plumbing,
+      'groupWait-0',
+      {
+        groupWait: '0s',
+        groupInterval: '1s',
+        repeatInterval: '1h',
+        groupBy: ['cluster', 'namespace', 'name'],
+      },
+      n,
+      rate,
+      log,
+    );
+    const dflt = await latencyRun(
+      dir,
+      plumbing,
+      'default-grouping',
+      { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' },
+      n,
+      rate,
+      log,
+    );
+    for (const r of [quiet, dflt])
+      out(
+        `| ${r.label} (${JSON.stringify(r.route)}) | ${r.measured}/${r.events} | ${r.p50Ms} | ${r.p95Ms} | ${r.p99Ms} | ${r.maxMs} |\n`,
+      );
+    report.e2e = [quiet, dflt];
+  }
+  if (what === 'storm' || what === 'all') {
+    const n = Number(values['storm-events']);
+    const s = Number(values['storm-seconds']);
+    say(`storm ${n} events in ${s} s`);
+    const r = await stormRun(dir, plumbing, n, s, log);
+    out(
+      `\n## Storm: ${n} Warning events in ${s} s over 1,000 objects, 3 clusters, 10 robots (default grouping)\n\n| created | accounted | share | lost | messages | max msgs/min/robot | throttle answers | duplicate msgs | first message after | drained after storm |\n|---|---|---|---|---|---|---|---|---|---|\n`,
+    );
+    out(
+      `| ${r.created} | ${r.accounted} | ${r.accountedPct} % | ${r.lost} | ${r.messages} | ${r.maxPerMinutePerRobot} | ${r.throttleAnswers} | ${r.duplicateMessages} | ${r.timeToFirstMessageS} s | ${r.drainS} s |\n`,
+    );
+    report.storm = r;
+  }
+} finally {
+  await redis.close();
+  await kafka.close();
+}
+mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
+const file = join(ROOT, 'artifacts', `bench-${what}.json`);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+out(`\nMachine: ${JSON.stringify(report.machine)}; JSON: ${file}\n`);

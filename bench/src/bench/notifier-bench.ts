@@ -1,0 +1,220 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { createKafkaAdmin, createKafkaPublisher } from '@kube-herald/bus';
+import {
+  EVENT_HEADERS,
+  encodeEvent,
+  incidentKey,
+  occurrenceId,
+  partitionKey,
+  type EventV1,
+} from '@kube-herald/events';
+import type { Logger } from '@kube-herald/logging';
+import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { startChild } from '../child.js';
+import { ROOT } from '../paths.js';
+import { freePort, waitUntil } from '../ports.js';
+import { notifierConfig, robotName } from '../world-config.js';
+
+/** One notifier run: `events` records through validate → dedup → route → group in Redis. */
+export interface NotifierRun {
+  readonly events: number;
+  /** Events per second from the first publish until the group committed the last offset. */
+  readonly eventsPerSec: number;
+  readonly publishedPerSec: number;
+  /** Redis commands processed (INFO total_commands_processed delta) per event: an upper bound of round trips. */
+  readonly redisCommandsPerEvent: number;
+  /** Client calls that are not inside a Lua script (commandstats delta minus script-internal calls). */
+  readonly commandStats: Readonly<Record<string, number>>;
+  /** Client round trips per event: script calls (EVALSHA/EVAL) plus commands no notifier Lua script issues. */
+  readonly roundTripsPerEvent: number;
+  readonly cpuSecondsPer10k: number;
+  readonly peakRssMb: number;
+}
+
+// Commands the notifier's Lua scripts issue (services/notifier/src/store, rate gate): in commandstats they are
+// counted although they run inside one EVALSHA round trip; a client could also send them directly, so
+// counting them as round trips would only over-estimate.
+const LUA_ONLY = new Set([
+  'hget',
+  'hset',
+  'hincrby',
+  'set',
+  'exists',
+  'hgetall',
+  'hkeys',
+  'hmget',
+  'pexpire',
+  'pttl',
+  'time',
+  'zcard',
+  'zremrangebyscore',
+]);
+
+/** A synthetic event v1 on `obj` (like the notifier tests build them); `n` makes the occurrence distinct. */
+function event(n: number): EventV1 {
+  const obj = n % 1000;
+  const ns = `ns-${obj % 10}`;
+  const name = `pod-${obj}`;
+  const uid = `ev-${n}`;
+  const now = new Date().toISOString();
+  return {
+    schema: 'kube-herald.event/v1',
+    occurrenceId: occurrenceId({ clusterId: 'bench', eventUid: uid, count: 1 }),
+    incidentKey: incidentKey({ clusterId: 'bench', namespace: ns, kind: 'Pod', name, reason: 'BackOff' }),
+    cluster: { id: 'bench', name: 'bench' },
+    type: 'Warning',
+    reason: 'BackOff',
+    message: `Back-off restarting failed container app in pod ${name}`,
+    count: 1,
+    firstSeen: now,
+    lastSeen: now,
+    source: { component: 'kubelet', host: `node-${obj % 7}` },
+    involvedObject: { kind: 'Pod', namespace: ns, name, uid: `pod-uid-${obj}`, apiVersion: 'v1' },
+    event: { apiVersion: 'v1', namespace: ns, name: `${name}.${n}`, uid, resourceVersion: String(n + 1) },
+    observedAt: now,
+    collector: { instance: 'bench', version: '0.0.0' },
+  };
+}
+
+async function commandStats(redis: Redis): Promise<{ total: number; calls: Record<string, number> }> {
+  const stats = await redis.info('stats');
+  const total = Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0);
+  const calls: Record<string, number> = {};
+  for (const m of (await redis.info('commandstats')).matchAll(/cmdstat_([^:]+):calls=(\d+)/g))
+    calls[m[1]!] = Number(m[2]);
+  return { total, calls };
+}
+
+/** Measures one notifier process on the given Kafka and Redis for `events` distinct occurrences. */
+export async function notifierRun(
+  dir: string,
+  brokers: readonly string[],
+  redisUrl: string,
+  events: number,
+  log: Logger,
+): Promise<NotifierRun> {
+  const run = `${events}-${Date.now()}`;
+  const topic = `kh-bench-notifier-${run}`;
+  const groupId = `kh-bench-notifier-${run}`;
+  const admin = createKafkaAdmin({ brokers, clientId: 'kh-bench-admin', log });
+  await admin.ensureTopics([
+    { topic, partitions: 6 },
+    { topic: `${topic}.dlq`, partitions: 1 },
+  ]);
+  const port = await freePort();
+  const dingtalk = createDingtalkStandin({
+    robots: Array.from({ length: 10 }, (_, i) => ({
+      name: robotName(i),
+      token: `bench-${run}-${i}`,
+      keywords: ['K8s'],
+    })),
+  });
+  await dingtalk.start();
+  const webhooks = Array.from({ length: 10 }, (_, i) => dingtalk.webhookFor(robotName(i)));
+  const doc = notifierConfig(
+    webhooks,
+    { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' },
+    { brokers, redisUrl, topic, dlqTopic: `${topic}.dlq`, groupId, redisPrefix: `khbn-${run}` },
+    port,
+  );
+  const file = join(dir, `notifier-${run}.json`);
+  writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
+  const child = startChild({
+    name: 'notifier',
+    args: [join(ROOT, 'bench/dist/src/notifier-entry.js'), '--config', file],
+    compiled: true,
+    logFile: join(dir, 'notifier.log'),
+    readyUrl: `http://127.0.0.1:${port}/readyz`,
+  });
+  const redis = new Redis(redisUrl);
+  const publisher = createKafkaPublisher({ brokers, clientId: 'kh-bench-publisher', log });
+  try {
+    await publisher.start();
+    await child.ready(90_000);
+    await new Promise((r) => setTimeout(r, 3000)); // group joined, positioned at the end
+    const before = await commandStats(redis);
+    const cpu0 = child.usage().cpuSeconds;
+    const t0 = performance.now();
+    for (let i = 0; i < events; i += 1000) {
+      const batch = Array.from({ length: Math.min(1000, events - i) }, (_, j) => {
+        const e = event(i + j);
+        return { key: partitionKey(e), value: encodeEvent(e), headers: { ...EVENT_HEADERS } };
+      });
+      await publisher.publish(topic, batch);
+    }
+    const tp = performance.now();
+    let cpu = cpu0;
+    await waitUntil(
+      async () => {
+        cpu = child.usage().cpuSeconds;
+        return (await admin.groupLag(groupId, topic)) === 0;
+      },
+      600_000,
+      `${events} records committed by the notifier`,
+      100,
+    );
+    const t1 = performance.now();
+    const after = await commandStats(redis);
+    const calls: Record<string, number> = {};
+    for (const [k, v] of Object.entries(after.calls))
+      if (v - (before.calls[k] ?? 0) > 0) calls[k] = v - (before.calls[k] ?? 0);
+    delete calls['info'];
+    return {
+      events,
+      eventsPerSec: events / ((t1 - t0) / 1000),
+      publishedPerSec: events / ((tp - t0) / 1000),
+      redisCommandsPerEvent: (after.total - before.total - 2) / events,
+      commandStats: calls,
+      roundTripsPerEvent:
+        Object.entries(calls).reduce((n, [k, v]) => n + (LUA_ONLY.has(k) ? 0 : v), 0) / events,
+      cpuSecondsPer10k: ((cpu - cpu0) / events) * 10_000,
+      peakRssMb: child.usage().peakRssMb,
+    };
+  } finally {
+    await child.stop();
+    await publisher.close();
+    await admin.close();
+    redis.disconnect();
+    await dingtalk.close();
+  }
+}
+
+/** redis-benchmark (Debian's redis-tools) against the same Redis: SET/GET/EVALSHA-free ceiling, plain and pipelined. */
+export async function redisBenchmark(port: number, requests: number): Promise<Record<string, number>> {
+  const runOne = (extra: readonly string[]): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const c = spawn(
+        'redis-benchmark',
+        [
+          '-h',
+          '127.0.0.1',
+          '-p',
+          String(port),
+          '-q',
+          '-n',
+          String(requests),
+          '-c',
+          '50',
+          '-t',
+          'set,get,incr,lpush,zadd',
+          ...extra,
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      c.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+      c.once('error', reject);
+      c.once('exit', () => resolve(out));
+    });
+  const parse = (out: string, suffix: string, into: Record<string, number>): void => {
+    for (const m of out.replace(/\r/g, '\n').matchAll(/^([A-Z]+)[^:]*: ([\d.]+) requests per second/gm))
+      into[`${m[1]}${suffix}`] = Number(m[2]);
+  };
+  const res: Record<string, number> = {};
+  parse(await runOne([]), '', res);
+  parse(await runOne(['-P', '16']), ' -P16', res);
+  return res;
+}
