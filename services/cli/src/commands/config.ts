@@ -9,6 +9,7 @@ import type { Env } from '../main.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
 import type { SetExit } from './index.js';
+import { registerFromKubeEventer } from './kube-eventer.js';
 
 type Kind = 'notifier' | 'collector';
 
@@ -93,4 +94,6 @@ Examples:
         `${JSON.stringify(configJsonSchema(kindOf(flags.kind ?? 'notifier')), null, 2)}\n`,
       );
     });
+
+  registerFromKubeEventer(config);
 }

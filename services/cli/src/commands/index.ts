@@ -6,6 +6,8 @@ import { registerDingtalkStandin } from './dingtalk-standin.js';
 import { registerFailed } from './failed.js';
 import { registerReplay } from './replay.js';
 import { registerRoute } from './route.js';
+import { registerServices } from './services.js';
+import { registerSilence } from './silence.js';
 import { registerTestSend } from './test-send.js';
 
 /** Sets the process exit code of a command (commands never call process.exit themselves). */
@@ -19,5 +21,7 @@ export function registerCommands(program: Command, env: Env, setExit: SetExit): 
   registerFailed(program, env, setExit);
   registerReplay(program, env, setExit);
   registerRoute(program, env, setExit);
+  registerServices(program, env, setExit);
+  registerSilence(program, env, setExit);
   registerTestSend(program, env, setExit);
 }

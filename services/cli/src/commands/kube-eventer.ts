@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { usageError } from '../exit-codes.js';
+import { ioOf } from '../io.js';
+import { lateExport } from '../util/late-exports.js';
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+/** `kube-herald config from-kube-eventer`: the notifier YAML equivalent to kube-eventer DingTalk sinks. */
+export function registerFromKubeEventer(config: Command): void {
+  config
+    .command('from-kube-eventer')
+    .description("Print the notifier config equivalent to kube-eventer's --sink=dingtalk:... flags.")
+    .option('--sink <sink>', 'a kube-eventer sink (repeatable)', collect, [] as string[])
+    .option('--kafka-brokers <list>', 'Kafka brokers to write (default: ${KH_KAFKA_BROKERS})')
+    .option('--redis <url>', 'Redis URL to write (default: ${KH_REDIS_URL})')
+    .addHelpText(
+      'after',
+      `
+Each sink becomes a receiver and a continue: true route: label → cluster match, level=Warning (default) →
+Warning events only, level=Normal → all, namespaces/kinds → namespace/kind matches, sign → secret,
+msg_type → msgType. The output holds the webhooks and secrets: move them to webhookFile/secretFile.
+
+Example:
+  kube-herald config from-kube-eventer --sink='dingtalk:https://oapi.dingtalk.com/robot/send?access_token=<token>&label=<cluster_id>&level=Warning' > notifier.yaml`,
+    )
+    .action(async (flags: { sink: string[]; kafkaBrokers?: string; redis?: string }, cmd: Command) => {
+      const kubeEventerSinksToConfig = await lateExport('notifier', 'kubeEventerSinksToConfig');
+      if (flags.sink.length === 0) throw usageError('give at least one --sink=dingtalk:<webhook>&...');
+      const doc = kubeEventerSinksToConfig(flags.sink, {
+        ...(flags.kafkaBrokers === undefined ? {} : { kafkaBrokers: flags.kafkaBrokers }),
+        ...(flags.redis === undefined ? {} : { redisUrl: flags.redis }),
+      });
+      ioOf(cmd).stdout.write(stringify(doc, { lineWidth: 0 }));
+    });
+}
