@@ -17,6 +17,7 @@ import { runtimeError, usageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { assertReachable } from '../util/probe.js';
 import { openRedis } from '../util/redis.js';
+import { lateExport, type SilenceStoreView } from '../util/late-exports.js';
 import { createRangeReader, type PartitionRange } from './range-reader.js';
 import { createReplayProgress } from './progress.js';
 import { countDecision, emptyTally, summaryText, tableRow, type ReplayTally } from './report.js';
@@ -93,7 +94,12 @@ function routeIds(tree: ReturnType<typeof compileRoutes>): string[] {
   return [tree.id, ...tree.routes.flatMap(routeIds)];
 }
 
-function engineFor(req: ReplayRequest, redis: Redis, waits: { maxMs: number }): DecisionEngine {
+function engineFor(
+  req: ReplayRequest,
+  redis: Redis,
+  waits: { maxMs: number },
+  silences: SilenceStoreView | undefined,
+): DecisionEngine {
   const tree = compileRoutes(req.config.route);
   if (req.route !== undefined && !routeIds(tree).includes(req.route))
     throw usageError(`--route: no route "${req.route}" (routes: ${routeIds(tree).join(', ')})`);
@@ -110,7 +116,29 @@ function engineFor(req: ReplayRequest, redis: Redis, waits: { maxMs: number }): 
     prefix: notifierPrefixes(req.config).keys,
     dedupTtlMs: req.config.dedup.ttl,
   });
-  return createDecisionEngine({ route, store });
+  return createDecisionEngine({
+    route,
+    store,
+    ...(silences ? { silences: { match: (e: EventV1, now: number) => silences.match(e, now) } } : {}),
+  });
+}
+
+/** The fleet's silences (the live notifier applies them too); a replay without them says so. */
+async function openSilences(
+  req: ReplayRequest,
+  redis: Redis,
+  io: CliIo,
+): Promise<SilenceStoreView | undefined> {
+  let create;
+  try {
+    create = await lateExport('notifier', 'createSilenceStore');
+  } catch {
+    io.stderr.write('replay: warning: this build cannot read silences; they are not applied\n');
+    return undefined;
+  }
+  const store = create({ redis, prefix: req.config.redis.prefix });
+  await store.start();
+  return store;
 }
 
 function selected(req: ReplayRequest, e: EventV1): boolean {
@@ -142,6 +170,7 @@ export async function runReplay(
   const tally = emptyTally();
   const waits = { maxMs: 0 };
   let delivery: ReplayDelivery | undefined;
+  let silences: SilenceStoreView | undefined;
   const reader = createRangeReader({
     ...conn,
     topic: req.config.kafka.topic,
@@ -156,7 +185,8 @@ export async function runReplay(
   });
   const out = req.output === 'jsonl' ? io.stdout : undefined;
   try {
-    const engine = engineFor(req, redis, waits);
+    silences = await openSilences(req, redis, io);
+    const engine = engineFor(req, redis, waits, silences);
     if (!req.dryRun) delivery = await startDelivery(req.config, redis, log);
     const progress = createReplayProgress(
       io,
@@ -204,6 +234,7 @@ export async function runReplay(
   } finally {
     await reader.close();
     await delivery?.close();
+    await silences?.close();
     await redis.quit().catch(() => redis.disconnect());
   }
 }
