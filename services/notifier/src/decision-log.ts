@@ -1,4 +1,6 @@
 import type { Logger } from '@kube-herald/logging';
+import type { Counter } from '@kube-herald/observability';
+import { errorCode } from '@kube-herald/errors';
 import type { Decision } from './pipeline/decision-engine.js';
 import type { EventPublisher, OutgoingMessage } from './pipeline/bus-types.js';
 
@@ -28,33 +30,100 @@ export interface DecisionLogOptions {
   /** Also publish every decision as JSON to this Kafka topic. */
   readonly topic?: string;
   readonly publisher?: EventPublisher;
+  /** `errors_total{component}`: failed or skipped mirror batches are counted as `decision-log`. */
+  readonly errors?: Counter<'component'>;
+  /** Lines being published at most; past it lines are not mirrored (still logged). Default 100 000. */
+  readonly maxPendingLines?: number;
 }
 
 /** One structured line per decision (pino `decision` component), optionally mirrored to Kafka. */
 export interface DecisionLog {
+  /** Logs one line per decision. Never rejects: the Kafka mirror runs in the background. */
   events(decisions: readonly Decision[]): Promise<void>;
   delivery(decision: DeliveryDecision): Promise<void>;
+  /** Resolves when the mirror batches in flight have settled (call before closing the publisher). */
+  flush(): Promise<void>;
 }
 
-/** Creates the decision log. Secrets never reach it: decisions carry ids and names only. */
+type Line = Record<string, unknown> & { readonly decision: string };
+
+function eventLine(d: Decision): Line {
+  switch (d.kind) {
+    case 'deduped':
+    case 'unrouted':
+      return { decision: d.kind, occurrenceId: d.occurrenceId, incidentKey: d.incidentKey };
+    case 'dropped':
+      return {
+        decision: d.kind,
+        occurrenceId: d.occurrenceId,
+        incidentKey: d.incidentKey,
+        route: d.route,
+        rule: d.rule,
+      };
+    case 'silenced':
+      return {
+        decision: d.kind,
+        occurrenceId: d.occurrenceId,
+        incidentKey: d.incidentKey,
+        silenceId: d.silenceId,
+      };
+    case 'grouped':
+      return { decision: d.kind, occurrenceId: d.occurrenceId, incidentKey: d.incidentKey, groups: d.groups };
+  }
+}
+
+/**
+ * Creates the decision log. Secrets never reach it: decisions carry ids and names only. The Kafka mirror
+ * is best effort: a failed publish is logged at warn and counted, and never fails ingestion or delivery
+ * (a rejected Kafka batch would be redelivered and its events wrongly logged as deduped).
+ */
 export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   const log = options.log.child({ component: 'decision' });
-  const mirror = async (lines: readonly object[]): Promise<void> => {
-    if (options.topic === undefined || options.publisher === undefined || lines.length === 0) return;
+  const maxPending = options.maxPendingLines ?? 100_000;
+  const inFlight = new Set<Promise<void>>();
+  let pendingLines = 0;
+  let overflowReported = false;
+  const failed = (err: unknown, lines: number, what: string): void => {
+    options.errors?.inc({ component: 'decision-log' });
+    log.warn({ err, code: errorCode(err), topic: options.topic, lines }, what);
+  };
+  const mirror = (lines: readonly Line[]): void => {
+    const { topic, publisher } = options;
+    if (topic === undefined || publisher === undefined || lines.length === 0) return;
+    if (pendingLines + lines.length > maxPending) {
+      if (!overflowReported)
+        failed(undefined, lines.length, 'decision log mirror behind; lines not mirrored');
+      overflowReported = true;
+      return;
+    }
+    overflowReported = false;
     const msgs: OutgoingMessage[] = lines.map((l) => ({ key: null, value: JSON.stringify(l) }));
-    await options.publisher.publish(options.topic, msgs);
+    pendingLines += lines.length;
+    const p = publisher
+      .publish(topic, msgs)
+      .catch((err: unknown) => failed(err, lines.length, 'decision log mirror failed; lines not mirrored'))
+      .finally(() => {
+        pendingLines -= lines.length;
+        inFlight.delete(p);
+      });
+    inFlight.add(p);
   };
   return {
-    async events(decisions) {
-      const lines = decisions.map((d) => ({ decision: d.kind, ...d, kind: undefined }));
+    events(decisions) {
+      const lines = decisions.map(eventLine);
       for (const line of lines) log.info(line, `event ${line.decision}`);
-      await mirror(lines);
+      mirror(lines);
+      return Promise.resolve();
     },
-    async delivery(d) {
-      const line = { decision: d.kind, ...d, kind: undefined };
+    delivery(d) {
+      const line: Line = { decision: d.kind, ...d, kind: undefined };
       if (d.kind === 'failed') log.warn(line, 'message failed');
       else log.info(line, 'message sent');
-      await mirror([line]);
+      mirror([line]);
+      return Promise.resolve();
+    },
+    async flush() {
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
 }

@@ -102,6 +102,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const decisionLog = createDecisionLog({
     log,
     publisher: deps.publisher,
+    errors: metrics.errors,
     ...(config.decisionLog.topic === undefined ? {} : { topic: config.decisionLog.topic }),
   });
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, {
@@ -209,6 +210,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           ['worker', () => worker.close()],
           ['worker-connection', () => workerConnection.quit().then(() => undefined)],
           ['queue', () => queue.close()],
+          ['decision-log', () => decisionLog.flush()],
         ],
         { deadlineMs: options.closeDeadlineMs ?? 10_000, log },
       );

@@ -1,0 +1,75 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { EVENT_HEADERS, encodeEvent } from '@kube-herald/events';
+import { createLogger } from '@kube-herald/logging';
+import { createRegistry } from '@kube-herald/observability';
+import { redisUrl, uniqueName } from '@kube-herald/testing';
+import { createDecisionEngine } from '../src/pipeline/decision-engine.js';
+import { createGroupStore } from '../src/store/group-store.js';
+import { compileRoutes, routeSchema, routeEvent } from '../src/routing/index.js';
+import { createDecisionLog } from '../src/decision-log.js';
+import { createIngest } from '../src/ingest.js';
+import { createNotifierMetrics } from '../src/metrics.js';
+import type { ConsumedRecord, EventPublisher } from '../src/pipeline/bus-types.js';
+import { metricValue, warning } from './pipeline-harness.js';
+
+const tree = compileRoutes(routeSchema.parse({ receiver: 'oncall', groupBy: ['namespace'] }));
+
+test('decision log: a failing Kafka mirror never fails ingestion (no redelivery logged as deduped); warned and counted', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('kht-dlog');
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString('utf8').split('\n'))
+        if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
+  const published: string[] = [];
+  const publisher: EventPublisher = {
+    publish: (topic) => {
+      published.push(topic);
+      return Promise.reject(new Error('broker unavailable'));
+    },
+  };
+  try {
+    const registry = createRegistry('notifier', false);
+    const metrics = createNotifierMetrics(registry);
+    const store = createGroupStore({ redis, prefix: `${prefix}:n`, dedupTtlMs: 3_600_000 });
+    const engine = createDecisionEngine({ route: (e) => routeEvent(tree, e, { explain: false }), store });
+    const decisionLog = createDecisionLog({ log, publisher, topic: 'decisions', errors: metrics.errors });
+    const ingest = createIngest({ engine, publisher, dlqTopic: 'dlq', decisionLog, metrics, log });
+    const records: ConsumedRecord[] = Array.from({ length: 5 }, (_, i) => ({
+      topic: 't',
+      partition: 0,
+      offset: String(i),
+      key: null,
+      value: Buffer.from(encodeEvent(warning({ ns: 'payments', name: `api-${i}` }, 1))),
+      headers: { ...EVENT_HEADERS },
+    }));
+    await ingest(records, { topic: 't', partition: 0 }); // resolves: the offset would be committed
+    await decisionLog.flush();
+    assert.deepEqual(published, ['decisions']);
+    assert.equal(
+      await metricValue(registry, 'kube_herald_notifier_errors_total', { component: 'decision-log' }),
+      1,
+    );
+    assert.equal(await metricValue(registry, 'kube_herald_notifier_grouped_total'), 5);
+    assert.equal(await metricValue(registry, 'kube_herald_notifier_deduped_total'), 0);
+    const decisions = lines.filter((l) => l['component'] === 'decision');
+    assert.equal(decisions.filter((l) => l['decision'] === 'grouped').length, 5, 'every event still logged');
+    assert.equal(decisions.filter((l) => l['decision'] === 'deduped').length, 0);
+    const warn = decisions.find((l) => l['msg'] === 'decision log mirror failed; lines not mirrored');
+    assert.ok(warn, 'warned');
+    assert.equal(warn['level'], 40);
+    assert.equal(warn['lines'], 5);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+});
