@@ -79,7 +79,12 @@ export const collectorConfigSchema = z.strictObject({
   kafka: kafkaSchema,
   collector: collectorSchema.prefault({}),
   leaderElection: leaderElectionSchema.prefault({}),
-  http: z.strictObject({ port: z.number().int().min(0).max(65_535).default(8080) }).prefault({}),
+  http: z
+    .strictObject({
+      host: z.string().min(1).default('0.0.0.0'),
+      port: z.number().int().min(0).max(65_535).default(8080),
+    })
+    .prefault({}),
   log: z
     .strictObject({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
     .prefault({}),

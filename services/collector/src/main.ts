@@ -54,11 +54,13 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
   const health = createHealthServer({
     registry,
     log,
+    host: config.http.host,
     port: config.http.port,
     live: { process: () => true },
     ready: { collector: () => service.ready() },
   });
-  await health.start();
+  const { port } = await health.start();
+  log.info({ host: config.http.host, port }, 'metrics and health listening');
   await service.start();
   log.info({ identity, api: config.kubernetes.api, topic: config.kafka.topic }, 'collector started');
   return async () => {
