@@ -10,3 +10,4 @@ export * from './collector.js';
 export * from './lease-elector.js';
 export * from './collector-service.js';
 export * from './starting-publisher.js';
+export { runCollector } from './main.js';

@@ -28,3 +28,7 @@ export {
 export type { NotifierConfig } from './config.js';
 export { compileRoutes, routeEvent } from './routing/index.js';
 export { createReceivers } from './receivers/index.js';
+export { createSilenceStore, buildSilence } from './silences/index.js';
+export type { Silence, SilenceInput, SilenceStore, SilenceStoreOptions } from './silences/index.js';
+export { parseKubeEventerSink, kubeEventerSinksToConfig, toYaml } from './kube-eventer.js';
+export type { KubeEventerFragment, KubeEventerConfigOptions } from './kube-eventer.js';
