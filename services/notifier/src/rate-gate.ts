@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { createLuaScript } from './store/lua-script.js';
 
 // Sliding window over Redis' own clock (TIME), so replicas with skewed clocks share one budget.
-// KEYS: window zset, block key. ARGV: window ms, limit, member. Returns {granted, waitMs, remaining}.
+// KEYS: window zset, block key. ARGV: window ms, limit, member. Returns {granted, waitMs, remaining, nextSlotMs}.
 const ACQUIRE = createLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -14,7 +14,12 @@ local n = redis.call('ZCARD', KEYS[1])
 if n < limit then
   redis.call('ZADD', KEYS[1], now, member)
   redis.call('PEXPIRE', KEYS[1], window * 2)
-  return {1, 0, limit - n - 1}
+  local nextSlot = 0
+  if n + 1 >= limit then
+    local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+    nextSlot = tonumber(first[2]) + window - now + 1
+  end
+  return {1, 0, limit - n - 1, nextSlot}
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, tonumber(oldest[2]) + window - now + 1, 0}
@@ -22,7 +27,12 @@ return {0, tonumber(oldest[2]) + window - now + 1, 0}
 
 /** Answer of {@link RateGate.acquire}. */
 export type GateAnswer =
-  | { readonly granted: true; readonly remaining: number }
+  | {
+      readonly granted: true;
+      readonly remaining: number;
+      /** When this was the last slot: ms until the next one frees (0 while slots remain). */
+      readonly nextSlotMs?: number;
+    }
   | { readonly granted: false; readonly waitMs: number };
 
 /** Options of {@link createRateGate}. */
@@ -51,7 +61,7 @@ export function createRateGate(options: RateGateOptions): RateGate {
     async acquire(receiver, limit, member) {
       const keys = [key('rate', receiver), key('block', receiver)];
       const res = (await ACQUIRE.run(options.redis, keys, [windowMs, limit, member])) as number[];
-      if (res[0] === 1) return { granted: true, remaining: Number(res[2]) };
+      if (res[0] === 1) return { granted: true, remaining: Number(res[2]), nextSlotMs: Number(res[3] ?? 0) };
       return { granted: false, waitMs: Math.max(1, Number(res[1])) };
     },
     async release(receiver, member) {

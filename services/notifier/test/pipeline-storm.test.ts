@@ -67,6 +67,10 @@ test('storm: 20,000 Warning events over 200 objects to 3 robots, two replicas, �
     const sent = await total(replicas, 'kube_herald_notifier_messages_sent_total');
     const accepted = ROBOTS.reduce((n, r) => n + (stats.robots[r]?.accepted ?? 0), 0);
     assert.equal(sent, accepted, 'every sent message reached the robot exactly once');
+    const storms = ROBOTS.flatMap((r) => h.standin.messages(r)).filter((m) => m.text.includes('【风暴】'));
+    assert.ok(storms.length > 0, 'the budget forced storm summaries');
+    for (const m of storms)
+      assert.match(m.text, /下一次汇总 \d{2}:\d{2}/, 'a storm summary says when the next comes');
     assert.ok(
       (await total(replicas, 'kube_herald_notifier_rate_gate_waits_total')) > 0,
       'the gate held deliveries back',

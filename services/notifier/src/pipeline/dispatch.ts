@@ -113,13 +113,30 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   };
 
-  const sendTaken = async (jobId: string, receiver: Receiver, groups: readonly TakenGroup[]) => {
+  // A merged summary says when the next one comes: the merged groups' groupInterval, or later when the
+  // robot's budget is spent until a slot of the sliding window frees.
+  const nextSummaryAt = (groups: readonly TakenGroup[], nextSlotMs: number): number | undefined => {
+    if (groups.length < 2) return undefined;
+    const intervals = groups.map((g) => g.groupInterval ?? 0);
+    return now() + Math.max(Math.min(...intervals), nextSlotMs);
+  };
+
+  const sendTaken = async (
+    jobId: string,
+    receiver: Receiver,
+    groups: readonly TakenGroup[],
+    nextSlotMs: number,
+  ) => {
     let outcome: DeliveryOutcome;
     let notification: Notification;
     try {
       const mentionLabel = deps.mentionLabels?.get(receiver.name);
+      const nextAt = nextSummaryAt(groups, nextSlotMs);
       notification = receiver.render(
-        buildDigest(receiver.name, groups, mentionLabel ? { mentionLabel } : {}),
+        buildDigest(receiver.name, groups, {
+          ...(mentionLabel ? { mentionLabel } : {}),
+          ...(nextAt === undefined ? {} : { nextAt }),
+        }),
       );
       outcome = await receiver.send(notification);
     } catch (err) {
@@ -156,7 +173,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await deps.gate.release(receiverName, member);
         return { kind: 'skipped', reason: 'nothing-pending' };
       }
-      return sendTaken(jobId, receiver, taken.groups);
+      return sendTaken(jobId, receiver, taken.groups, gate.nextSlotMs ?? 0);
     },
   };
 }

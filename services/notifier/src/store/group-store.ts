@@ -48,6 +48,8 @@ export interface TakenGroup {
   readonly groupKey: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly route: string;
+  /** The group's groupInterval (ms): its next message comes no earlier than this after one is sent. */
+  readonly groupInterval?: number;
   readonly incidents: readonly TakenIncident[];
 }
 
@@ -115,7 +117,7 @@ interface LuaItem {
 }
 interface LuaGroup {
   g: string;
-  meta: { r: string; k: string; l: string; rt: string };
+  meta: { r: string; k: string; l: string; rt: string; gi?: number };
   items: LuaItem[] | Record<string, never>;
 }
 
@@ -130,6 +132,7 @@ function parseTake(raw: unknown): TakeResult {
     groupKey: g.meta.k,
     labels: JSON.parse(g.meta.l) as Record<string, string>,
     route: g.meta.rt,
+    ...(typeof g.meta.gi === 'number' ? { groupInterval: g.meta.gi } : {}),
     incidents: (Array.isArray(g.items) ? g.items : []).map((i) => ({
       incidentKey: i.k,
       summary: i.s,
