@@ -1,95 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { occurrenceId } from '@kube-herald/events';
-import type { KubeStandin } from '@kube-herald/kube-standin';
-import {
-  createCollector,
-  createKubeEventSource,
-  type Collector,
-  type CollectorConfig,
-} from '../src/index.js';
-import {
-  countById,
-  metricValue,
-  newMetrics,
-  quietLog,
-  recordingPublisher,
-  startStandin,
-  testConfig,
-  waitFor,
-  type RecordingPublisher,
-} from './helpers.js';
-
-interface Rig {
-  standin: KubeStandin;
-  publisher: RecordingPublisher;
-  collector: Collector;
-  metrics: ReturnType<typeof newMetrics>['metrics'];
-  config: CollectorConfig;
-  close(): Promise<void>;
-}
-
-async function rig(doc: Record<string, unknown> = {}, standinOptions = {}): Promise<Rig> {
-  const { standin, client } = await startStandin(standinOptions);
-  const config = testConfig(doc);
-  const { metrics } = newMetrics();
-  const publisher = recordingPublisher();
-  const k = config.kubernetes;
-  const source = createKubeEventSource({
-    client,
-    api: k.api,
-    namespaces: k.namespaces,
-    pageSize: k.pageSize,
-    watchTimeoutSeconds: k.watchTimeoutSeconds,
-    stallTimeoutMs: k.stallTimeout,
-    retryBaseMs: 50,
-    log: quietLog,
-    metrics,
-  });
-  const collector = createCollector({
-    config,
-    log: quietLog,
-    metrics,
-    source,
-    publisher,
-    instance: 'test',
-    version: '0.0.0',
-    publishRetryBaseMs: 50,
-  });
-  return {
-    standin,
-    publisher,
-    collector,
-    metrics,
-    config,
-    async close() {
-      await collector.close({ flushTimeoutMs: 2000 });
-      await standin.close();
-    },
-  };
-}
-
-/** The occurrenceIds the stand-in produced (one per creation and per bump). */
-function expectedIds(standin: KubeStandin, clusterId: string): string[] {
-  return standin.occurrences().map((o) => occurrenceId({ clusterId, eventUid: o.uid, count: o.count }));
-}
-
-function pod(name: string, reason = 'BackOff') {
-  return {
-    involvedObject: { kind: 'Pod', name, namespace: 'shop', uid: `uid-${name}` },
-    reason,
-    type: 'Warning',
-  };
-}
-
-async function publishedExactly(r: Rig, ids: readonly string[]): Promise<void> {
-  await waitFor(`${ids.length} occurrences published`, () => r.publisher.records.length >= ids.length);
-  await sleep(150); // anything extra would arrive now
-  const counts = countById(r.publisher.events());
-  assert.deepEqual([...counts.keys()].sort(), [...ids].sort());
-  for (const [id, n] of counts) assert.equal(n, 1, `occurrence ${id} published ${n} times`);
-}
+import { metricValue, waitFor } from './helpers.js';
+import { expectedIds, pod, publishedExactly, rig, type Rig } from './standin-rig.js';
 
 describe('collector over the Kubernetes API stand-in', () => {
   describe('list, watch, bump, delete, age', () => {
@@ -201,14 +114,23 @@ describe('collector over the Kubernetes API stand-in', () => {
 
   it('bookmarks keep a quiet watch alive and advance the resourceVersion', async () => {
     const r = await rig(
-      { kubernetes: { stallTimeout: '600ms', watchTimeoutSeconds: 60 } },
-      { bookmarkIntervalMs: 150 },
+      { kubernetes: { namespaces: ['shop'], stallTimeout: '2s', watchTimeoutSeconds: 60 } },
+      { bookmarkIntervalMs: 100 },
     );
     try {
       await r.collector.start();
-      await sleep(1500);
+      await waitFor('watching', () => r.standin.stats().openWatches === 1);
+      // Changes in a namespace this collector does not watch move the global resourceVersion on.
+      for (let i = 0; i < 5; i++) r.standin.createEvent({ ...pod(`o${i}`), namespace: 'other' });
+      const sent = r.standin.stats().bookmarksSent;
+      await waitFor('bookmarks', () => r.standin.stats().bookmarksSent >= sent + 3, 15_000);
       assert.equal(await metricValue(r.metrics.watchRestarts, { reason: 'stall' }), 0);
-      assert.ok(r.standin.stats().bookmarksSent >= 3);
+      // History before now is gone: only a watch resumed from a bookmark's resourceVersion avoids a 410.
+      r.standin.compact();
+      r.standin.dropWatches();
+      r.standin.createEvent(pod('after-compaction'));
+      await publishedExactly(r, expectedIds(r.standin, 'test-1').slice(-1));
+      assert.equal(await metricValue(r.metrics.relists), 1, 'resumed from the bookmark, no relist');
     } finally {
       await r.close();
     }

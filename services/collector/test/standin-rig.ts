@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { occurrenceId } from '@kube-herald/events';
+import type { KubeStandin } from '@kube-herald/kube-standin';
+import {
+  createCollector,
+  createKubeEventSource,
+  type Collector,
+  type CollectorConfig,
+} from '../src/index.js';
+import {
+  countById,
+  newMetrics,
+  quietLog,
+  recordingPublisher,
+  startStandin,
+  testConfig,
+  waitFor,
+  type RecordingPublisher,
+} from './helpers.js';
+
+/** A collector reading the stand-in through the real list+watch source, publishing to memory. */
+export interface Rig {
+  standin: KubeStandin;
+  publisher: RecordingPublisher;
+  collector: Collector;
+  metrics: ReturnType<typeof newMetrics>['metrics'];
+  config: CollectorConfig;
+  close(): Promise<void>;
+}
+
+export async function rig(doc: Record<string, unknown> = {}, standinOptions = {}): Promise<Rig> {
+  const { standin, client } = await startStandin(standinOptions);
+  const config = testConfig(doc);
+  const { metrics } = newMetrics();
+  const publisher = recordingPublisher();
+  const k = config.kubernetes;
+  const source = createKubeEventSource({
+    client,
+    api: k.api,
+    namespaces: k.namespaces,
+    pageSize: k.pageSize,
+    watchTimeoutSeconds: k.watchTimeoutSeconds,
+    stallTimeoutMs: k.stallTimeout,
+    retryBaseMs: 50,
+    log: quietLog,
+    metrics,
+  });
+  const collector = createCollector({
+    config,
+    log: quietLog,
+    metrics,
+    source,
+    publisher,
+    instance: 'test',
+    version: '0.0.0',
+    publishRetryBaseMs: 50,
+  });
+  return {
+    standin,
+    publisher,
+    collector,
+    metrics,
+    config,
+    async close() {
+      await collector.close({ flushTimeoutMs: 2000 });
+      await standin.close();
+    },
+  };
+}
+
+/** The occurrenceIds the stand-in produced (one per creation and per bump). */
+export function expectedIds(standin: KubeStandin, clusterId: string): string[] {
+  return standin.occurrences().map((o) => occurrenceId({ clusterId, eventUid: o.uid, count: o.count }));
+}
+
+export function pod(name: string, reason = 'BackOff') {
+  return {
+    involvedObject: { kind: 'Pod', name, namespace: 'shop', uid: `uid-${name}` },
+    reason,
+    type: 'Warning',
+  };
+}
+
+/** Exactly these occurrenceIds were published, each once. */
+export async function publishedExactly(r: Rig, ids: readonly string[]): Promise<void> {
+  await waitFor(`${ids.length} occurrences published`, () => r.publisher.records.length >= ids.length);
+  await sleep(150); // anything extra would arrive now
+  const counts = countById(r.publisher.events());
+  assert.deepEqual([...counts.keys()].sort(), [...ids].sort());
+  for (const [id, n] of counts) assert.equal(n, 1, `occurrence ${id} published ${n} times`);
+}
