@@ -114,6 +114,8 @@ describe('kube-herald demo (short scenario) in a browser', () => {
       /^\[prod-sh\] FailedScheduling risk\/risk-engine ×1$/,
       /^\[prod-sh\] NodeNotReady risk\/risk-engine ×1$/,
       /^\[prod-hz\] batch: \d+ 个新问题$/,
+      /^\[prod-hz\] etl: \d+ 个新问题$/,
+      /^\[prod-hz\] reports: \d+ 个新问题$/,
     ];
     const expectStaging = [/^\[staging\] web: 2 个新问题$/];
     const all = await waitFor(
@@ -161,9 +163,9 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     const storm = prod.find((m) => /^\[prod-hz\] batch: /.test(m.title ?? ''))!;
     assert.match(storm.text, /FailedScheduling/);
     const stormObjects = prod
-      .filter((m) => /^\[prod-hz\] batch: /.test(m.title ?? ''))
-      .reduce((n, m) => n + Number(/batch: (\d+) 个新问题/.exec(m.title ?? '')?.[1] ?? 0), 0);
-    assert.equal(stormObjects, 40, 'the 40 pods of the storm are grouped into a few batch messages');
+      .map((m) => /^\[prod-hz\] (?:batch|etl|reports): (\d+) 个新问题/.exec(m.title ?? '')?.[1])
+      .reduce((n, count) => n + Number(count ?? 0), 0);
+    assert.equal(stormObjects, 40, 'the 40 pods of the storm are grouped into one message per namespace');
 
     // The page shows the same messages, per robot, with the counters.
     await sample();

@@ -131,14 +131,19 @@ describe('scenario engine: the short scenario played into kube-standins', () => 
     assert.equal(events.filter((e) => e.reason === 'FailedScheduling').length, 1);
   });
 
-  test('the storm: 400 FailedScheduling Warnings over 40 pending pods of one Deployment', () => {
+  test('the storm: 400 FailedScheduling Warnings over 40 pending pods in 3 namespaces', () => {
     const hz = kubes.get('prod-hz')!;
     const occ = hz.occurrences().filter((o) => o.reason === 'FailedScheduling');
     assert.equal(occ.length, 400);
     assert.equal(new Set(occ.map((o) => o.uid)).size, 40);
-    const ns = new Set(occ.map((o) => o.namespace));
-    assert.deepEqual([...ns], ['batch']);
-    assert.ok(hz.getObject('deployments', 'batch', 'report-worker'));
+    const perNs = new Map<string, Set<string>>();
+    for (const o of occ) perNs.set(o.namespace, (perNs.get(o.namespace) ?? new Set()).add(o.uid));
+    assert.deepEqual([...perNs].map(([ns, uids]) => [ns, uids.size]).sort(), [
+      ['batch', 14],
+      ['etl', 13],
+      ['reports', 13],
+    ]);
+    for (const ns of ['batch', 'etl', 'reports']) assert.ok(hz.getObject('deployments', ns, 'report-worker'));
   });
 
   test('staging: ErrImagePull on every pod of web-frontend', () => {

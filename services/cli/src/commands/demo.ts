@@ -83,7 +83,8 @@ async function runDemo(
     if (why.startsWith('failure')) code = 1;
     say(`\nkube-herald demo: stopping (${why})…\n`);
   } catch (err) {
-    code = 1;
+    // Ctrl-C while starting is a clean stop; anything else is a failure.
+    code = /\((SIGINT|SIGTERM|duration)\)$/.test(err instanceof Error ? err.message : '') ? 0 : 1;
     say(`kube-herald demo: ${err instanceof Error ? err.message : String(err)}\n`);
   } finally {
     stop.dispose();
@@ -96,6 +97,13 @@ async function runDemo(
   }
   say('kube-herald demo: stopped.\n');
   return code;
+}
+
+/** True when `kube-herald <service>` exists and the service package exports the run function it calls. */
+async function cliRuns(program: Command, service: 'collector' | 'notifier', run: string): Promise<boolean> {
+  if (!program.commands.some((c) => c.name() === service)) return false;
+  const mod = (await import(`@kube-herald/${service}`)) as Record<string, unknown>;
+  return typeof mod[run] === 'function';
 }
 
 /** Registers `kube-herald demo`: the whole pipeline on simulated clusters (or one real cluster and robot). */
@@ -114,11 +122,12 @@ export function registerDemo(program: Command, env: Env, setExit: SetExit): void
     .option('--port <port>', 'port of the DingTalk-like page', '8765')
     .option('--speed <factor>', 'play the scenario faster (e.g. 2)', '1')
     .action(async (flags: DemoFlags) => {
-      const names = new Set(program.commands.map((c) => c.name()));
       try {
-        setExit(
-          await runDemo(flags, env, { collector: names.has('collector'), notifier: names.has('notifier') }),
-        );
+        const viaCli = {
+          collector: await cliRuns(program, 'collector', 'runCollector'),
+          notifier: await cliRuns(program, 'notifier', 'runNotifier'),
+        };
+        setExit(await runDemo(flags, env, viaCli));
       } catch (err) {
         if (!(err instanceof DemoUsageError || err instanceof ConfigError)) throw err;
         process.stderr.write(`kube-herald demo: ${err.message}\n`);

@@ -107,6 +107,8 @@ const stormStepSchema = z.strictObject({
   title: z.string().optional(),
   storm: z.strictObject({
     namespace: name,
+    /** More namespaces the pods are spread over (a Deployment in each): more groups, so the rate gate works. */
+    spreadOver: z.array(name).default([]),
     /** Name prefix of the pods created for the storm (`<prefix>-<n>`). */
     prefix: name,
     objects: z.number().int().min(1).max(5000),

@@ -69,24 +69,35 @@ export function nodeNotReady(world: ClusterWorld, node: string, sink: EventSink)
 }
 
 /**
- * A storm: a Deployment of `objects` pending pods, then `events` Warnings spread over the ticks — one new
- * event per pod first, then repeats of random ones (count climbs), like a scheduler retrying.
+ * A storm: Deployments (one per namespace) with `objects` pending pods in all, then `events` Warnings
+ * spread over the ticks — one new event per pod first, then repeats of random ones (count climbs), like a
+ * scheduler retrying.
  */
 export function stormTick(world: ClusterWorld, s: StormSpec, sink: EventSink) {
-  const created = world.controls.workloads.deployment({
-    name: s.prefix,
-    namespace: s.namespace,
-    replicas: s.objects,
-    image: `registry.example.com/${s.namespace}/${s.prefix}:2.4.1`,
+  const namespaces = [s.namespace, ...s.spreadOver];
+  const perNamespace = namespaces.map((namespace, n) => {
+    const replicas = Math.floor(s.objects / namespaces.length) + (n < s.objects % namespaces.length ? 1 : 0);
+    if (replicas === 0) return [];
+    const created = world.controls.workloads.deployment({
+      name: s.prefix,
+      namespace,
+      replicas,
+      image: `registry.example.com/${namespace}/${s.prefix}:2.4.1`,
+    });
+    const pending = created.pods.map((p) =>
+      world.controls.putObject('pods', {
+        ...p,
+        spec: { ...(p.spec as object), nodeName: undefined },
+        status: { phase: 'Pending' },
+      }),
+    );
+    world.deployments.set(`${namespace}/${s.prefix}`, { ...created, pods: pending });
+    return pending;
   });
-  const pods = created.pods.map((p) =>
-    world.controls.putObject('pods', {
-      ...p,
-      spec: { ...(p.spec as object), nodeName: undefined },
-      status: { phase: 'Pending' },
-    }),
-  );
-  world.deployments.set(`${s.namespace}/${s.prefix}`, { ...created, pods });
+  // Interleaved, so the first events already hit every namespace.
+  const pods = Array.from({ length: Math.max(...perNamespace.map((p) => p.length)) }, (_, i) =>
+    perNamespace.map((p) => p[i]).filter((p) => p !== undefined),
+  ).flat();
   const uids: string[] = [];
   let written = 0;
   return {
