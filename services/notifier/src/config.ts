@@ -33,6 +33,8 @@ const kafkaSchema = z.object({
   dlqTopic: z.string().min(1).default('kube-events.dlq'),
   groupId: z.string().min(1).default('kube-herald-notifier'),
   clientId: z.string().min(1).default('kube-herald-notifier'),
+  /** Partitions a replica handles at once: overlaps Redis writes with Kafka fetches and commits. */
+  partitionsConcurrently: z.number().int().min(1).max(64).default(3),
   ssl: z.boolean().optional(),
   sasl: z
     .object({

@@ -45,6 +45,7 @@ async function run(config: NotifierConfig, log: Logger): Promise<number> {
     groupId: config.kafka.groupId,
     topics: [config.kafka.topic],
     fromBeginning: false,
+    partitionsConcurrently: config.kafka.partitionsConcurrently,
   });
   const registry = createRegistry('notifier');
   const receivers = createReceivers(config);

@@ -55,11 +55,32 @@ local function restoreAll(pre, key, now)
 end
 `;
 
-/** ARGV[1] = JSON {prefix, now, ttl, force, events:[{o,k,c,f,l,ob,s,m:[{g,r,k,l,rt,gw,gi,ri,idle}]}]}. */
+/**
+ * ARGV[1] = JSON {prefix, now, ttl, force, groups: {gid: {r,k,l,rt,gw,gi,ri,idle}},
+ * events: [{o,k,c,f,l,ob,s,m:[gid]}]}. Each group and incident touched by the batch is read once and
+ * written once (a storm repeats the same incidents within a batch), so Redis does about one SET NX per
+ * event plus a few commands per incident and group.
+ */
 export const RECORD_BATCH = `
 local p = cjson.decode(ARGV[1])
 local pre, now = p.prefix, p.now
 local out = {}
+local groups = {}
+local incs = {}
+local function group(g)
+  local st = groups[g]
+  if st then return st end
+  local m = p.groups[g]
+  local gk = pre .. ':g:' .. g
+  if redis.call('EXISTS', gk) == 0 then
+    redis.call('HSET', gk, 'receiver', m.r, 'groupKey', m.k, 'labels', m.l, 'route', m.rt, 'gw', m.gw,
+      'gi', m.gi, 'ri', m.ri, 'idle', m.idle, 'newInc', 0, 'pending', 0, 'lastSent', 0, 'lastActivity', now)
+    redis.call('ZADD', pre .. ':due', 'NX', now + m.gw, g)
+  end
+  st = {gk = gk, ik = pre .. ':gi:' .. g, pending = 0, newInc = 0, incs = {}}
+  groups[g] = st
+  return st
+end
 for i, ev in ipairs(p.events) do
   local fresh = 1
   local seen = pre .. ':seen:' .. ev.o
@@ -69,21 +90,18 @@ for i, ev in ipairs(p.events) do
     fresh = 0
   end
   if fresh == 1 then
-    for _, m in ipairs(ev.m) do
-      local gk = pre .. ':g:' .. m.g
-      local ik = pre .. ':gi:' .. m.g
-      if redis.call('EXISTS', gk) == 0 then
-        redis.call('HSET', gk, 'receiver', m.r, 'groupKey', m.k, 'labels', m.l, 'route', m.rt, 'gw', m.gw,
-          'gi', m.gi, 'ri', m.ri, 'idle', m.idle, 'newInc', 0, 'pending', 0, 'lastSent', 0, 'lastActivity', now)
-        redis.call('ZADD', pre .. ':due', 'NX', now + m.gw, m.g)
-      end
-      local raw = redis.call('HGET', ik, ev.k)
-      local inc
-      if raw then
-        inc = cjson.decode(raw)
-      else
-        inc = {c = 0, f = ev.f, l = ev.l, n = 0, sent = 0, o = ev.ob}
-        redis.call('HINCRBY', gk, 'newInc', 1)
+    for _, g in ipairs(ev.m) do
+      local st = group(g)
+      local inc = st.incs[ev.k]
+      if not inc then
+        local raw = redis.call('HGET', st.ik, ev.k)
+        if raw then
+          inc = cjson.decode(raw)
+        else
+          inc = {c = 0, f = ev.f, l = ev.l, n = 0, sent = 0, o = ev.ob}
+          st.newInc = st.newInc + 1
+        end
+        st.incs[ev.k] = inc
       end
       inc.s = ev.s
       if ev.c > inc.c then inc.c = ev.c end
@@ -91,12 +109,21 @@ for i, ev in ipairs(p.events) do
       if ev.l > inc.l then inc.l = ev.l end
       if inc.n == 0 or ev.ob < inc.o then inc.o = ev.ob end
       inc.n = inc.n + 1
-      redis.call('HSET', ik, ev.k, cjson.encode(inc))
-      redis.call('HINCRBY', gk, 'pending', 1)
-      redis.call('HSET', gk, 'lastActivity', now)
+      st.pending = st.pending + 1
     end
   end
   out[i] = fresh
+end
+for _, st in pairs(groups) do
+  local args = {}
+  for k, inc in pairs(st.incs) do
+    args[#args + 1] = k
+    args[#args + 1] = cjson.encode(inc)
+  end
+  redis.call('HSET', st.ik, unpack(args))
+  if st.newInc > 0 then redis.call('HINCRBY', st.gk, 'newInc', st.newInc) end
+  redis.call('HINCRBY', st.gk, 'pending', st.pending)
+  redis.call('HSET', st.gk, 'lastActivity', now)
 end
 return out
 `;

@@ -147,27 +147,50 @@ function parseTake(raw: unknown): TakeResult {
   return { recovered: Number(raw[0]), groups };
 }
 
-function luaItem(item: RecordItem, idleMs: number | undefined): unknown {
-  return {
-    o: item.occurrenceId,
-    k: item.incidentKey,
-    c: item.count,
-    f: item.firstSeenMs,
-    l: item.lastSeenMs,
-    ob: item.observedAtMs,
-    s: item.summary,
-    m: item.groups.map((g) => ({
-      g: g.gid,
-      r: g.receiver,
-      k: g.groupKey,
-      l: JSON.stringify(g.labels),
-      rt: g.route,
-      gw: g.groupWait,
-      gi: g.groupInterval,
-      ri: g.repeatInterval,
-      idle: idleMs ?? g.repeatInterval + g.groupInterval,
-    })),
-  };
+interface LuaGroupMeta {
+  r: string;
+  k: string;
+  l: string;
+  rt: string;
+  gw: number;
+  gi: number;
+  ri: number;
+  idle: number;
+}
+
+/** The RECORD_BATCH payload: each group's meta once, events referring to groups by id. */
+function recordPayload(
+  items: readonly RecordItem[],
+  base: { prefix: string; now: number; ttl: number; force: number },
+  idleMs: number | undefined,
+): string {
+  const groups: Record<string, LuaGroupMeta> = {};
+  const events = items.map((item) => {
+    for (const g of item.groups) {
+      groups[g.gid] ??= {
+        r: g.receiver,
+        k: g.groupKey,
+        l: JSON.stringify(g.labels),
+        rt: g.route,
+        gw: g.groupWait,
+        gi: g.groupInterval,
+        ri: g.repeatInterval,
+        idle: idleMs ?? g.repeatInterval + g.groupInterval,
+      };
+    }
+    return {
+      o: item.occurrenceId,
+      k: item.incidentKey,
+      c: item.count,
+      f: item.firstSeenMs,
+      l: item.lastSeenMs,
+      ob: item.observedAtMs,
+      s: item.summary,
+      m: item.groups.map((g) => g.gid),
+    };
+  });
+  // cjson decodes an empty JSON object as an empty table either way; events always an array
+  return JSON.stringify({ ...base, groups, events });
 }
 
 const scripts = {
@@ -187,20 +210,14 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
   const takeTtl = options.takeTtlMs ?? 86_400_000;
   return {
     async record(items, now, force = false) {
-      const out: boolean[] = [];
+      const base = { prefix: pre, now, ttl: options.dedupTtlMs, force: force ? 1 : 0 };
+      // All chunks are sent at once (one connection keeps their order): no round trip waits between them.
+      const runs: Promise<unknown>[] = [];
       for (let i = 0; i < items.length; i += chunk) {
-        const events = items.slice(i, i + chunk).map((it) => luaItem(it, options.idleMs));
-        const payload = JSON.stringify({
-          prefix: pre,
-          now,
-          ttl: options.dedupTtlMs,
-          force: force ? 1 : 0,
-          events,
-        });
-        const res = (await scripts.record.run(redis, [], [payload])) as number[];
-        for (const r of res) out.push(r === 1);
+        const payload = recordPayload(items.slice(i, i + chunk), base, options.idleMs);
+        runs.push(scripts.record.run(redis, [], [payload]));
       }
-      return out;
+      return (await Promise.all(runs)).flatMap((res) => (res as number[]).map((r) => r === 1));
     },
     async seen(ids) {
       if (ids.length === 0) return [];
