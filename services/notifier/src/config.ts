@@ -35,6 +35,8 @@ const kafkaSchema = z.object({
   clientId: z.string().min(1).default('kube-herald-notifier'),
   /** Partitions a replica handles at once: overlaps Redis writes with Kafka fetches and commits. */
   partitionsConcurrently: z.number().int().min(1).max(64).default(3),
+  /** Where a consumer group without committed offsets starts: new records only, or the whole topic. */
+  startFrom: z.enum(['latest', 'earliest']).default('latest'),
   ssl: z.boolean().optional(),
   sasl: z
     .object({
@@ -72,7 +74,12 @@ export const notifierConfigSchema = z.object({
     })
     .prefault({}),
   decisionLog: z.object({ topic: z.string().min(1).optional() }).prefault({}),
-  http: z.object({ port: z.number().int().min(0).max(65_535).default(8080) }).prefault({}),
+  http: z
+    .object({
+      port: z.number().int().min(0).max(65_535).default(8080),
+      host: z.string().min(1).default('0.0.0.0'),
+    })
+    .prefault({}),
   log: z
     .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
     .prefault({}),
@@ -105,6 +112,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+function checkWebhook(type: unknown, webhook: string, path: string, problems: ConfigProblem[]): void {
+  let url: URL;
+  try {
+    url = new URL(webhook);
+  } catch {
+    problems.push({ path, message: 'webhook is not an absolute URL' }); // the URL itself is a secret
+    return;
+  }
+  if (!/^https?:$/.test(url.protocol)) problems.push({ path, message: 'webhook must be http(s)' });
+  if (type === 'dingtalk' && !url.searchParams.get('access_token'))
+    problems.push({ path, message: 'a DingTalk webhook needs ?access_token=<token>' });
+}
+
 /** Problems that need several parts of the document; run on the raw document so they always run. */
 function crossCheck(doc: unknown): ConfigProblem[] {
   if (!isRecord(doc)) return [];
@@ -123,6 +143,8 @@ function crossCheck(doc: unknown): ConfigProblem[] {
       problems.push({ path, message: 'set exactly one of webhook or webhookFile' });
     if (r.secret !== undefined && r.secretFile !== undefined)
       problems.push({ path, message: 'set at most one of secret or secretFile' });
+    // inline webhooks are checked here so that they are listed even when the schema fails elsewhere
+    if (typeof r.webhook === 'string') checkWebhook(r.type, r.webhook, `${path}.webhook`, problems);
   });
   for (const ref of routeReceivers(doc.route)) {
     if (!names.has(ref.receiver))
@@ -141,19 +163,6 @@ function secretValue(inline: string | undefined, file: string | undefined, path:
   return file === undefined ? undefined : readSecretFile(resolve(res.baseDir, file), path, res.problems);
 }
 
-function checkWebhook(r: Parsed['receivers'][number], webhook: string, path: string, res: Resolution): void {
-  let url: URL;
-  try {
-    url = new URL(webhook);
-  } catch {
-    res.problems.push({ path, message: 'webhook is not an absolute URL' }); // the URL itself is a secret
-    return;
-  }
-  if (!/^https?:$/.test(url.protocol)) res.problems.push({ path, message: 'webhook must be http(s)' });
-  if (r.type === 'dingtalk' && !url.searchParams.get('access_token'))
-    res.problems.push({ path, message: 'a DingTalk webhook needs ?access_token=<token>' });
-}
-
 function resolveReceivers(parsed: Parsed, res: Resolution) {
   const secrets = new Map<string, ReceiverSecrets>();
   const receivers = parsed.receivers.map((r, i): ReceiverConfig => {
@@ -161,7 +170,7 @@ function resolveReceivers(parsed: Parsed, res: Resolution) {
     const webhook = secretValue(inlineHook, r.webhookFile, `receivers.${i}.webhookFile`, res);
     const secret = secretValue(inlineSecret, r.secretFile, `receivers.${i}.secretFile`, res);
     if (webhook) {
-      checkWebhook(r, webhook, `receivers.${i}.${inlineHook === undefined ? 'webhookFile' : 'webhook'}`, res);
+      if (inlineHook === undefined) checkWebhook(r.type, webhook, `receivers.${i}.webhookFile`, res.problems);
       secrets.set(r.name, secret === undefined ? { webhook } : { webhook, secret });
     }
     return rest;

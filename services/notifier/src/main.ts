@@ -2,10 +2,12 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { createKafkaPublisher, createKafkaSubscriber, type KafkaConnectionOptions } from '@kube-herald/bus';
 import { ConfigError } from '@kube-herald/config';
+import { errorCode } from '@kube-herald/errors';
 import { createLogger, type Logger } from '@kube-herald/logging';
 import { createHealthServer, createRegistry } from '@kube-herald/observability';
 import { loadNotifierConfig, type NotifierConfig } from './config.js';
 import { createReceivers } from './receivers/index.js';
+import type { Receiver } from './model.js';
 import { createNotifier } from './notifier.js';
 import { createSilenceStore } from './silences/index.js';
 
@@ -31,71 +33,29 @@ function kafkaConnection(config: NotifierConfig, log: Logger): KafkaConnectionOp
   };
 }
 
-async function run(config: NotifierConfig, log: Logger): Promise<number> {
-  const redis = new Redis(config.redis.url, {
-    ...(config.secrets.redisPassword === undefined ? {} : { password: config.secrets.redisPassword }),
-    lazyConnect: true,
-  });
-  await redis.connect();
-  const conn = kafkaConnection(config, log);
-  const publisher = createKafkaPublisher(conn);
-  await publisher.start();
-  const subscriber = createKafkaSubscriber({
-    ...conn,
-    groupId: config.kafka.groupId,
-    topics: [config.kafka.topic],
-    fromBeginning: false,
-    partitionsConcurrently: config.kafka.partitionsConcurrently,
-  });
-  const registry = createRegistry('notifier');
-  const receivers = createReceivers(config);
-  const silences = createSilenceStore({
-    redis,
-    prefix: config.redis.prefix,
-    log: log.child({ component: 'silences' }),
-  });
-  await silences.start();
-  const options = { silences };
-  const notifier = createNotifier({
-    config,
-    log,
-    redis,
-    subscriber,
-    publisher,
-    receivers,
-    registry,
-    options,
-  });
-  const health = createHealthServer({
-    registry,
-    log,
-    port: config.http.port,
-    live: notifier.live,
-    ready: notifier.ready,
-  });
-  await health.start();
-  await notifier.start();
-  log.info({ topic: config.kafka.topic, groupId: config.kafka.groupId }, 'notifier started');
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
-  log.info({ signal }, 'notifier stopping');
+type Closer = readonly [string, () => Promise<void>];
+
+/** Resolves with the first SIGTERM/SIGINT; listening starts before anything connects. */
+function stopSignal(): { readonly received: Promise<string>; dispose(): void } {
+  let resolve: (s: string) => void = () => undefined;
+  const received = new Promise<string>((r) => (resolve = r));
+  const onTerm = (): void => resolve('SIGTERM');
+  const onInt = (): void => resolve('SIGINT');
+  process.once('SIGTERM', onTerm);
+  process.once('SIGINT', onInt);
+  return {
+    received,
+    dispose: () => {
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+    },
+  };
+}
+
+/** Closes in the given (reverse start) order; a failed step is logged and makes the exit code 1. */
+async function closeInOrder(closers: readonly Closer[], log: Logger): Promise<number> {
   let code = 0;
-  for (const [name, close] of [
-    ['notifier', () => notifier.close()],
-    ['silences', () => silences.close()],
-    ['publisher', () => publisher.close()],
-    [
-      'receivers',
-      () =>
-        Promise.all([...receivers.values()].map((r) => (r.close ? r.close() : Promise.resolve()))).then(
-          () => undefined,
-        ),
-    ],
-    ['health', () => health.close()],
-    ['redis', () => redis.quit().then(() => undefined)],
-  ] as const) {
+  for (const [name, close] of closers) {
     try {
       await close();
     } catch (err) {
@@ -104,6 +64,100 @@ async function run(config: NotifierConfig, log: Logger): Promise<number> {
     }
   }
   return code;
+}
+
+/** Starts every part, pushing its closer first, so a failed start closes what already runs. */
+async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]): Promise<void> {
+  const redis = new Redis(config.redis.url, {
+    ...(config.secrets.redisPassword === undefined ? {} : { password: config.secrets.redisPassword }),
+    lazyConnect: true,
+  });
+  closers.unshift(['redis', () => redis.quit().then(() => undefined)]);
+  await redis.connect();
+  const conn = kafkaConnection(config, log);
+  const publisher = createKafkaPublisher(conn);
+  closers.unshift(['publisher', () => publisher.close()]);
+  await publisher.start();
+  const receivers = createReceivers(config);
+  closers.unshift(['receivers', () => closeReceivers(receivers)]);
+  const silences = createSilenceStore({
+    redis,
+    prefix: config.redis.prefix,
+    log: log.child({ component: 'silences' }),
+  });
+  closers.unshift(['silences', () => silences.close()]);
+  await silences.start();
+  let consumerStopped: string | undefined;
+  const registry = createRegistry('notifier');
+  const subscriber = createKafkaSubscriber({
+    ...conn,
+    groupId: config.kafka.groupId,
+    topics: [config.kafka.topic],
+    fromBeginning: config.kafka.startFrom === 'earliest',
+    partitionsConcurrently: config.kafka.partitionsConcurrently,
+    // kafkajs restarts a crashed consumer itself; one that stopped for good fails liveness (pod restart)
+    onCrash: (err, restart) => {
+      notifier.metrics.errors.inc({ component: 'kafka-consumer' });
+      if (!restart) consumerStopped = `consumer stopped: ${errorCode(err)}`;
+    },
+  });
+  const notifier = createNotifier({
+    config,
+    log,
+    redis,
+    subscriber,
+    publisher,
+    receivers,
+    registry,
+    options: { silences },
+  });
+  const consumer = (): true | string => consumerStopped ?? true;
+  const health = createHealthServer({
+    registry,
+    log,
+    host: config.http.host,
+    port: config.http.port,
+    live: { ...notifier.live, consumer },
+    ready: { ...notifier.ready, consumer },
+  });
+  closers.unshift(['health', () => health.close()]);
+  const { url } = await health.start();
+  closers.unshift(['notifier', () => notifier.close()]);
+  await notifier.start();
+  log.info({ topic: config.kafka.topic, groupId: config.kafka.groupId, http: url }, 'notifier started');
+}
+
+function closeReceivers(receivers: ReadonlyMap<string, Receiver>): Promise<void> {
+  return Promise.all([...receivers.values()].map((r) => (r.close ? r.close() : Promise.resolve()))).then(
+    () => undefined,
+  );
+}
+
+async function run(config: NotifierConfig, log: Logger): Promise<number> {
+  const signal = stopSignal();
+  const closers: Closer[] = [];
+  let startFailed = false;
+  try {
+    const started = startAll(config, log, closers).then(
+      () => 'started',
+      (err: unknown) => {
+        startFailed = true;
+        log.error({ err, code: errorCode(err) }, 'notifier failed to start');
+        return 'failed';
+      },
+    );
+    // a signal during start stops it too: close what runs once start settled
+    const first = await Promise.race([started, signal.received]);
+    if (first === 'started') log.info({ signal: await signal.received }, 'notifier stopping');
+    else if (first !== 'failed') {
+      log.info({ signal: first }, 'notifier stopping during start');
+      await started;
+    }
+  } finally {
+    signal.dispose();
+  }
+  const code = await closeInOrder(closers, log);
+  return startFailed ? 1 : code;
 }
 
 /**
