@@ -84,7 +84,10 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
 
   return {
     async start() {
-      if (!le.enabled) return lead();
+      if (!le.enabled) {
+        metrics.leader.set(1); // without election this replica always leads
+        return lead();
+      }
       elector = createLeaseElector({
         client: o.client,
         namespace: le.namespace,
@@ -106,7 +109,7 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
       return current ? current.ready() : 'not started';
     },
     close() {
-      closing ??= elector ? elector.close() : stopLeading('shutdown');
+      closing ??= elector ? elector.close() : stopLeading('shutdown').finally(() => metrics.leader.set(0));
       return closing;
     },
   };

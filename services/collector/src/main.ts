@@ -64,10 +64,19 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
   await service.start();
   log.info({ identity, api: config.kubernetes.api, topic: config.kafka.topic }, 'collector started');
   return async () => {
-    await service.close(); // stops watching, flushes the buffer, releases the Lease
-    await publisher.close();
+    await service.close(); // stops watching, flushes the buffer (its own deadline), releases the Lease
+    // An unreachable broker can keep the producer connecting for a minute: bound it like the flush.
+    await withinDeadline(publisher.close(), 5_000, 'closing the Kafka producer', log);
     await health.close();
   };
+}
+
+/** Waits for `work` at most `ms`; past that, logs and moves on (shutdown must end before SIGKILL). */
+async function withinDeadline(work: Promise<void>, ms: number, what: string, log: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  const res = await Promise.race([work.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
+  if (res === 'late') log.warn({ deadlineMs: ms }, `${what} did not finish in time; exiting anyway`);
 }
 
 function waitForSignal(log: Logger): Promise<string> {

@@ -12,6 +12,8 @@ export interface OutboundRecord {
 /** What the queue needs from @kube-herald/bus: resolve once Kafka acknowledged every record. */
 export interface EventPublisher {
   publish(topic: string, records: readonly OutboundRecord[]): Promise<unknown>;
+  /** Connects without publishing; when present, Kafka counts as unreachable until it (or a publish) succeeds. */
+  connect?(): Promise<void>;
 }
 
 /** A reserved place in the queue; records leave in reservation order once filled. */
@@ -60,7 +62,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   let slots: Slot[] = [];
   let head = 0;
   let full = false;
-  let healthy = true;
+  let healthy = o.publisher.connect === undefined;
   let stopped = false;
   let loop: Promise<void> | undefined;
   let signal: (() => void) | undefined;
@@ -117,28 +119,37 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     removeHead(batch.length);
   };
 
+  // One attempt: publish the ready batch, or (idle and not yet known reachable) connect.
+  async function attempt(batch: readonly Slot[]): Promise<void> {
+    if (batch.length === 0) {
+      await o.publisher.connect?.();
+      healthy = true;
+      return;
+    }
+    const records = new Array<OutboundRecord>(batch.length);
+    for (let i = 0; i < batch.length; i++) records[i] = (batch[i] as Slot).record as OutboundRecord;
+    await o.publisher.publish(o.topic, records);
+    if (slots[head] === batch[0]) acked(batch);
+  }
+
   async function run(): Promise<void> {
     let failures = 0;
     while (!stopped) {
       const batch = takeReady();
-      if (batch.length === 0) {
+      if (batch.length === 0 && healthy) {
         await wait();
         continue;
       }
       try {
-        await o.publisher.publish(
-          o.topic,
-          batch.map((s) => s.record as OutboundRecord),
-        );
+        await attempt(batch);
         failures = 0;
-        if (slots[head] === batch[0]) acked(batch);
       } catch (err) {
         failures += 1;
         healthy = false;
         o.metrics.publishFailures.inc({ code: errorCode(err) });
         o.log.warn(
           { err, failures, buffered: size() },
-          'publish to Kafka failed; keeping the batch and retrying',
+          batch.length ? 'publish to Kafka failed; keeping the batch and retrying' : 'Kafka unreachable',
         );
         backingOff = true;
         if (!stopped) await wait(Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** Math.min(failures - 1, 8)));

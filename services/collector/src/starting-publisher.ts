@@ -11,15 +11,19 @@ export interface BusPublisherLike {
  * Lets the collector start while Kafka is unreachable: the bus publisher is (re)started on the first
  * publish and after a failed start, so a down broker surfaces as failed publishes (buffer, backpressure).
  */
-export function createStartingPublisher(bus: BusPublisherLike): EventPublisher & { close(): Promise<void> } {
+export function createStartingPublisher(
+  bus: BusPublisherLike,
+): Required<EventPublisher> & { close(): Promise<void> } {
   let started: Promise<void> | undefined;
+  const connect = (): Promise<void> =>
+    (started ??= bus.start().catch((err: unknown) => {
+      started = undefined;
+      throw err;
+    }));
   return {
+    connect,
     async publish(topic, records) {
-      started ??= bus.start().catch((err: unknown) => {
-        started = undefined;
-        throw err;
-      });
-      await started;
+      await connect();
       await bus.publish(topic, records);
     },
     close: () => bus.close(),

@@ -19,6 +19,10 @@ export interface ChildCollector {
   signal(sig: NodeJS.Signals): void;
 }
 
+function withoutOverrides(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('KH_') && k !== 'POD_NAME'));
+}
+
 /** Writes `yaml` (lines) to a config file under .run/ and starts main.ts with it. */
 export async function startChildCollector(name: string, yaml: readonly string[]): Promise<ChildCollector> {
   const file = join(ROOT, '.run', `collector-${name}-${process.pid}.yaml`);
@@ -26,7 +30,8 @@ export async function startChildCollector(name: string, yaml: readonly string[])
   const child = spawn(
     process.execPath,
     ['--conditions=source', '--import', 'tsx', 'services/collector/src/main.ts', '--config', file],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    // KH_* overrides (KH_KAFKA_BROKERS from services.env) would silently replace the config under test.
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: withoutOverrides(process.env) },
   );
   const logs: Array<Record<string, unknown>> = [];
   let stderr = '';
