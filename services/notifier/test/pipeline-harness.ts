@@ -22,6 +22,8 @@ export interface RobotSpec {
   readonly secret?: string;
   /** Secret the notifier is configured with when it differs from the robot's (a mis-signing receiver). */
   readonly configSecret?: string;
+  /** Receiver `mentions` (e.g. `{ fromLabel: 'team.example.com/oncall-mobile' }`). */
+  readonly mentions?: Record<string, unknown>;
 }
 
 export interface HarnessOptions {
@@ -62,7 +64,7 @@ let seq = 0;
 
 /** A Warning event on one object; `n` makes the occurrence (count) distinct. */
 export function warning(
-  obj: { ns: string; name: string; reason?: string; cluster?: string },
+  obj: { ns: string; name: string; reason?: string; cluster?: string; labels?: Record<string, string> },
   n: number,
 ): EventV1 {
   const cluster = obj.cluster ?? 'prod-hz';
@@ -90,6 +92,7 @@ export function warning(
       apiVersion: 'v1',
     },
     owners: [{ kind: 'Deployment', name: obj.name.replace(/-[^-]+$/, ''), uid: `dep-${obj.name}` }],
+    ...(obj.labels ? { labels: obj.labels } : {}),
     event: {
       apiVersion: 'v1',
       namespace: obj.ns,
@@ -127,6 +130,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       ...((r.configSecret ?? r.secret) ? { secret: r.configSecret ?? r.secret } : {}),
       keywords: ['K8s'],
       timeoutMs: 2000,
+      ...(r.mentions ? { mentions: r.mentions } : {}),
     })),
     route: opts.route,
     delivery: { attempts: 6, backoffMs: 200, ...opts.delivery },

@@ -1,0 +1,138 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RecordedMessage } from '@kube-herald/dingtalk-standin';
+import type { EventV1 } from '@kube-herald/events';
+import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
+
+const REPEAT_MS = 3000;
+const route = {
+  receiver: 'oncall',
+  groupBy: ['cluster', 'namespace'],
+  groupWait: '200ms',
+  groupInterval: '500ms',
+  repeatInterval: `${REPEAT_MS}ms`,
+};
+
+const INCIDENTS = [
+  { ns: 'ns-a', name: 'api-0' },
+  { ns: 'ns-a', name: 'api-1' },
+  { ns: 'ns-a', name: 'api-2' },
+  { ns: 'ns-b', name: 'web-0' },
+  { ns: 'ns-b', name: 'web-1' },
+];
+
+interface Accounted {
+  /** Highest `×count` each incident (pod) shows in any message. */
+  readonly maxCount: Map<string, number>;
+  /** Occurrences each message accounts: `×count` of a new incident, `（+n）` of a grown one. */
+  readonly perMessage: number[];
+}
+
+/**
+ * Reads the accounted counts out of the rendered digests (zh-CN markdown): one numbered line per
+ * incident, `1. **BackOff** Pod api-0（Deployment api）×3（…）` for a new incident, `×5（+2）（…）` for growth.
+ */
+function accounted(messages: readonly RecordedMessage[]): Accounted {
+  const maxCount = new Map<string, number>();
+  const perMessage: number[] = [];
+  for (const m of messages) {
+    let sum = 0;
+    for (const line of m.text.split('\n')) {
+      const item = /^\d+\. .*?Pod (\S+?)（.*?×([\d,]+)(?:（\+([\d,]+)）)?/.exec(line);
+      if (!item) continue;
+      const [, pod = '', count = '0', grown] = item;
+      const n = Number(count.replace(/,/g, ''));
+      maxCount.set(pod, Math.max(maxCount.get(pod) ?? 0, n));
+      sum += grown === undefined ? n : Number(grown.replace(/,/g, ''));
+    }
+    perMessage.push(sum);
+  }
+  return { maxCount, perMessage };
+}
+
+test('repeats wait for repeatInterval, idle groups expire, and the rendered ×counts account for every event', async () => {
+  const h = await createHarness({ robots: [{ name: 'oncall' }], route });
+  try {
+    const a = await h.instance({ groupIdleMs: 1500 });
+    const counts = new Map<string, number>();
+    const wave = (incidents: typeof INCIDENTS, per: number): EventV1[] =>
+      incidents.flatMap((o) =>
+        Array.from({ length: per }, () => {
+          const c = (counts.get(o.name) ?? 0) + 1;
+          counts.set(o.name, c);
+          return warning(o, c);
+        }),
+      );
+    const msgs = () => h.standin.messages('oncall');
+    await h.publish(wave(INCIDENTS, 3));
+    await until(() => msgs().length === 2, 30_000, 'one message per namespace group');
+    const firstAt = Math.max(...msgs().map((m) => m.time));
+
+    // the same incidents repeat: nothing new, so no message before repeatInterval (groupInterval is 500 ms)
+    await h.publish(wave(INCIDENTS, 2));
+    await until(
+      async () => (await metricValue(a.registry, 'kube_herald_notifier_grouped_total')) === 25,
+      30_000,
+      'repeats recorded',
+    );
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.equal(msgs().length, 2, 'repeats of known incidents wait for repeatInterval');
+    await until(() => msgs().length === 4, 30_000, 'repeat reminders after repeatInterval');
+    const reminders = msgs().slice(2);
+    for (const m of reminders) {
+      assert.ok(
+        m.time - firstAt >= REPEAT_MS - 250,
+        `reminder ${m.time - firstAt} ms after the first message`,
+      );
+      assert.match(m.text, /（\+2）/, 'a reminder says how much the incident grew');
+    }
+
+    // nothing new for longer than the idle time: the groups expire (and with them the incidents)
+    const groupKeys = () => h.redis.keys(`${h.config.redis.prefix}:n:g:*`);
+    await until(async () => (await groupKeys()).length === 0, 20_000, 'idle groups deleted');
+    await h.publish(wave(INCIDENTS.slice(0, 2), 2));
+    await until(() => msgs().length === 5, 30_000, 'a returning incident opens a new group');
+    assert.match(msgs()[4]!.text, /2 个新问题/, 'after expiry the incidents are new again');
+
+    const produced = [...counts.values()].reduce((x, y) => x + y, 0);
+    const fromText = accounted(msgs());
+    assert.equal(fromText.maxCount.size, INCIDENTS.length);
+    for (const [pod, n] of counts) assert.equal(fromText.maxCount.get(pod), n, `${pod}: last ×count`);
+    // the first four messages: ×count of new incidents + （+n） of grown ones = the 25 events of waves 1–2
+    assert.equal(
+      fromText.perMessage.slice(0, 4).reduce((x, y) => x + y, 0),
+      25,
+    );
+    assert.equal(produced, 29);
+    assert.equal(await metricValue(a.registry, 'kube_herald_notifier_events_notified_total'), produced);
+  } finally {
+    await h.close();
+  }
+});
+
+test('mentions from the involved object label: in `at` and in the text; objects without it mention nobody', async () => {
+  const label = 'team.example.com/oncall-mobile';
+  const h = await createHarness({
+    robots: [{ name: 'oncall', mentions: { fromLabel: label } }],
+    route: { ...route, groupBy: ['namespace'] },
+  });
+  try {
+    await h.instance();
+    await h.publish([
+      warning({ ns: 'payments', name: 'api-0', labels: { [label]: '13800000001, 13800000002' } }, 1),
+      warning({ ns: 'orders', name: 'db-0', labels: { app: 'db' } }, 1),
+    ]);
+    await until(() => h.standin.messages('oncall').length === 2, 30_000, 'two messages');
+    const [payments, orders] = ['payments', 'orders'].map((ns) =>
+      h.standin.messages('oncall').find((m) => m.text.includes(ns)),
+    );
+    assert.ok(payments && orders);
+    assert.deepEqual([...payments.at.atMobiles].sort(), ['13800000001', '13800000002']);
+    assert.match(payments.text, /@13800000001/);
+    assert.match(payments.text, /@13800000002/);
+    assert.deepEqual(orders.at.atMobiles, []);
+    assert.doesNotMatch(orders.text, /@1\d{10}/);
+  } finally {
+    await h.close();
+  }
+});
