@@ -9,39 +9,42 @@ import { createDemo, type DemoPlan } from '../demo/demo.js';
 import { demoSettings, DemoUsageError, type DemoFlags } from '../demo/demo-options.js';
 import { demoBanner } from '../demo/demo-banner.js';
 import { loadScenario } from '../demo/scenario-load.js';
+import { ExitCode } from '../exit-codes.js';
+import { ioOf, stopRequest, type CliIo } from '../io.js';
 import type { Env } from '../main.js';
 import type { SetExit } from './index.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-const say = (text: string): void => void process.stdout.write(text);
-
-/** Resolves when the demo must stop: SIGINT/SIGTERM, the duration, or a failed child. */
+/** Resolves when the demo must stop: SIGINT/SIGTERM (or the io's abort signal), the duration, or a failed child. */
 function stopReason(
+  io: CliIo,
   failed: Promise<string>,
   durationMs: number | undefined,
 ): { done: Promise<string>; dispose(): void } {
-  let dispose: () => void = () => undefined;
+  const request = stopRequest(io);
+  let timer: NodeJS.Timeout | undefined;
   const done = new Promise<string>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals): void => resolve(sig);
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    const timer = durationMs === undefined ? undefined : setTimeout(() => resolve('duration'), durationMs);
+    void request.stopped.then(resolve);
+    if (durationMs !== undefined) timer = setTimeout(() => resolve('duration'), durationMs);
     void failed.then((why) => resolve(`failure: ${why}`));
-    dispose = () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      clearTimeout(timer);
-    };
   });
-  return { done, dispose };
+  return {
+    done,
+    dispose() {
+      request.dispose();
+      clearTimeout(timer);
+    },
+  };
 }
 
 async function runDemo(
+  io: CliIo,
   flags: DemoFlags,
   env: Env,
   viaCli: Record<'collector' | 'notifier', boolean>,
 ): Promise<number> {
+  const say = (text: string): void => void io.stdout.write(text);
   const settings = demoSettings(flags, env);
   const brokers = (env.KH_KAFKA_BROKERS ?? '')
     .split(',')
@@ -70,7 +73,7 @@ async function runDemo(
         }
       : settings;
   const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, viaCli, log });
-  const stop = stopReason(demo.failed, settings.durationMs);
+  const stop = stopReason(io, demo.failed, settings.durationMs);
   let code = 0;
   try {
     say(`kube-herald demo: starting (logs in ${join(runDir, 'logs')})…\n`);
@@ -80,11 +83,12 @@ async function runDemo(
     ]);
     say(demoBanner(plan, info));
     const why = await stop.done;
-    if (why.startsWith('failure')) code = 1;
+    if (why.startsWith('failure')) code = ExitCode.runtime;
     say(`\nkube-herald demo: stopping (${why})…\n`);
   } catch (err) {
     // Ctrl-C while starting is a clean stop; anything else is a failure.
-    code = /\((SIGINT|SIGTERM|duration)\)$/.test(err instanceof Error ? err.message : '') ? 0 : 1;
+    const stopped = /\((SIGINT|SIGTERM|aborted|duration)\)$/.test(err instanceof Error ? err.message : '');
+    code = stopped ? ExitCode.ok : ExitCode.runtime;
     say(`kube-herald demo: ${err instanceof Error ? err.message : String(err)}\n`);
   } finally {
     stop.dispose();
@@ -121,17 +125,22 @@ export function registerDemo(program: Command, env: Env, setExit: SetExit): void
     .option('--duration <d>', 'stop after this long (e.g. 10m); default: until Ctrl-C')
     .option('--port <port>', 'port of the DingTalk-like page', '8765')
     .option('--speed <factor>', 'play the scenario faster (e.g. 2)', '1')
-    .action(async (flags: DemoFlags) => {
+    .action(async (flags: DemoFlags, cmd: Command) => {
+      const io = ioOf(cmd);
       try {
         const viaCli = {
           collector: await cliRuns(program, 'collector', 'runCollector'),
           notifier: await cliRuns(program, 'notifier', 'runNotifier'),
         };
-        setExit(await runDemo(flags, env, viaCli));
+        setExit(await runDemo(io, flags, env, viaCli));
       } catch (err) {
         if (!(err instanceof DemoUsageError || err instanceof ConfigError)) throw err;
-        process.stderr.write(`kube-herald demo: ${err.message}\n`);
-        setExit(2);
+        const text =
+          err instanceof ConfigError
+            ? `invalid scenario:\n${err.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`
+            : err.message;
+        io.stderr.write(`kube-herald demo: ${text}\n`);
+        setExit(ExitCode.usage);
       }
     });
 }
