@@ -15,7 +15,7 @@ export interface ChildServiceOptions {
   /** `http://127.0.0.1:<port>/readyz` of the child, polled by {@link ChildService.ready}. */
   readonly readyUrl?: string;
   readonly log: Logger;
-  /** How long close() waits after SIGTERM before SIGKILL (default 10 s). */
+  /** How long close() waits after SIGTERM before SIGKILL (default 15 s: the services allow themselves 10 s). */
   readonly stopDeadlineMs?: number;
 }
 
@@ -47,7 +47,7 @@ export function createChildService(o: ChildServiceOptions): ChildService {
     if (code === undefined) {
       c.kill('SIGTERM');
       const stopWait = new AbortController();
-      const deadline = sleep(o.stopDeadlineMs ?? 10_000, 'deadline' as const, {
+      const deadline = sleep(o.stopDeadlineMs ?? 15_000, 'deadline' as const, {
         signal: stopWait.signal,
       }).catch(() => 'exited' as const);
       const first = await Promise.race([exited.then(() => 'exited' as const), deadline]);
