@@ -3,7 +3,8 @@ import type { Logger } from '@kube-herald/logging';
 import type { CollectorConfig } from './config.js';
 import type { Enricher, Enrichment } from './enricher.js';
 import type { EventSource, SourceEvent } from './event-source.js';
-import { createLru } from './lru.js';
+import { createSeenSet } from './lru.js';
+import type { SourceEventType } from './event-source.js';
 import type { CollectorMetrics, SkipReason } from './metrics.js';
 import { createPublishQueue, type EventPublisher, type OutboundRecord } from './publish-queue.js';
 
@@ -59,7 +60,7 @@ export function createCollector(o: CollectorOptions): Collector {
     cluster: { id: cluster.id, name: cluster.name ?? cluster.id },
     collector: { instance: o.instance, version: o.version },
   };
-  const seen = createLru<true>(cc.seenSize);
+  const seen = createSeenSet(cc.seenSize);
   const budgetMs = cc.enrichment.budget;
   const queue = createPublishQueue({
     publisher: o.publisher,
@@ -78,14 +79,27 @@ export function createCollector(o: CollectorOptions): Collector {
       o.source.resume();
     },
   });
-  const skip = (reason: SkipReason): void => m.eventsSkipped.inc({ reason });
+  // Labelled children resolved once: the hot path must not hash label sets per event.
+  const watched = new Map<SourceEventType, { inc(): void }>();
+  const watchedAs = (type: SourceEventType): { inc(): void } => {
+    let c = watched.get(type);
+    if (!c) watched.set(type, (c = m.eventsWatched.labels({ api: kubernetes.api, type })));
+    return c;
+  };
+  const skipped = new Map<SkipReason, { inc(): void }>();
+  const skip = (reason: SkipReason): void => {
+    let c = skipped.get(reason);
+    if (!c) skipped.set(reason, (c = m.eventsSkipped.labels({ reason })));
+    c.inc();
+  };
+  const lookupsDirect = m.enrichmentLookups.labels({ result: o.enricher ? 'hit' : 'disabled' });
 
   const enqueue = (event: EventV1, observedAt: number): void => {
     const enricher = o.enricher;
     const hit = enricher?.cached(event.involvedObject);
     if (!enricher || hit) {
       queue.push(observedAt, toRecord(withEnrichment(event, hit)));
-      m.enrichmentLookups.inc({ result: enricher ? 'hit' : 'disabled' });
+      lookupsDirect.inc();
       return;
     }
     const slot = queue.push(observedAt);
@@ -96,7 +110,7 @@ export function createCollector(o: CollectorOptions): Collector {
   };
 
   const handle = (ev: SourceEvent): void => {
-    m.eventsWatched.inc({ api: kubernetes.api, type: ev.type });
+    watchedAs(ev.type).inc();
     if (ev.type === 'DELETED') return skip('deleted');
     const res = normalize(ev.object, { ...ctxBase, observedAt: new Date(ev.observedAt) });
     if (!res.ok) {
@@ -108,7 +122,7 @@ export function createCollector(o: CollectorOptions): Collector {
     const event = res.event;
     if (Date.parse(event.lastSeen) < now() - cc.maxEventAge) return skip('old');
     if (seen.has(event.occurrenceId)) return skip(ev.type === 'MODIFIED' ? 'unchanged' : 'duplicate');
-    seen.set(event.occurrenceId, true);
+    seen.add(event.occurrenceId);
     enqueue(event, ev.observedAt);
   };
 

@@ -36,6 +36,37 @@ export function createLru<V>(capacity: number, ttlMs = Infinity, now: () => numb
   };
 }
 
+/** A bounded set of keys that forgets the least recently seen first (for dedup of occurrenceIds). */
+export interface SeenSet {
+  /** True when `key` is present (and refreshes it). */
+  has(key: string): boolean;
+  add(key: string): void;
+  readonly size: number;
+}
+
+/**
+ * Creates a {@link SeenSet}. Cheaper than an {@link Lru} on the hot path: a miss is one lookup and an add
+ * one insertion (no value objects, no delete-and-reinsert); only hits (relists, duplicates) pay the refresh.
+ */
+export function createSeenSet(capacity: number): SeenSet {
+  const set = new Set<string>();
+  return {
+    has(key) {
+      if (!set.has(key)) return false;
+      set.delete(key);
+      set.add(key);
+      return true;
+    },
+    add(key) {
+      set.add(key);
+      if (set.size > capacity) set.delete(set.values().next().value as string);
+    },
+    get size() {
+      return set.size;
+    },
+  };
+}
+
 /** A token bucket: `rate` tokens per second, bursts up to `burst`. */
 export interface TokenBucket {
   tryTake(): boolean;
