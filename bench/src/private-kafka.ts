@@ -77,6 +77,17 @@ async function ready(brokers: string, expected: number): Promise<boolean> {
  * `bash scripts/services.sh start`) in `dir`, on free ports: `nodes` = 1 (RF 1) or 3 (RF 3, min ISR 2).
  */
 export async function startPrivateKafka(dir: string, nodes: 1 | 3 = 1): Promise<PrivateKafka> {
+  // A free port can be taken by another process between our probe and the broker's bind: retry on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAttempt(join(dir, `attempt-${attempt}`), nodes);
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startAttempt(dir: string, nodes: 1 | 3): Promise<PrivateKafka> {
   if (!existsSync(KAFKA_LIBS))
     throw new Error(`Kafka jars missing in ${KAFKA_LIBS}: run bash scripts/services.sh start once`);
   const list: KafkaNode[] = [];
@@ -114,6 +125,7 @@ export async function startPrivateKafka(dir: string, nodes: 1 | 3 = 1): Promise<
   };
   const waitReady = async (): Promise<void> => {
     const live = list.filter((n) => n.child && n.child.exitCode === null && n.child.signalCode === null);
+    if (live.length === 0) throw new Error(`no Kafka node of ${dir} runs`);
     await waitUntil(
       async () =>
         (await portOpen(live[0]!.port)) &&
@@ -139,7 +151,23 @@ export async function startPrivateKafka(dir: string, nodes: 1 | 3 = 1): Promise<
     }
   };
   list.forEach(launch);
-  await waitReady();
+  try {
+    await waitUntil(
+      async () => {
+        const dead = list.find((n) => n.child?.exitCode !== null || n.child.signalCode !== null);
+        if (dead) throw new Error(`Kafka node ${dead.id} exited during start (see ${logOf(dead)})`);
+        return (await portOpen(list[0]!.port)) && ready(brokers.join(','), list.length);
+      },
+      90_000,
+      'private Kafka',
+      500,
+    );
+  } catch (err) {
+    await Promise.all(
+      list.map((n) => (n.child?.exitCode === null ? (n.child.kill('SIGKILL'), n.exited) : undefined)),
+    );
+    throw err;
+  }
   return {
     brokers,
     kill: (n = 1) => signal(n, 'SIGKILL'),

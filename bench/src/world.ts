@@ -37,6 +37,8 @@ export interface WorldOptions {
   readonly throttleMs?: number;
   /** Run the services from dist/ (compiled, as in the image) instead of sources through tsx. */
   readonly compiled?: boolean;
+  /** Called every 15 s while {@link World.drain} waits. */
+  readonly progress?: (t: Tally) => void;
 }
 
 /** The whole pipeline: API stand-ins → collectors (children) → Kafka → notifiers (children) → DingTalk stand-in. */
@@ -209,7 +211,17 @@ export function createWorld(o: WorldOptions): World {
     async drain(timeoutMs) {
       const until = Date.now() + timeoutMs;
       const done = (t: Tally): boolean => t.lostBeforeKafka === 0 && t.accounted >= t.distinctInKafka;
-      while (Date.now() < until && !done(ledger.tally())) await sleep(2000);
+      let last = 0;
+      for (;;) {
+        const t = ledger.tally();
+        if (done(t) || Date.now() > until) break;
+        if (Date.now() - last > 15_000) {
+          last = Date.now();
+          o.log.info({ tally: t }, 'draining');
+          o.progress?.(t);
+        }
+        await sleep(2000);
+      }
       await sleep(1500); // late duplicates, if any, would arrive now
       await Promise.all(readers.map((r) => r.caughtUp(15_000)));
       return ledger.tally();

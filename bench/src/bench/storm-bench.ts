@@ -38,6 +38,10 @@ export async function stormRun(
     log,
     ...plumbing,
     compiled: true,
+    progress: (t) =>
+      process.stderr.write(
+        `[bench] storm draining: created ${t.created}, in Kafka ${t.distinctInKafka}, accounted ${t.accounted}, messages ${t.messages}\n`,
+      ),
     clusters: 3,
     robots: 10,
     collectorReplicas: 1,
@@ -50,7 +54,7 @@ export async function stormRun(
     const t0 = Date.now();
     await load.run(events, events / seconds);
     const tEnd = Date.now();
-    const tally = await world.drain(900_000);
+    const tally = await world.drain(600_000);
     const first = world.dingtalk.messages()[0]?.time ?? Number.NaN;
     return {
       events,
