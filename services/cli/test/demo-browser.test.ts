@@ -74,12 +74,16 @@ describe('kube-herald demo (short scenario) in a browser', () => {
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     watch = watchDemo(demo);
-    pageUrl = await waitFor(() => /DingTalk page:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(watch.output())?.[1], {
+    const printed = waitFor(() => /DingTalk page:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(watch.output())?.[1], {
       timeoutMs: 180_000,
       intervalMs: 250,
       what: 'the demo to print its page address',
-    }).catch((err: unknown) => {
-      throw new Error(`${String(err)}\ndemo output:\n${watch.output()}`);
+    });
+    const gone = watch.exited.then((code) =>
+      Promise.reject(new Error(`the demo exited with ${String(code)}`)),
+    );
+    pageUrl = await Promise.race([printed, gone]).catch((err: unknown) => {
+      throw new Error(`${String(err)}\ndemo output:\n${watch.output()}\n(logs in .run/demo/logs)`);
     });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

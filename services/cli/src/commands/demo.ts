@@ -38,12 +38,7 @@ function stopReason(
   };
 }
 
-async function runDemo(
-  io: CliIo,
-  flags: DemoFlags,
-  env: Env,
-  viaCli: Record<'collector' | 'notifier', boolean>,
-): Promise<number> {
+async function runDemo(io: CliIo, flags: DemoFlags, env: Env): Promise<number> {
   const say = (text: string): void => void io.stdout.write(text);
   const settings = demoSettings(flags, env);
   const brokers = (env.KH_KAFKA_BROKERS ?? '')
@@ -72,7 +67,7 @@ async function runDemo(
           speed: settings.speed,
         }
       : settings;
-  const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, viaCli, log });
+  const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, log });
   const stop = stopReason(io, demo.failed, settings.durationMs);
   let code = 0;
   try {
@@ -103,13 +98,6 @@ async function runDemo(
   return code;
 }
 
-/** True when `kube-herald <service>` exists and the service package exports the run function it calls. */
-async function cliRuns(program: Command, service: 'collector' | 'notifier', run: string): Promise<boolean> {
-  if (!program.commands.some((c) => c.name() === service)) return false;
-  const mod = (await import(`@kube-herald/${service}`)) as Record<string, unknown>;
-  return typeof mod[run] === 'function';
-}
-
 /** Registers `kube-herald demo`: the whole pipeline on simulated clusters (or one real cluster and robot). */
 export function registerDemo(program: Command, env: Env, setExit: SetExit): void {
   program
@@ -128,11 +116,7 @@ export function registerDemo(program: Command, env: Env, setExit: SetExit): void
     .action(async (flags: DemoFlags, cmd: Command) => {
       const io = ioOf(cmd);
       try {
-        const viaCli = {
-          collector: await cliRuns(program, 'collector', 'runCollector'),
-          notifier: await cliRuns(program, 'notifier', 'runNotifier'),
-        };
-        setExit(await runDemo(io, flags, env, viaCli));
+        setExit(await runDemo(io, flags, env));
       } catch (err) {
         if (!(err instanceof DemoUsageError || err instanceof ConfigError)) throw err;
         const text =

@@ -84,7 +84,7 @@ export function createChildService(o: ChildServiceOptions): ChildService {
         log.error({ err }, `${o.name} could not start`);
         onExit(-1);
       });
-      log.info({ pid: c.pid, logFile: o.logFile }, `${o.name} started`);
+      log.info({ pid: c.pid, args: o.args, logFile: o.logFile }, `${o.name} started`);
     },
     async ready(timeoutMs) {
       const until = Date.now() + timeoutMs;

@@ -48,8 +48,6 @@ export interface DemoOptions {
   readonly env: Env;
   readonly brokers: readonly string[];
   readonly redisUrl: string;
-  /** Which services the `kube-herald` command can run itself (else the fallback entries). */
-  readonly viaCli: Readonly<Record<DemoService, boolean>>;
   readonly log: Logger;
   readonly notifierReplicas?: number;
   readonly readyTimeoutMs?: number;
@@ -115,7 +113,7 @@ export function createDemo(o: DemoOptions): Demo {
     const file = await writeConfig(join(o.runDir, `${name}.yaml`), doc(port));
     const c = createChildService({
       name,
-      args: serviceArgs(service, file, o.viaCli[service]),
+      args: serviceArgs(service, file),
       env: childEnv,
       cwd: o.root,
       logFile: join(logDir, `${name}.log`),
