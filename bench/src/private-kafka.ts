@@ -163,9 +163,11 @@ async function startAttempt(dir: string, nodes: 1 | 3): Promise<PrivateKafka> {
       500,
     );
   } catch (err) {
-    await Promise.all(
-      list.map((n) => (n.child?.exitCode === null ? (n.child.kill('SIGKILL'), n.exited) : undefined)),
-    );
+    for (const n of list) {
+      if (n.child?.exitCode !== null || n.child.signalCode !== null) continue;
+      n.child.kill('SIGKILL');
+      await n.exited;
+    }
     throw err;
   }
   return {
