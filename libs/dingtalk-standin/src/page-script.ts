@@ -91,10 +91,10 @@ function updateStats(stats) {
     panel.classList.toggle('over', s.maxPerMinute > stats.ratePerMinute);
   });
 }
-var status = document.getElementById('status');
+var streamStatus = document.getElementById('status');
 var es = new EventSource('/_standin/stream');
-es.addEventListener('open', function () { status.textContent = '已连接'; status.setAttribute('data-state', 'live'); });
-es.addEventListener('error', function () { status.textContent = '重连中…'; status.setAttribute('data-state', 'down'); });
+es.addEventListener('open', function () { streamStatus.textContent = '已连接'; streamStatus.setAttribute('data-state', 'live'); });
+es.addEventListener('error', function () { streamStatus.textContent = '重连中…'; streamStatus.setAttribute('data-state', 'down'); });
 es.addEventListener('snapshot', function (e) { buildPanels(JSON.parse(e.data)); });
 es.addEventListener('reset', function (e) { buildPanels(JSON.parse(e.data)); });
 es.addEventListener('message', function (e) { addMessage(JSON.parse(e.data)); });

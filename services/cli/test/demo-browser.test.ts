@@ -103,6 +103,8 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     // One panel per robot, filled from the stand-in's SSE stream (snapshot, then live messages).
     await page.waitForSelector('[data-testid="robot-panel"][data-robot="staging"]', { timeout: 30_000 });
     assert.equal(await page.locator('[data-testid="robot-panel"]').count(), 2);
+    // The live stream connects (server-sent events), so new messages arrive without a reload.
+    await page.waitForSelector('[data-testid="stream-status"][data-state="live"]', { timeout: 30_000 });
     let maxMinute = 0;
     const sample = async (): Promise<void> => {
       const shown = await page.$$eval('[data-testid="counter-minute"]', (els) =>
