@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, before, after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { metricValue, waitFor } from './helpers.js';
-import { expectedIds, pod, publishedExactly, rig, type Rig } from './standin-rig.js';
+import { expectedIds, pod, publishedExactly, rig, staleEvent, type Rig } from './standin-rig.js';
 
 describe('collector over the Kubernetes API stand-in', () => {
   describe('list, watch, bump, delete, age', () => {
@@ -80,10 +80,17 @@ describe('collector over the Kubernetes API stand-in', () => {
       await waitFor('list', () => r.publisher.records.length === 3);
       r.standin.down(true);
       for (let i = 0; i < 4; i++) r.standin.createEvent(pod(`missed${i}`));
+      r.standin.createEvent(staleEvent('stale-missed')); // the relist must not publish it
       r.standin.bumpEvent(r.standin.eventsCreated()[0]?.metadata.uid as string);
       r.standin.compact();
       r.standin.down(false);
-      await publishedExactly(r, expectedIds(r.standin, 'test-1'));
+      await publishedExactly(
+        r,
+        expectedIds(r.standin, 'test-1').filter(
+          (_, i) => r.standin.occurrences()[i]?.name !== 'stale-missed.1',
+        ),
+      );
+      assert.equal(await metricValue(r.metrics.eventsSkipped, { reason: 'old' }), 1);
       assert.equal(await metricValue(r.metrics.relists, { reason: 'expired' }), 1);
       assert.ok(
         (await metricValue(r.metrics.eventsSkipped, { reason: 'duplicate' })) >= 2,

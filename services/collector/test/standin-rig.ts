@@ -90,3 +90,19 @@ export async function publishedExactly(r: Rig, ids: readonly string[]): Promise<
   assert.deepEqual([...counts.keys()].sort(), [...ids].sort());
   for (const [id, n] of counts) assert.equal(n, 1, `occurrence ${id} published ${n} times`);
 }
+
+/** A core/v1 event last seen 3 h ago (older than the default maxEventAge), named `<name>.1`. */
+export function staleEvent(name: string) {
+  const old = new Date(Date.now() - 3 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${name}.1`, namespace: 'shop', uid: `ev-${name}` },
+    involvedObject: { kind: 'Pod', name, namespace: 'shop', uid: `uid-${name}` },
+    reason: 'BackOff',
+    type: 'Warning',
+    count: 3,
+    firstTimestamp: old,
+    lastTimestamp: old,
+  };
+}
