@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
+import { kubeEventerSinksToConfig, toYaml } from '@kube-herald/notifier';
 import { usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
-import { lateExport } from '../util/late-exports.js';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
@@ -24,13 +23,12 @@ msg_type → msgType. The output holds the webhooks and secrets: move them to we
 Example:
   kube-herald config from-kube-eventer --sink='dingtalk:https://oapi.dingtalk.com/robot/send?access_token=<token>&label=<cluster_id>&level=Warning' > notifier.yaml`,
     )
-    .action(async (flags: { sink: string[]; kafkaBrokers?: string; redis?: string }, cmd: Command) => {
-      const kubeEventerSinksToConfig = await lateExport('notifier', 'kubeEventerSinksToConfig');
+    .action((flags: { sink: string[]; kafkaBrokers?: string; redis?: string }, cmd: Command) => {
       if (flags.sink.length === 0) throw usageError('give at least one --sink=dingtalk:<webhook>&...');
       const doc = kubeEventerSinksToConfig(flags.sink, {
         ...(flags.kafkaBrokers === undefined ? {} : { kafkaBrokers: flags.kafkaBrokers }),
         ...(flags.redis === undefined ? {} : { redisUrl: flags.redis }),
       });
-      ioOf(cmd).stdout.write(stringify(doc, { lineWidth: 0 }));
+      ioOf(cmd).stdout.write(toYaml(doc));
     });
 }

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { ConfigError } from '@kube-herald/config';
-import { loadCollectorConfig } from '@kube-herald/collector';
-import { loadNotifierConfig, runNotifier } from '@kube-herald/notifier';
+import { loadCollectorConfig, runCollector } from '@kube-herald/collector';
+import { kubeEventerSinksToConfig, loadNotifierConfig, runNotifier } from '@kube-herald/notifier';
 import type { Env } from '../main.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf, type CliIo } from '../io.js';
 import { assertReachable, redisAddress } from '../util/probe.js';
-import { lateExport } from '../util/late-exports.js';
 import { mergeSinkConfig, privateConfigFile } from '../util/sinks.js';
 import type { SetExit } from './index.js';
 
@@ -32,10 +31,7 @@ async function notifierAction(
 ): Promise<number> {
   if (flags.config === undefined && flags.sink.length === 0)
     throw usageError('give --config <file> and/or --sink=dingtalk:<webhook>&...');
-  const kubeEventerSinksToConfig = flags.sink.length
-    ? await lateExport('notifier', 'kubeEventerSinksToConfig')
-    : undefined;
-  const doc = kubeEventerSinksToConfig
+  const doc = flags.sink.length
     ? checked(io, () => mergeSinkConfig(flags.config, kubeEventerSinksToConfig(flags.sink)))
     : undefined;
   if (flags.sink.length && doc === undefined) return ExitCode.config;
@@ -75,7 +71,6 @@ Example:
       const config = checked(io, () => loadCollectorConfig(flags.config, env));
       if (config === undefined) return setExit(ExitCode.config);
       await assertReachable('Kafka', config.kafka.brokers, 9092);
-      const runCollector = await lateExport('collector', 'runCollector');
       setExit(await runCollector(['--config', flags.config], env));
     });
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { isKhError } from '@kube-herald/errors';
+import { createSilenceStore, type Silence, type SilenceStore } from '@kube-herald/notifier';
 import type { Env } from '../main.js';
 import { CliError, ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
-import { lateExport, type SilenceStoreView, type SilenceView } from '../util/late-exports.js';
 import { openRedis, redisTarget, type RedisFlags } from '../util/redis.js';
 import type { SetExit } from './index.js';
 
@@ -17,7 +17,7 @@ export function matcherText(text: string): string {
   return `${text.slice(0, eq).trim()}=~${JSON.stringify(text.slice(eq + 1))}`;
 }
 
-function describe(s: SilenceView): string {
+function describe(s: Silence): string {
   const ms = s.matchers.map((m) => `${m.field}${m.op}${JSON.stringify(m.value)}`).join(', ');
   return `${s.id}\t${s.startsAt} → ${s.endsAt}\t${s.createdBy}\t${ms}\t${s.comment}\n`;
 }
@@ -25,10 +25,9 @@ function describe(s: SilenceView): string {
 async function withStore<T>(
   flags: RedisFlags,
   env: Env,
-  fn: (store: SilenceStoreView) => Promise<T>,
+  fn: (store: SilenceStore) => Promise<T>,
 ): Promise<T> {
   const target = redisTarget(flags, env);
-  const createSilenceStore = await lateExport('notifier', 'createSilenceStore');
   const redis = await openRedis(target);
   const store = createSilenceStore({ redis, prefix: target.prefix });
   try {

@@ -7,17 +7,18 @@ import {
   compileRoutes,
   createDecisionEngine,
   createGroupStore,
+  createSilenceStore,
   notifierPrefixes,
   routeEvent,
   type DecisionEngine,
   type NotifierConfig,
   type RoutingResult,
+  type SilenceStore,
 } from '@kube-herald/notifier';
 import { runtimeError, usageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { assertReachable } from '../util/probe.js';
 import { openRedis } from '../util/redis.js';
-import { lateExport, type SilenceStoreView } from '../util/late-exports.js';
 import { createRangeReader, type PartitionRange } from './range-reader.js';
 import { createReplayProgress } from './progress.js';
 import { countDecision, emptyTally, summaryText, tableRow, type ReplayTally } from './report.js';
@@ -98,7 +99,7 @@ function engineFor(
   req: ReplayRequest,
   redis: Redis,
   waits: { maxMs: number },
-  silences: SilenceStoreView | undefined,
+  silences: SilenceStore,
 ): DecisionEngine {
   const tree = compileRoutes(req.config.route);
   if (req.route !== undefined && !routeIds(tree).includes(req.route))
@@ -119,24 +120,13 @@ function engineFor(
   return createDecisionEngine({
     route,
     store,
-    ...(silences ? { silences: { match: (e: EventV1, now: number) => silences.match(e, now) } } : {}),
+    silences: { match: (e: EventV1, now: number) => silences.match(e, now) },
   });
 }
 
-/** The fleet's silences (the live notifier applies them too); a replay without them says so. */
-async function openSilences(
-  req: ReplayRequest,
-  redis: Redis,
-  io: CliIo,
-): Promise<SilenceStoreView | undefined> {
-  let create;
-  try {
-    create = await lateExport('notifier', 'createSilenceStore');
-  } catch {
-    io.stderr.write('replay: warning: this build cannot read silences; they are not applied\n');
-    return undefined;
-  }
-  const store = create({ redis, prefix: req.config.redis.prefix });
+/** The fleet's silences: the live notifier applies them, so the replay does too. */
+async function openSilences(req: ReplayRequest, redis: Redis, log: Logger): Promise<SilenceStore> {
+  const store = createSilenceStore({ redis, prefix: req.config.redis.prefix, log });
   await store.start();
   return store;
 }
@@ -170,7 +160,7 @@ export async function runReplay(
   const tally = emptyTally();
   const waits = { maxMs: 0 };
   let delivery: ReplayDelivery | undefined;
-  let silences: SilenceStoreView | undefined;
+  let silences: SilenceStore | undefined;
   const reader = createRangeReader({
     ...conn,
     topic: req.config.kafka.topic,
@@ -185,7 +175,7 @@ export async function runReplay(
   });
   const out = req.output === 'jsonl' ? io.stdout : undefined;
   try {
-    silences = await openSilences(req, redis, io);
+    silences = await openSilences(req, redis, log);
     const engine = engineFor(req, redis, waits, silences);
     if (!req.dryRun) delivery = await startDelivery(req.config, redis, log);
     const progress = createReplayProgress(
