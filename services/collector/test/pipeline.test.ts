@@ -59,12 +59,11 @@ describe('collector pipeline (in-memory source)', () => {
     await collector.start();
     const sent = Array.from({ length: 20 }, () => coreEvent());
     for (const e of sent) source.emit('ADDED', e);
-    await sleep(100);
+    await waitFor('a failed publish', async () => (await metricValue(metrics.publishFailures)) >= 1);
     assert.equal(source.paused, true);
     assert.equal(collector.buffered, 5);
     assert.equal(source.pending, 15, 'the rest stays unread at the source');
     assert.notEqual(collector.ready(), true, 'not ready while Kafka is unreachable');
-    assert.ok((await metricValue(metrics.publishFailures)) >= 1);
     publisher.failing = false;
     await waitFor('all published', () => publisher.records.length === 20);
     assert.deepEqual(
