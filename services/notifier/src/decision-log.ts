@@ -41,8 +41,11 @@ export interface DecisionLog {
   /** Logs one line per decision. Never rejects: the Kafka mirror runs in the background. */
   events(decisions: readonly Decision[]): Promise<void>;
   delivery(decision: DeliveryDecision): Promise<void>;
-  /** Resolves when the mirror batches in flight have settled (call before closing the publisher). */
-  flush(): Promise<void>;
+  /**
+   * Resolves when the mirror batches in flight have settled, or after `timeoutMs` (default 5 000) with the
+   * lines still in flight reported (warn + count): a Kafka outage must not hold up shutdown.
+   */
+  flush(timeoutMs?: number): Promise<void>;
 }
 
 type Line = Record<string, unknown> & { readonly decision: string };
@@ -122,8 +125,19 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
       mirror([line]);
       return Promise.resolve();
     },
-    async flush() {
-      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    async flush(timeoutMs = 5000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+      const settled = (async () => {
+        while (inFlight.size > 0) await Promise.all([...inFlight]);
+        return 'settled' as const;
+      })();
+      try {
+        if ((await Promise.race([settled, timeout])) === 'timeout')
+          failed(undefined, pendingLines, 'decision log mirror still publishing at close; lines may be lost');
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -1,6 +1,11 @@
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
-import { createKafkaPublisher, createKafkaSubscriber, type KafkaConnectionOptions } from '@kube-herald/bus';
+import {
+  createKafkaPublisher,
+  createKafkaSubscriber,
+  type KafkaConnectionOptions,
+  type Publisher,
+} from '@kube-herald/bus';
 import { ConfigError } from '@kube-herald/config';
 import { errorCode } from '@kube-herald/errors';
 import { createLogger, type Logger } from '@kube-herald/logging';
@@ -78,6 +83,7 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   const publisher = createKafkaPublisher(conn);
   closers.unshift(['publisher', () => publisher.close()]);
   await publisher.start();
+  const decisionLogPublisher = await decisionPublisher(config, conn, closers);
   const receivers = createReceivers(config);
   closers.unshift(['receivers', () => closeReceivers(receivers)]);
   const silences = createSilenceStore({
@@ -107,6 +113,7 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
     redis,
     subscriber,
     publisher,
+    ...(decisionLogPublisher ? { decisionLogPublisher } : {}),
     receivers,
     registry,
     options: { silences },
@@ -125,6 +132,19 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   closers.unshift(['notifier', () => notifier.close()]);
   await notifier.start();
   log.info({ topic: config.kafka.topic, groupId: config.kafka.groupId, http: url }, 'notifier started');
+}
+
+/** A producer of its own for the decision-log mirror, so that its failures never touch DLQ batches. */
+async function decisionPublisher(
+  config: NotifierConfig,
+  conn: KafkaConnectionOptions,
+  closers: Closer[],
+): Promise<Publisher | undefined> {
+  if (config.decisionLog.topic === undefined) return undefined;
+  const publisher = createKafkaPublisher({ ...conn, clientId: `${config.kafka.clientId}-decisions` });
+  closers.unshift(['decision-log-publisher', () => publisher.close()]);
+  await publisher.start();
+  return publisher;
 }
 
 function closeReceivers(receivers: ReadonlyMap<string, Receiver>): Promise<void> {

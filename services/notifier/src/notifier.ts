@@ -54,6 +54,11 @@ export interface NotifierDeps {
   readonly redis: Redis;
   readonly subscriber: EventSubscriber;
   readonly publisher: EventPublisher;
+  /**
+   * Publisher of the decision-log mirror (default `publisher`). A producer of its own keeps a failing
+   * decision topic from failing the DLQ records that would share its batches.
+   */
+  readonly decisionLogPublisher?: EventPublisher;
   readonly receivers: ReadonlyMap<string, Receiver>;
   readonly registry: Registry;
   readonly options?: NotifierOptions;
@@ -101,7 +106,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   });
   const decisionLog = createDecisionLog({
     log,
-    publisher: deps.publisher,
+    publisher: deps.decisionLogPublisher ?? deps.publisher,
     errors: metrics.errors,
     ...(config.decisionLog.topic === undefined ? {} : { topic: config.decisionLog.topic }),
   });

@@ -73,3 +73,32 @@ test('decision log: a failing Kafka mirror never fails ingestion (no redelivery 
     await redis.quit();
   }
 });
+
+test('decision log: close does not wait for a mirror that hangs (Kafka down); the lines are reported', async () => {
+  const registry = createRegistry('notifier', false);
+  const metrics = createNotifierMetrics(registry);
+  let lines = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines += chunk.toString('utf8');
+      done();
+    },
+  });
+  const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
+  const never: EventPublisher = { publish: () => new Promise<void>(() => undefined) };
+  const decisionLog = createDecisionLog({
+    log,
+    publisher: never,
+    topic: 'decisions',
+    errors: metrics.errors,
+  });
+  await decisionLog.events([{ kind: 'unrouted', occurrenceId: 'o1', incidentKey: 'i1' }]);
+  const started = Date.now();
+  await decisionLog.flush(200);
+  assert.ok(Date.now() - started < 2000);
+  assert.equal(
+    await metricValue(registry, 'kube_herald_notifier_errors_total', { component: 'decision-log' }),
+    1,
+  );
+  assert.match(lines, /decision log mirror still publishing at close/);
+});
