@@ -13,7 +13,8 @@ import { kafkaBrokers, redisUrl, testLogger, uniqueName } from '@kube-herald/tes
 import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
 import { createReceivers } from '../src/receivers/index.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
-import type { EventSubscriber } from '../src/pipeline/bus-types.js';
+import type { Logger } from '@kube-herald/logging';
+import type { EventPublisher, EventSubscriber, OutgoingMessage } from '../src/pipeline/bus-types.js';
 
 export const log = testLogger('notifier-test');
 
@@ -33,6 +34,11 @@ export interface HarnessOptions {
   readonly delivery?: Record<string, unknown>;
   readonly partitions?: number;
   readonly standinThrottleMs?: number;
+  /** Logger of the notifier instances and their Kafka clients (default: the quiet test logger). */
+  readonly log?: Logger;
+  readonly decisionLogTopic?: string;
+  /** Sees every message the notifier instances publish (DLQ, decision log). */
+  readonly tap?: (topic: string, messages: readonly OutgoingMessage[]) => void;
 }
 
 export interface Instance {
@@ -134,18 +140,25 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     })),
     route: opts.route,
     delivery: { attempts: 6, backoffMs: 200, ...opts.delivery },
+    ...(opts.decisionLogTopic ? { decisionLog: { topic: opts.decisionLogTopic } } : {}),
   });
   const brokers = kafkaBrokers();
   const admin = createKafkaAdmin({ brokers, clientId: 'kh-test-admin', log });
   await admin.ensureTopics([
     { topic, partitions: opts.partitions ?? 3 },
     { topic: dlqTopic, partitions: 1 },
+    ...(opts.decisionLogTopic ? [{ topic: opts.decisionLogTopic, partitions: 1 }] : []),
   ]);
   await admin.close();
   const publisher = createKafkaPublisher({ brokers, clientId: 'kh-test-pub', log });
   await publisher.start();
   const redis = new Redis(redisUrl());
   const instances = new Set<Instance>();
+  const ilog = opts.log ?? log;
+  const tap = opts.tap;
+  const notifierPublisher: EventPublisher = tap
+    ? { publish: (t, messages) => (tap(t, messages), publisher.publish(t, messages)) }
+    : publisher;
   return {
     topic,
     dlqTopic,
@@ -159,7 +172,7 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       const subscriber = createKafkaSubscriber({
         brokers,
         clientId: uniqueName('kh-n'),
-        log,
+        log: ilog,
         groupId,
         topics: [topic],
         fromBeginning: true,
@@ -167,10 +180,10 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       });
       const notifier = createNotifier({
         config,
-        log,
+        log: ilog,
         redis: iredis,
         subscriber: wrap(subscriber),
-        publisher,
+        publisher: notifierPublisher,
         receivers: createReceivers(config),
         registry,
         options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
@@ -184,8 +197,11 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         close: () =>
           (closed ??= (async () => {
             instances.delete(inst);
-            await notifier.close();
-            await iredis.quit();
+            try {
+              await notifier.close();
+            } finally {
+              await iredis.quit();
+            }
           })()),
       };
       instances.add(inst);
@@ -210,12 +226,20 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
       );
     },
     async close() {
-      for (const i of [...instances]) await i.close();
-      await publisher.close();
-      const keys = await redis.keys(`${prefix}:*`);
-      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-      await redis.quit();
-      await standin.close();
+      // every step runs even when an earlier one failed (a test must not hang on open handles)
+      const failures: unknown[] = [];
+      const step = async (fn: () => Promise<unknown>): Promise<void> => {
+        await fn().catch((err: unknown) => failures.push(err));
+      };
+      for (const i of [...instances]) await step(() => i.close());
+      await step(() => publisher.close());
+      await step(async () => {
+        const keys = await redis.keys(`${prefix}:*`);
+        for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      });
+      await step(() => redis.quit());
+      await step(() => standin.close());
+      if (failures.length > 0) throw new AggregateError(failures, 'harness close failed');
     },
   };
 }
