@@ -127,6 +127,21 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs the DingTalk stand-in from its config on all interfaces, on the published port', () => {
+    const dingtalk = svc('dingtalk');
+    const target = '/etc/kube-herald/dingtalk-standin.yaml';
+    const command = dingtalk.command ?? [];
+    assert.deepEqual(command.slice(0, 3), ['dingtalk-standin', '--config', target]);
+    const http = readYaml(bindSource(dingtalk, target)!).http as { host?: string; port: number };
+    // The command listens on 127.0.0.1 unless told otherwise: the notifier container could not reach it.
+    const hostFlag = command.indexOf('--host');
+    const host = hostFlag >= 0 ? command[hostFlag + 1] : http.host;
+    assert.equal(host, '0.0.0.0');
+    assert.ok(!command.includes('--port'), 'the port comes from the config file');
+    assert.ok(dingtalk.ports?.includes(`127.0.0.1:${http.port}:${http.port}`), 'published port');
+    assert.match(dingtalk.healthcheck?.test.join(' ') ?? '', new RegExp(`connect\\(${http.port},`));
+  });
+
   it('wires the configs to each other: brokers, topics, Redis, robot webhook and secret', () => {
     const col = readYaml(bindSource(svc('collector'), '/etc/kube-herald/config.yaml')!);
     const notifier = svc('notifier');

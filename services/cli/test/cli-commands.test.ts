@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
-import { waitFor } from '@kube-herald/testing';
 import { cli, makeEvent, tempDir } from './cli-harness.js';
 
 const tmp = tempDir();
@@ -202,53 +201,4 @@ test("test-send delivers a marked test message and prints DingTalk's answer and 
   const unknown = await cli(['test-send', '--receiver', 'ghost', '--config', configFile]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no receiver "ghost" \(receivers: oncall, strict, signed\)/);
-});
-
-test('dingtalk-standin runs standalone from flags and stops cleanly', async () => {
-  const stop = new AbortController();
-  let out = '';
-  const running = (async () => {
-    const { runCli } = await import('../src/main.js');
-    const { Readable } = await import('node:stream');
-    return runCli(
-      [
-        'dingtalk-standin',
-        '--port',
-        '0',
-        '--robot',
-        'name=oncall,token=t1,secret=s1',
-        '--robot',
-        'name=staging,token=t2,keyword=K8s',
-        '--log-level',
-        'warn',
-      ],
-      {},
-      {
-        stdout: { write: (s: string) => (out += s) },
-        stderr: { write: () => true },
-        stdin: Readable.from(['']),
-        signal: stop.signal,
-      },
-    );
-  })();
-  const webhook = await waitFor(() => /robot staging: (\S+)/.exec(out)?.[1], {
-    what: 'the stand-in to print its webhooks',
-  });
-  const refused = await fetch(webhook, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ msgtype: 'text', text: { content: 'hello' } }),
-  });
-  assert.deepEqual(await refused.json(), { errcode: 310000, errmsg: 'keywords not in content' });
-  const accepted = await fetch(webhook, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ msgtype: 'text', text: { content: 'K8s hello' } }),
-  });
-  assert.equal(((await accepted.json()) as { errcode: number }).errcode, 0);
-  stop.abort();
-  assert.equal(await running, 0);
-  const bad = await cli(['dingtalk-standin', '--robot', 'name=x,colour=red']);
-  assert.equal(bad.code, 1);
-  assert.match(bad.stderr, /--robot: unknown key "colour"/);
 });

@@ -8,7 +8,8 @@ import { ioOf, stopRequest } from '../io.js';
 import { cliLogger } from '../util/logger.js';
 import type { SetExit } from './index.js';
 
-const robotSchema = z.object({
+// Strict objects: a misspelt key (`hots:`, `keyword:`) is reported with its path instead of ignored.
+const robotSchema = z.strictObject({
   name: z.string().min(1),
   token: z.string().min(1),
   secret: z.string().min(1).optional(),
@@ -16,12 +17,12 @@ const robotSchema = z.object({
   ipAllowlist: z.array(z.string().min(1)).optional(),
 });
 
-/** `--config` file of the stand-in (deploy/compose/dingtalk-standin.yaml). */
-const standinFileSchema = z.object({
+/** `--config` file of the stand-in (deploy/compose/dingtalk-standin.yaml); flags override it. */
+const standinFileSchema = z.strictObject({
   http: z
-    .object({
+    .strictObject({
       port: z.number().int().min(0).max(65_535).default(8080),
-      host: z.string().default('127.0.0.1'),
+      host: z.string().min(1).default('127.0.0.1'),
     })
     .prefault({}),
   ratePerMinute: z.number().int().positive().default(20),
