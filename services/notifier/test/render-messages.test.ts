@@ -92,7 +92,7 @@ test('group digest: ordered new > grown > ongoing, Warning first, higher count f
     timeZone: 'Europe/Berlin',
     mentions: { mobiles: [], userIds: [], atAll: false },
   }).body as unknown as Md;
-  assert.equal(body.markdown.title, '[prod-hz] payments: 3 个新问题，1 个增长，1 个持续');
+  assert.equal(body.markdown.title, '[prod-hz] payments: 3 个新问题, 1 个增长, 1 个持续');
   const lines = body.markdown.text.split('\n');
   assert.equal(lines[0], '#### 【告警】prod-hz 杭州生产 · payments · 3 个新问题，1 个增长，1 个持续');
   assert.match(

@@ -14,7 +14,9 @@ import { formatCount, localTime, timeOn } from './time-format.js';
 
 function incidentTitle(i: IncidentSummary, ctx: DraftContext): string {
   const who = i.owner?.name ?? i.object.name;
-  return `[${ctx.style.esc(i.cluster.id, 80)}] ${ctx.style.esc(i.reason, 128)} ${ctx.style.esc(`${i.namespace}/${who}`, 300)} ×${formatCount(i.count)}`;
+  // cluster-scoped objects (Node, PersistentVolume…) have no namespace: `node-3`, not `/node-3`
+  const where = i.namespace ? `${i.namespace}/${who}` : who;
+  return `[${ctx.style.esc(i.cluster.id, 80)}] ${ctx.style.esc(i.reason, 128)} ${ctx.style.esc(where, 300)} ×${formatCount(i.count)}`;
 }
 
 /** One incident: the headline answers cluster, what, where, how often, since when (MESSAGES.md §1, §4). */
@@ -35,13 +37,18 @@ export function draftIncident(i: IncidentSummary, ctx: DraftContext): Draft {
     head = [
       style.heading(`${tagFor(ctx)}${cluster} · ${reasonText(i.reason, ctx)}`),
       style.bullet(`${style.bold(s.object)}: ${objectText(i, ctx)}`),
-      style.bullet(`${style.bold(s.namespace)}: ${style.esc(i.namespace, MESSAGE_MAX.name)}`),
+      ...(i.namespace
+        ? [style.bullet(`${style.bold(s.namespace)}: ${style.esc(i.namespace, MESSAGE_MAX.name)}`)]
+        : []),
       style.bullet(`${style.bold(s.count)}: ${times}`),
       style.quote(message),
     ];
   } else {
+    const where = i.namespace ? [style.esc(i.namespace, MESSAGE_MAX.name)] : [];
     head = [
-      `${tagFor(ctx)}${cluster} · ${style.esc(i.namespace, MESSAGE_MAX.name)} · ${style.esc(i.reason, 128)} ×${formatCount(i.count)}`,
+      [`${tagFor(ctx)}${cluster}`, ...where, `${style.esc(i.reason, 128)} ×${formatCount(i.count)}`].join(
+        ' · ',
+      ),
       `${objectText(i, ctx)}, ${span(i, ctx, 'time')} ${offset}`,
       message,
     ];
@@ -67,12 +74,14 @@ function digestItem(i: IncidentSummary, n: number, ctx: DraftContext): string {
 export function draftDigest(ctx: DraftContext): Draft {
   const { s, style } = ctx;
   const count = (st: IncidentSummary['status']) => ctx.incidents.filter((i) => i.status === st).length;
-  const summary = s.summary(count('new'), count('grown'), count('ongoing'));
+  const counts = [count('new'), count('grown'), count('ongoing')] as const;
+  const summary = s.summary(...counts);
   const cluster = headerCluster(ctx);
   const ns = headerNamespace(ctx);
   const where = [cluster.display, ns].filter(Boolean).join(' · ');
   return {
-    title: `[${cluster.id}]${ns ? ` ${ns}` : ''}: ${summary}`,
+    // the push preview is shorter: `[prod-hz] payments: 3 个新问题, 1 个持续` (MESSAGES.md §2)
+    title: `[${cluster.id}]${ns ? ` ${ns}` : ''}: ${s.summary(...counts, ', ')}`,
     head: [style.heading(`${tagFor(ctx)}${where} · ${summary}`)],
     items: ctx.incidents.map((i, n) => ({ line: digestItem(i, n + 1, ctx), incidents: 1 })),
     foot: [],

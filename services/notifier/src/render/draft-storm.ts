@@ -33,10 +33,11 @@ function stormItem(t: ReasonTotals, ctx: DraftContext): string {
   const { s, style } = ctx;
   const objects = new Map(t.incidents.map((i) => [objectKey(i), i]));
   const kinds = new Set(t.incidents.map((i) => i.object.kind));
-  const kind = kinds.size === 1 ? style.esc([...kinds][0] ?? '', 80) : s.object;
+  const kind = kinds.size === 1 ? style.esc([...kinds][0] ?? '', 80) : s.anyKind;
   let line = `${style.bold(style.esc(t.reason, 128))} ${s.stormItem(objects.size, kind, formatCount(t.occurrences))}`;
   const namespaces = new Map<string, number>();
-  for (const i of objects.values()) namespaces.set(i.namespace, (namespaces.get(i.namespace) ?? 0) + 1);
+  for (const i of objects.values())
+    if (i.namespace) namespaces.set(i.namespace, (namespaces.get(i.namespace) ?? 0) + 1);
   if (objects.size <= 3) {
     line += `${ctx.locale === 'zh-CN' ? '：' : ': '}${s.list([...objects.values()].map((i) => style.esc(i.object.name, MESSAGE_MAX.name)))}`;
   } else if (namespaces.size > 1) {
@@ -62,6 +63,7 @@ export function draftStorm(ctx: DraftContext): Draft {
     1,
     Math.ceil((Date.parse(digest.windowEnd) - Date.parse(digest.windowStart)) / 60_000),
   );
+  // minutes ahead at most: the time alone is unambiguous, also across midnight
   const next = digest.merged?.nextAt ? localTime(digest.merged.nextAt, ctx.timeZone).minute : undefined;
   const tag = digest.test ? s.tag.test : s.tag.storm;
   return {

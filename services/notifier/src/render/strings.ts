@@ -14,7 +14,8 @@ export interface Strings {
   readonly count: string;
   readonly paren: (s: string) => string;
   readonly times: (count: string, first: string, last: string, offset: string) => string;
-  readonly summary: (fresh: number, grown: number, ongoing: number) => string;
+  /** `3 个新问题，1 个持续`; `sep` joins the parts (the title uses `, `). */
+  readonly summary: (fresh: number, grown: number, ongoing: number, sep?: string) => string;
   readonly ongoing: string;
   readonly since: (t: string) => string;
   readonly grownBy: (n: string) => string;
@@ -22,6 +23,8 @@ export interface Strings {
   readonly stormHead: (cluster: string, minutes: number, n: string, type: string, objects: string) => string;
   readonly stormTitle: (cluster: string, n: string, type: string, objects: string) => string;
   readonly stormItem: (objects: number, kind: string, occurrences: string) => string;
+  /** The kind word of a storm line whose objects are of several kinds. */
+  readonly anyKind: string;
   readonly stormFoot: (next: string | undefined) => string;
   readonly events: string;
   readonly list: (items: readonly string[]) => string;
@@ -35,15 +38,17 @@ const zh: Strings = {
   count: '次数',
   paren: (s) => `（${s}）`,
   times: (c, f, l, o) => `${c} 次，首次 ${f}，最近 ${l}（${o}）`,
-  summary: (f, g, o) =>
-    [f && `${f} 个新问题`, g && `${g} 个增长`, o && `${o} 个持续`].filter(Boolean).join('，') || '无新问题',
+  summary: (f, g, o, sep = '，') =>
+    [f && `${f} 个新问题`, g && `${g} 个增长`, o && `${o} 个持续`].filter(Boolean).join(sep) || '无新问题',
   ongoing: '持续',
   since: (t) => `（自 ${t}）`,
   grownBy: (n) => `（+${n}）`,
   more: (n, hint) => `另有 ${n} 个问题未列出（消息长度上限），完整列表：${hint}`,
   stormHead: (c, m, n, t, o) => `${c} · ${m} 分钟内 ${n} 条 ${t}，涉及 ${o} 个对象`,
   stormTitle: (c, n, t, o) => `[${c}] 事件风暴: ${n} 条 ${t} / ${o} 个对象`,
-  stormItem: (o, k, n) => `${o} 个 ${k}，${n} 次`,
+  // a space between CJK and Latin only: `210 个 Pod`, `5 个对象`
+  stormItem: (o, k, n) => `${o} 个${/^[\x21-\x7e]/.test(k) ? ' ' : ''}${k}，${n} 次`,
+  anyKind: '对象',
   stormFoot: (next) =>
     `本群每分钟最多 20 条消息，已合并为摘要${next ? `；下一次汇总 ${next}` : ''}。没有任何事件被丢弃。`,
   events: '事件',
@@ -68,6 +73,7 @@ const en: Strings = {
   stormHead: (c, m, n, t, o) => `${c} · ${n} ${t} in ${m} min across ${o} objects`,
   stormTitle: (c, n, t, o) => `[${c}] event storm: ${n} ${t} / ${o} objects`,
   stormItem: (o, k, n) => `${o} ${k}${o === 1 ? '' : 's'}, ${n} times`,
+  anyKind: 'object',
   stormFoot: (next) =>
     `This group gets at most 20 messages per minute, so events were merged into a summary${next ? `; next summary at ${next}` : ''}. No event was dropped.`,
   events: 'events',
