@@ -45,6 +45,7 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
   const log = options.log.child({ component: 'kafka-subscriber', groupId: options.groupId });
   const retryDelayMs = options.retryDelayMs ?? 200;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
+  let closed = false;
   const consumer: Consumer = createKafkaClient(options).consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
@@ -52,16 +53,34 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
     allowAutoTopicCreation: false,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+    retry: {
+      retries: 10,
+      initialRetryTime: 300,
+      maxRetryTime: 10_000,
+      // After close() a crash must not schedule a restart (kafkajs would keep the process alive).
+      restartOnFailure: () => Promise.resolve(!closed),
+    },
   });
+  // kafkajs can finish a crash-restart that was in flight during disconnect(); stop such a zombie again.
+  const stopAfterClose = (): void => {
+    if (!closed) return;
+    consumer.disconnect().catch((err: unknown) => {
+      log.warn({ err }, 'stopping a consumer that restarted after close failed');
+    });
+  };
+  consumer.on(consumer.events.GROUP_JOIN, stopAfterClose);
   consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // The restart timer is set right after this event: a disconnect on the next turn clears it.
+    if (closed) return void setImmediate(stopAfterClose);
     const level = payload.restart ? 'warn' : 'error';
     log[level]({ err: payload.error, restart: payload.restart }, 'Kafka consumer crashed');
     options.onCrash?.(payload.error, payload.restart);
+    // kafkajs gives up on errors it deems fatal (e.g. UNKNOWN_MEMBER_ID after a coordinator moved): rejoin.
+    if (!payload.restart)
+      recover().catch((err: unknown) => log.error({ err }, 'subscriber recovery stopped'));
   });
   let started: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
-  let closed = false;
   const abort = new AbortController();
 
   // kafkajs errors stay unwrapped here: its runner decides from them whether to rejoin or restart.
@@ -105,28 +124,58 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     await heartbeat();
   }
 
+  /** Sleeps `ms`, cut short by close(). */
+  async function pause(ms: number): Promise<void> {
+    await sleep(ms, undefined, { signal: abort.signal }).catch((err: unknown) => {
+      if (!abort.signal.aborted) throw err;
+    });
+  }
+
   async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
     const until = Date.now() + ms;
     while (!closed && Date.now() < until) {
-      await sleep(Math.min(1_000, until - Date.now()), undefined, { signal: abort.signal }).catch(
-        (err: unknown) => {
-          if (!abort.signal.aborted) throw err;
-        },
-      );
+      await pause(Math.min(1_000, until - Date.now()));
       await heartbeat();
     }
   }
 
-  async function doStart(handler: SubscriberHandler): Promise<void> {
+  async function runConsumer(handler: SubscriberHandler): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
+      eachBatch: (payload) => eachBatch(handler, payload),
+    });
+  }
+
+  let handlerRef: SubscriberHandler | undefined;
+  let recovering = false;
+  async function recover(): Promise<void> {
+    if (recovering || !handlerRef) return;
+    recovering = true;
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
-        eachBatch: (payload) => eachBatch(handler, payload),
-      });
+      for (let attempt = 0; !closed; attempt += 1) {
+        await pause(backoffDelay(attempt, 1_000, 30_000));
+        if (closed) return;
+        try {
+          await runConsumer(handlerRef);
+          log.warn({ attempt }, 'subscriber rejoined the group after a crash');
+          return;
+        } catch (err) {
+          log.error({ err, attempt }, 'subscriber could not rejoin the group; retrying');
+        }
+      }
+    } finally {
+      recovering = false;
+    }
+  }
+
+  async function doStart(handler: SubscriberHandler): Promise<void> {
+    handlerRef = handler;
+    try {
+      await runConsumer(handler);
     } catch (err) {
       throw busError(
         BusErrorCode.subscribeFailed,
