@@ -23,11 +23,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
     guarantee:
       'API → Kafka at least once: a restarted collector lists and republishes; replicas fail over by Lease',
     world: { collectorReplicas: 2 },
-    load: { short: 600, long: 8000, perSecond: 20 },
+    load: { short: 600, long: 6000, perSecond: 30 },
     async act(ctx) {
       const n = times(ctx, 2, 20);
       const slots = ctx.world.collectors().length;
-      await spread(ctx, n, ((ctx.long ? 8000 : 600) / 20 / n) * 1000, async () => {
+      await spread(ctx, n, ctx.loadMs / n, async () => {
         const i = Math.floor(ctx.random() * slots);
         await ctx.world.replaceCollector(i, between(ctx.random, 200, 3000));
       });
@@ -39,10 +39,10 @@ export const FAULT_CASES: readonly FaultCase[] = [
     guarantee:
       'Kafka → notifier at least once, idempotent: offsets committed after Redis effects; occurrenceId dedup',
     world: { notifierReplicas: 2 },
-    load: { short: 600, long: 8000, perSecond: 20 },
+    load: { short: 600, long: 6000, perSecond: 30 },
     async act(ctx) {
       const n = times(ctx, 2, 20);
-      await spread(ctx, n, ((ctx.long ? 8000 : 600) / 20 / n) * 1000, async () => {
+      await spread(ctx, n, ctx.loadMs / n, async () => {
         const i = Math.floor(ctx.random() * ctx.world.notifiers().length);
         await ctx.world.replaceNotifier(i, between(ctx.random, 200, 3000));
       });
@@ -55,7 +55,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     load: { short: 600, long: 3000, perSecond: 20 },
     async act(ctx) {
       const n = times(ctx, 1, 5);
-      await spread(ctx, n, ((ctx.long ? 3000 : 600) / 20 / n) * 1000, () => ctx.kafka.restart());
+      await spread(ctx, n, ctx.loadMs / n, () => ctx.kafka.restart());
       ctx.note(`${n} broker restarts (SIGTERM, start on the same port)`);
     },
   },
@@ -77,7 +77,7 @@ export const FAULT_CASES: readonly FaultCase[] = [
     load: { short: 600, long: 3000, perSecond: 20 },
     async act(ctx) {
       const n = times(ctx, 1, 5);
-      await spread(ctx, n, ((ctx.long ? 3000 : 600) / 20 / n) * 1000, () => ctx.redis.restart());
+      await spread(ctx, n, ctx.loadMs / n, () => ctx.redis.restart());
       ctx.note(`${n} Redis restarts (SHUTDOWN with AOF, start on the same port)`);
     },
   },

@@ -14,6 +14,8 @@ export interface FaultContext {
   readonly long: boolean;
   readonly log: Logger;
   readonly random: () => number;
+  /** How long the load runs, in ms. */
+  readonly loadMs: number;
   /** Resolves when the load is written. */
   readonly loadDone: Promise<number>;
   /** Adds a line to the case's details. */

@@ -75,6 +75,7 @@ export function createFaultRunner(o: FaultRunnerOptions): FaultRunner {
           redis,
           load,
           long: o.long,
+          loadMs: (total / c.load.perSecond) * 1000,
           log: o.log,
           random,
           loadDone,
