@@ -31,6 +31,8 @@ function effectiveLevel(
   if (level !== logLevel.ERROR) return level;
   if (namespace === 'Connection' && message.startsWith('Response ')) return logLevel.DEBUG;
   if (message.startsWith('Crash')) return level;
+  if (message.startsWith('Restarting the consumer') || message.includes('re-joining the group'))
+    return logLevel.WARN;
   if (namespace === 'Connection' || typeof extra.retryCount === 'number') return logLevel.WARN;
   return level;
 }

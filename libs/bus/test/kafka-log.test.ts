@@ -44,7 +44,7 @@ describe('kafkajs log lines in pino', () => {
     );
     assert.deepEqual(
       lines.map((l) => l.level),
-      [40, 40],
+      [40, 40, 40, 40],
     );
   });
 });
