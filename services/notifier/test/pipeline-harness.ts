@@ -123,6 +123,16 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
     ...(opts.standinThrottleMs ? { throttleMs: opts.standinThrottleMs } : {}),
   });
   await standin.start();
+  try {
+    return await buildHarness(opts, standin);
+  } catch (err) {
+    // a failed setup (Kafka down) must not leave the stand-in listening: the test file would hang
+    await standin.close();
+    throw err;
+  }
+}
+
+async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Promise<Harness> {
   const topic = uniqueName('kh-events');
   const dlqTopic = `${topic}.dlq`;
   const prefix = uniqueName('kht');
@@ -144,14 +154,20 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   });
   const brokers = kafkaBrokers();
   const admin = createKafkaAdmin({ brokers, clientId: 'kh-test-admin', log });
-  await admin.ensureTopics([
-    { topic, partitions: opts.partitions ?? 3 },
-    { topic: dlqTopic, partitions: 1 },
-    ...(opts.decisionLogTopic ? [{ topic: opts.decisionLogTopic, partitions: 1 }] : []),
-  ]);
-  await admin.close();
+  try {
+    await admin.ensureTopics([
+      { topic, partitions: opts.partitions ?? 3 },
+      { topic: dlqTopic, partitions: 1 },
+      ...(opts.decisionLogTopic ? [{ topic: opts.decisionLogTopic, partitions: 1 }] : []),
+    ]);
+  } finally {
+    await admin.close();
+  }
   const publisher = createKafkaPublisher({ brokers, clientId: 'kh-test-pub', log });
-  await publisher.start();
+  await publisher.start().catch(async (err: unknown) => {
+    await publisher.close();
+    throw err;
+  });
   const redis = new Redis(redisUrl());
   const instances = new Set<Instance>();
   const ilog = opts.log ?? log;
@@ -188,7 +204,12 @@ export async function createHarness(opts: HarnessOptions): Promise<Harness> {
         registry,
         options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
       });
-      await notifier.start();
+      try {
+        await notifier.start();
+      } catch (err) {
+        await notifier.close().finally(() => iredis.quit());
+        throw err;
+      }
       let closed: Promise<void> | undefined;
       const inst: Instance = {
         notifier,
