@@ -37,6 +37,8 @@ describe('kafkajs log lines in pino', () => {
     entry('Connection', logLevel.ERROR, 'Response Heartbeat(key: 12, version: 3)', { error: 'rebalancing' });
     entry('Producer', logLevel.ERROR, 'Failed to send messages: Connection error', { retryCount: 1 });
     entry('Connection', logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:1');
+    entry('Runner', logLevel.ERROR, 'The coordinator is not aware of this member, re-joining the group');
+    entry('Consumer', logLevel.ERROR, 'Restarting the consumer in 300ms', { retryTime: 300 });
     entry(
       'Producer',
       logLevel.WARN,
