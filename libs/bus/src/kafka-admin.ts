@@ -7,7 +7,10 @@ import type { PartitionOffset, TopicSpec } from './types.js';
 
 /** Topic administration and offset look-ups (replay by time, lag). */
 export interface BusAdmin {
-  /** Creates the topics that do not exist yet (waiting for their leaders); returns the names created. */
+  /**
+   * Creates the topics that do not exist yet (waiting for their leaders); returns the names created. An
+   * existing topic is never changed (a different partition count is logged at warn).
+   */
   ensureTopics(specs: readonly TopicSpec[]): Promise<string[]>;
   /** Per partition, the offset of the first record with timestamp >= `ms` (the end offset when none). */
   offsetsForTime(topic: string, ms: number): Promise<PartitionOffset[]>;
@@ -29,6 +32,7 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
   const admin: Admin = createKafkaClient(options).admin({
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 },
   });
+  const log = options.log.child({ component: 'kafka-admin' });
   let connected: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
 
@@ -47,6 +51,21 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
       if (Date.now() > deadline)
         throw busError(BusErrorCode.adminFailed, `no leaders for ${topics.join(',')}`);
       await sleep(200);
+    }
+  }
+
+  // Growing partitions would move keys to other partitions (breaking per-key order): report, never change.
+  async function warnOnPartitionMismatch(specs: readonly TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((s) => s.topic) });
+    for (const spec of specs) {
+      const have = topics.find((t) => t.name === spec.topic)?.partitions.length;
+      if (have !== undefined && have !== spec.partitions) {
+        log.warn(
+          { topic: spec.topic, have, want: spec.partitions },
+          'topic exists with another partition count; left as is',
+        );
+      }
     }
   }
 
@@ -69,6 +88,7 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
       use('ensureTopics', async () => {
         const existing = new Set(await admin.listTopics());
         const missing = specs.filter((s) => !existing.has(s.topic));
+        await warnOnPartitionMismatch(specs.filter((s) => existing.has(s.topic)));
         if (missing.length === 0) return [];
         await admin.createTopics({
           waitForLeaders: false,

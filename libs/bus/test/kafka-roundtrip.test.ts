@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CompressionTypes, Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
+import { createLogger } from '@kube-herald/logging';
 import { kafkaBrokers, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
 import {
   createKafkaAdmin,
@@ -125,6 +126,23 @@ describe('Kafka admin and publisher', () => {
     assert.deepEqual(await admin.offsetsForTime(topic, Date.now() + 60_000), [{ partition: 0, offset: '4' }]);
     assert.deepEqual(await admin.endOffsets(topic), [{ partition: 0, offset: '4' }]);
     assert.equal(await admin.groupLag(uniqueName('nobody'), topic), 4);
+
+    const lines: { level: number; msg: string; have?: number; want?: number }[] = [];
+    const capture = createLogger({
+      name: 'capture',
+      level: 'warn',
+      destination: { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+    });
+    const other = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: uniqueName('admin'), log: capture });
+    try {
+      assert.deepEqual(await other.ensureTopics([{ topic, partitions: 3 }]), []);
+    } finally {
+      await other.close();
+    }
+    assert.equal((await admin.endOffsets(topic)).length, 1, 'an existing topic is never changed');
+    const warning = lines.find((l) => l.msg.includes('another partition count'));
+    assert.equal(warning?.have, 1);
+    assert.equal(warning?.want, 3);
   });
 
   it('concurrent publishes are batched and all acknowledged, in call order per key', async () => {
