@@ -93,7 +93,6 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   });
   closers.unshift(['silences', () => silences.close()]);
   await silences.start();
-  let consumerStopped: string | undefined;
   const registry = createRegistry('notifier');
   const subscriber = createKafkaSubscriber({
     ...conn,
@@ -101,11 +100,8 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
     topics: [config.kafka.topic],
     fromBeginning: config.kafka.startFrom === 'earliest',
     partitionsConcurrently: config.kafka.partitionsConcurrently,
-    // kafkajs restarts a crashed consumer itself; one that stopped for good fails liveness (pod restart)
-    onCrash: (err, restart) => {
-      notifier.metrics.errors.inc({ component: 'kafka-consumer' });
-      if (!restart) consumerStopped = `consumer stopped: ${errorCode(err)}`;
-    },
+    // the subscriber logs the crash and restarts or rejoins by itself; counted so that alerts can see it
+    onCrash: () => notifier.metrics.errors.inc({ component: 'kafka-consumer' }),
   });
   const notifier = createNotifier({
     config,
@@ -118,14 +114,13 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
     registry,
     options: { silences },
   });
-  const consumer = (): true | string => consumerStopped ?? true;
   const health = createHealthServer({
     registry,
     log,
     host: config.http.host,
     port: config.http.port,
-    live: { ...notifier.live, consumer },
-    ready: { ...notifier.ready, consumer },
+    live: notifier.live,
+    ready: notifier.ready,
   });
   closers.unshift(['health', () => health.close()]);
   const { url } = await health.start();
