@@ -11,8 +11,22 @@ export interface CliIo {
   readonly signal?: AbortSignal;
 }
 
+let pipeHandled = false;
+
+// `kube-herald … | head -1`: the reader closing the pipe is how such a pipeline ends, as SIGPIPE ends a C
+// program quietly. Later writes to the destroyed stream are dropped; the command finishes (or is stopped)
+// as usual. Any other stdout error is rethrown.
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  process.stdout.destroy();
+}
+
 /** The streams of this process. */
 export function processIo(): CliIo {
+  if (!pipeHandled) {
+    pipeHandled = true;
+    process.stdout.on('error', onStdoutError);
+  }
   return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
 }
 

@@ -1,10 +1,29 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { EXIT_CODES_HELP, errorText, exitCodeFor } from './exit-codes.js';
 import { attachIo, processIo, type CliIo } from './io.js';
 
 /** Environment as given to the process; only entry files read `process.env`. */
 export type Env = Readonly<Record<string, string | undefined>>;
+
+const EXAMPLES_HELP = `
+Examples:
+  kube-herald notifier --config notifier.yaml
+  kube-herald config validate notifier.yaml
+  kube-herald route test --event event.json --config notifier.yaml
+  kube-herald test-send --receiver oncall --config notifier.yaml
+  kube-herald replay --from 2h --dry-run --config notifier.yaml
+  kube-herald silence add --match namespace=load-test --for 1d --by bob --why "load test" --config notifier.yaml
+  kube-herald <command> --help      # every flag of a command, with examples
+`;
+
+const baseHelp = new Help();
+
+/** Option help: required options say so; repeatable options do not show their empty default. */
+function optionDescription(option: Option): string {
+  const text = baseHelp.optionDescription(option).replace(/ \(default: \[\]\)$/, '');
+  return option.mandatory ? `${text} (required)` : text;
+}
 
 /**
  * Runs the `kube-herald` command line and resolves with the exit code (see exit-codes.ts).
@@ -22,7 +41,8 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo = proc
       writeErr: (s) => void io.stderr.write(s),
     })
     .showHelpAfterError('(run with --help for usage)')
-    .addHelpText('after', EXIT_CODES_HELP);
+    .configureHelp({ optionDescription })
+    .addHelpText('after', `${EXAMPLES_HELP}${EXIT_CODES_HELP}`);
   attachIo(program, io);
   let exitCode = 0;
   registerCommands(program, env, (code) => {

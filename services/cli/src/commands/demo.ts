@@ -103,16 +103,30 @@ export function registerDemo(program: Command, env: Env, setExit: SetExit): void
   program
     .command('demo')
     .description(
-      'run the end-to-end demo: simulated clusters, collectors, notifiers and a DingTalk-like page (Ctrl-C stops)',
+      'Run the end-to-end demo on one machine: simulated clusters, collectors, notifiers and a DingTalk-like page.',
     )
     .option('--scenario <name|file>', 'scenario to play (a name in scenarios/ or a YAML file)', 'incidents')
     .option('--kubeconfig <file>', 'watch this real cluster instead (with --webhook)')
     .option('--webhook <url>', 'send to this real DingTalk robot (env KH_DINGTALK_WEBHOOK)')
-    .option('--secret <secret>', 'signing secret of the real robot (env KH_DINGTALK_SECRET)')
+    .option('--secret <secret>', 'signing secret of the real robot (better: env KH_DINGTALK_SECRET)')
     .option('--cluster-id <id>', 'cluster id of the real cluster', 'my-cluster')
     .option('--duration <d>', 'stop after this long (e.g. 10m); default: until Ctrl-C')
     .option('--port <port>', 'port of the DingTalk-like page', '8765')
     .option('--speed <factor>', 'play the scenario faster (e.g. 2)', '1')
+    .addHelpText(
+      'after',
+      `
+Needs Kafka and Redis (KH_KAFKA_BROKERS, KH_REDIS_URL): \`npm start\` starts them and runs this command.
+Prints the address of the DingTalk-like page; Ctrl-C stops the scenario, collectors, notifiers and stand-ins.
+With --kubeconfig and a robot (--webhook/--secret or KH_DINGTALK_WEBHOOK/KH_DINGTALK_SECRET) it watches that
+cluster with one collector and sends its Warnings to that robot instead; no scenario is played.
+
+Examples:
+  kube-herald demo
+  kube-herald demo --scenario short --port 9000
+  kube-herald demo --scenario ./my-incident.yaml --duration 15m --speed 2
+  KH_DINGTALK_SECRET=SEC… kube-herald demo --kubeconfig ~/.kube/config --webhook 'https://oapi.dingtalk.com/robot/send?access_token=…'`,
+    )
     .action(async (flags: DemoFlags, cmd: Command) => {
       const io = ioOf(cmd);
       try {

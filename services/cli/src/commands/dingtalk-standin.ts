@@ -95,16 +95,25 @@ export function registerDingtalkStandin(program: Command, env: Env, setExit: Set
     .description(
       'Run the DingTalk custom-robot stand-in (same API, signing, keywords and 20 msg/min limit as a real robot, plus a live page).',
     )
-    .option('--config <file>', 'YAML file: http.port, http.host, ratePerMinute, throttle, robots[]')
-    .option('--port <port>', 'port to listen on (default 8080, 0 = a free one)')
-    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 in a container)')
+    .option(
+      '--config <file>',
+      'YAML file: http.host, http.port, ratePerMinute, throttle, throttleErrcode, robots[name, token, secret, keywords, ipAllowlist]; flags override it',
+    )
+    .option('--port <port>', 'port to listen on (default: http.port or 8080; 0 = a free one)')
+    .option(
+      '--host <address>',
+      'address to listen on (default: http.host or 127.0.0.1; 0.0.0.0 in a container)',
+    )
     .option(
       '--robot <spec>',
       'a robot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)',
       (v: string, acc: string[]) => [...acc, v],
       [] as string[],
     )
-    .option('--rate <n>', 'accepted messages per robot per minute (default 20, as DingTalk)')
+    .option(
+      '--rate <n>',
+      'accepted messages per robot per minute (default: ratePerMinute or 20, as DingTalk)',
+    )
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
     .addHelpText(
       'after',
@@ -113,7 +122,8 @@ Examples:
   kube-herald dingtalk-standin --port 8080 --robot name=oncall,token=t1,secret=s1 --robot name=staging,token=t2,keyword=K8s
   kube-herald dingtalk-standin --config deploy/compose/dingtalk-standin.yaml --host 0.0.0.0
 
-Webhooks are printed on stdout; the live page is at the printed address. Ctrl-C stops it.`,
+The webhooks are printed on stdout (signing secrets are not); the live page is at the printed address.
+Robots of --config and --robot are combined. Ctrl-C stops it.`,
     )
     .action(async (flags: StandinFlags, cmd: Command) => {
       const io = ioOf(cmd);

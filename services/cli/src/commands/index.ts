@@ -15,13 +15,14 @@ export type SetExit = (code: number) => void;
 
 /** Registers every sub-command on the program. One line per command. */
 export function registerCommands(program: Command, env: Env, setExit: SetExit): void {
-  registerConfig(program, env, setExit);
-  registerDemo(program, env, setExit);
-  registerDingtalkStandin(program, env, setExit);
-  registerFailed(program, env, setExit);
+  // the order of `kube-herald --help`: the services, the operator tools, then trying things out
+  registerServices(program, env, setExit);
   registerReplay(program, env, setExit);
   registerRoute(program, env, setExit);
-  registerServices(program, env, setExit);
-  registerSilence(program, env, setExit);
+  registerConfig(program, env, setExit);
   registerTestSend(program, env, setExit);
+  registerSilence(program, env, setExit);
+  registerFailed(program, env, setExit);
+  registerDingtalkStandin(program, env, setExit);
+  registerDemo(program, env, setExit);
 }

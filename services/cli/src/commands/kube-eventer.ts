@@ -10,7 +10,12 @@ export function registerFromKubeEventer(config: Command): void {
   config
     .command('from-kube-eventer')
     .description("Print the notifier config equivalent to kube-eventer's --sink=dingtalk:... flags.")
-    .option('--sink <sink>', 'a kube-eventer sink (repeatable)', collect, [] as string[])
+    .option(
+      '--sink <sink>',
+      'a kube-eventer sink, dingtalk:<webhook>&label=..&level=..&namespaces=..&kinds=..&sign=..&msg_type=.. (repeatable, at least one)',
+      collect,
+      [] as string[],
+    )
     .option('--kafka-brokers <list>', 'Kafka brokers to write (default: ${KH_KAFKA_BROKERS})')
     .option('--redis <url>', 'Redis URL to write (default: ${KH_REDIS_URL})')
     .addHelpText(
