@@ -15,6 +15,7 @@ const { values } = parseArgs({
     long: { type: 'boolean', default: false },
     short: { type: 'boolean', default: false },
     case: { type: 'string', multiple: true },
+    tag: { type: 'string' },
   },
 });
 const long = values.long === true;
@@ -40,7 +41,7 @@ try {
   await runner.close();
 }
 mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
-const file = join(ROOT, 'artifacts', `faults-${mode}.json`);
+const file = join(ROOT, 'artifacts', `faults-${mode}${values.tag ? `-${values.tag}` : ''}.json`);
 writeFileSync(file, `${JSON.stringify({ mode, at: new Date().toISOString(), results }, null, 2)}\n`);
 process.stdout.write(
   `Fault suite (${mode}), ${new Date().toISOString()}\n\n${faultTable(results)}\nJSON: ${file}\n`,
