@@ -13,7 +13,7 @@
 #   redis-restart                        shutdown (AOF kept) and start again on the same port
 #   cluster-kill-broker <n> | cluster-start-broker <n>   n in 1..3 (kill -9 | start again)
 # Environment: KH_KAFKA_VERSION (default 4.1.1), KH_KAFKA_PORT / KH_REDIS_PORT (fixed ports; error if busy),
-#   KH_SERVICES_TIMEOUT (readiness wait in seconds, default 60).
+#   KH_SERVICES_TIMEOUT (readiness wait in seconds, default 60 for the single broker, 120 per cluster node).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$KH_ROOT"

@@ -69,9 +69,11 @@ kafka_launch() {
 
 # kafka_wait NODE BROKERS EXPECTED: waits until the node's port answers and the cluster is described.
 kafka_wait() {
-  local node="$1" dir log deadline
+  local node="$1" dir log deadline timeout="$TIMEOUT"
   dir="$(kafka_dir "$node")"; log="$(kafka_log "$node")"
-  deadline=$((SECONDS + TIMEOUT))
+  # A cluster elects controllers and moves leaders before it answers: give it twice as long.
+  [ "$node" = single ] || timeout="${KH_SERVICES_TIMEOUT:-120}"
+  deadline=$((SECONDS + timeout))
   while ((SECONDS < deadline)); do
     if ! kafka_alive "$node"; then
       echo "----- last lines of $log" >&2; tail -n 40 "$log" >&2
@@ -83,8 +85,8 @@ kafka_wait() {
     sleep 1
   done
   echo "----- last lines of $log" >&2; tail -n 40 "$log" >&2
-  kafka_stop "$node" KILL # a half-started broker would make the next start a no-op
-  die "Kafka node $node not ready after ${TIMEOUT}s (last probe: $(tail -n 1 "$LOGS/ready.log" 2>/dev/null))"
+  # Left running: a slow start (busy machine) may still finish; the next start waits for it again.
+  die "Kafka node $node not ready after ${timeout}s (last probe: $(tail -n 1 "$LOGS/ready.log" 2>/dev/null)); still running: run the same command again to keep waiting, or stop it"
 }
 
 # kafka_start NODE [restart]

@@ -1,4 +1,5 @@
-// The bus on the 3-broker cluster: a broker killed with -9 loses nothing that was acknowledged.
+// The bus on the 3-broker cluster: a broker killed with -9 loses nothing that was acknowledged, and a
+// whole-cluster outage ends with the subscriber resuming by itself.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -14,27 +15,25 @@ import {
   createKafkaPublisher,
   createKafkaSubscriber,
   type BusRecord,
+  type KafkaPublisherOptions,
   type Publisher,
-  type Subscriber,
 } from '../src/index.js';
 
 const log = testLogger('kafka-failover');
 
-describe('Kafka bus on a 3-broker cluster', { timeout: 240_000 }, () => {
+describe('Kafka bus on a 3-broker cluster', { timeout: 420_000 }, () => {
   let brokers: string[];
-  let publisher: Publisher | undefined;
-  let subscriber: Subscriber | undefined;
+  const open: { close(): Promise<void> }[] = [];
 
   before(async () => {
     brokers = await startKafkaCluster();
   });
   // The cluster stays up, like the single broker: another test run may be using it right now.
   after(async () => {
-    await subscriber?.close();
-    await publisher?.close();
+    for (const o of open.reverse()) await o.close();
   });
 
-  it('keeps publishing and consuming through a kill -9 of one broker (RF 3, min ISR 2)', async () => {
+  async function topicWithReader(): Promise<{ topic: string; got: BusRecord[]; values: () => Set<number> }> {
     const topic = uniqueName('failover');
     const admin = createKafkaAdmin({ brokers, clientId: uniqueName('admin'), log });
     try {
@@ -42,10 +41,8 @@ describe('Kafka bus on a 3-broker cluster', { timeout: 240_000 }, () => {
     } finally {
       await admin.close();
     }
-    publisher = createKafkaPublisher({ brokers, clientId: uniqueName('pub'), log, retries: 10 });
-    await publisher.start();
     const got: BusRecord[] = [];
-    subscriber = createKafkaSubscriber({
+    const subscriber = createKafkaSubscriber({
       brokers,
       clientId: uniqueName('sub'),
       log,
@@ -54,27 +51,38 @@ describe('Kafka bus on a 3-broker cluster', { timeout: 240_000 }, () => {
       fromBeginning: true,
       sessionTimeoutMs: 10_000,
     });
+    open.push(subscriber);
     await subscriber.start((records) => {
       got.push(...records);
       return Promise.resolve();
     });
-    const batch = (from: number) =>
-      Array.from({ length: 30 }, (_, i) => ({ key: `k${(from + i) % 5}`, value: String(from + i) }));
-    await publisher.publish(topic, batch(0));
+    return { topic, got, values: () => new Set(got.map((r) => Number(r.value!.toString()))) };
+  }
+
+  async function publisher(extra: Partial<KafkaPublisherOptions> = {}): Promise<Publisher> {
+    const p = createKafkaPublisher({ brokers, clientId: uniqueName('pub'), log, retries: 10, ...extra });
+    open.push(p);
+    await p.start();
+    return p;
+  }
+
+  const batch = (from: number, n = 30) =>
+    Array.from({ length: n }, (_, i) => ({ key: `k${(from + i) % 5}`, value: String(from + i) }));
+
+  it('keeps publishing and consuming through a kill -9 of one broker (RF 3, min ISR 2)', async () => {
+    const { topic, got, values } = await topicWithReader();
+    const pub = await publisher();
+    await pub.publish(topic, batch(0));
     await waitFor(() => got.length >= 30, { timeoutMs: 60_000, what: 'the first 30 records' });
 
     await killClusterBroker(1);
-    await publisher.publish(topic, batch(30));
-    await publisher.publish(topic, batch(60));
-    await waitFor(() => new Set(got.map((r) => r.value!.toString())).size >= 90, {
-      timeoutMs: 120_000,
-      what: 'all 90 records after the kill',
-    });
+    await pub.publish(topic, batch(30));
+    await pub.publish(topic, batch(60));
+    await waitFor(() => values().size >= 90, { timeoutMs: 120_000, what: 'all 90 records after the kill' });
     await startClusterBroker(1);
 
-    const values = new Set(got.map((r) => Number(r.value!.toString())));
     assert.deepEqual(
-      [...values].sort((a, b) => a - b),
+      [...values()].sort((a, b) => a - b),
       Array.from({ length: 90 }, (_, i) => i),
     );
     for (let k = 0; k < 5; k += 1) {
@@ -90,5 +98,30 @@ describe('Kafka bus on a 3-broker cluster', { timeout: 240_000 }, () => {
         `order of k${k}`,
       );
     }
+  });
+
+  it('after a whole-cluster outage: publish fails with a retry verdict, then both sides resume', async () => {
+    const { topic, got, values } = await topicWithReader();
+    const pub = await publisher();
+    const impatient = await publisher({ retries: 1 });
+    await pub.publish(topic, batch(0, 10));
+    await waitFor(() => got.length >= 10, { timeoutMs: 60_000, what: 'the first 10 records' });
+
+    for (const n of [1, 2, 3] as const) await killClusterBroker(n);
+    await assert.rejects(impatient.publish(topic, batch(100, 1)), {
+      code: 'BUS_PUBLISH_FAILED',
+      verdict: 'retry',
+    });
+    await startKafkaCluster();
+
+    await pub.publish(topic, batch(10, 10));
+    await waitFor(() => values().size >= 20, {
+      timeoutMs: 180_000,
+      what: '10 more records after the outage',
+    });
+    assert.deepEqual(
+      [...values()].sort((a, b) => a - b),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
   });
 });

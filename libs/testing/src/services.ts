@@ -32,7 +32,7 @@ export async function servicesScript(command: string, ...args: string[]): Promis
   try {
     const { stdout } = await run('bash', ['scripts/services.sh', command, ...args], {
       cwd: ROOT,
-      timeout: 180_000,
+      timeout: 420_000,
       maxBuffer: 4 * 1024 * 1024,
     });
     return stdout;
