@@ -48,6 +48,7 @@ ensure_kafka_jars() {
     -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS.tmp" >"$LOGS/mvn.log" 2>&1; then
     tail -n 30 "$LOGS/mvn.log" >&2
     rm -rf "$KAFKA_LIBS.tmp"
+    rmdir "$(dirname "$KAFKA_LIBS")" 2>/dev/null || true
     die "mvn could not fetch Kafka $KAFKA_VERSION jars (log: .run/logs/mvn.log)"
   fi
   rm -rf "$KAFKA_LIBS" && mv "$KAFKA_LIBS.tmp" "$KAFKA_LIBS"
