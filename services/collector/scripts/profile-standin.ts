@@ -32,4 +32,6 @@ process.on('message', (m: { create?: number; stop?: boolean }) => {
   if (m.create) create(m.create, () => process.send?.({ created: made }));
   if (m.stop) void standin.close().then(() => process.exit(0));
 });
+// The parent may die (timeout, Ctrl-C): never outlive it.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ kubeconfig });
