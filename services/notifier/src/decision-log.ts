@@ -70,8 +70,20 @@ function eventLine(d: Decision): Line {
         incidentKey: d.incidentKey,
         silenceId: d.silenceId,
       };
-    case 'grouped':
+    case 'grouped': {
+      // flat fields for the usual single placement: cheaper to redact/mask and to query
+      const [only] = d.groups;
+      if (d.groups.length === 1 && only)
+        return {
+          decision: d.kind,
+          occurrenceId: d.occurrenceId,
+          incidentKey: d.incidentKey,
+          receiver: only.receiver,
+          route: only.route,
+          groupKey: only.groupKey,
+        };
       return { decision: d.kind, occurrenceId: d.occurrenceId, incidentKey: d.incidentKey, groups: d.groups };
+    }
   }
 }
 

@@ -30,7 +30,8 @@ const sink = new Writable({
   },
 });
 // info level: the decision log writes one line per event, as in production
-const log = createLogger({ name: 'perf', level: 'info', destination: sink });
+const levelArg = process.argv.find((a) => a.startsWith('--log='));
+const log = createLogger({ name: 'perf', level: levelArg?.slice(6) ?? 'info', destination: sink });
 const out = createLogger({ name: 'perf', level: 'info', destination: process.stdout });
 
 function startRedis(): Promise<ChildProcess> {
