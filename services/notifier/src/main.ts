@@ -71,8 +71,8 @@ async function closeInOrder(closers: readonly Closer[], log: Logger): Promise<nu
   return code;
 }
 
-/** Starts every part, pushing its closer first, so a failed start closes what already runs. */
-async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]): Promise<void> {
+/** Redis, publishers, receivers and silences: what the notifier is built from. */
+async function startClients(config: NotifierConfig, log: Logger, closers: Closer[]) {
   const redis = new Redis(config.redis.url, {
     ...(config.secrets.redisPassword === undefined ? {} : { password: config.secrets.redisPassword }),
     lazyConnect: true,
@@ -93,6 +93,12 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   });
   closers.unshift(['silences', () => silences.close()]);
   await silences.start();
+  return { redis, conn, publisher, decisionLogPublisher, receivers, silences };
+}
+
+/** Starts every part, pushing its closer first, so a failed start closes what already runs. */
+async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]): Promise<void> {
+  const { conn, decisionLogPublisher, silences, ...clients } = await startClients(config, log, closers);
   const registry = createRegistry('notifier');
   const subscriber = createKafkaSubscriber({
     ...conn,
@@ -106,22 +112,15 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   const notifier = createNotifier({
     config,
     log,
-    redis,
+    ...clients,
     subscriber,
-    publisher,
     ...(decisionLogPublisher ? { decisionLogPublisher } : {}),
-    receivers,
     registry,
     options: { silences },
   });
-  const health = createHealthServer({
-    registry,
-    log,
-    host: config.http.host,
-    port: config.http.port,
-    live: notifier.live,
-    ready: notifier.ready,
-  });
+  const { live, ready } = notifier;
+  const { host, port } = config.http;
+  const health = createHealthServer({ registry, log, host, port, live, ready });
   closers.unshift(['health', () => health.close()]);
   const { url } = await health.start();
   closers.unshift(['notifier', () => notifier.close()]);
