@@ -46,7 +46,7 @@ export async function stormRun(
     robots: 10,
     collectorReplicas: 1,
     notifierReplicas: 1,
-    route: { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' },
+    route: { groupWait: '10s', groupInterval: '1m', repeatInterval: '1m' },
   });
   try {
     await world.start();
