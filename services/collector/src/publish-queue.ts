@@ -36,8 +36,12 @@ export interface PublishQueueOptions {
   readonly maxBatchRecords?: number;
   readonly maxBatchBytes?: number;
   readonly retryBaseMs?: number;
+  /** Batches handed to the publisher before the oldest is acknowledged (default 3). */
+  readonly maxInFlight?: number;
   readonly now?: () => number;
 }
+
+type Failure = { readonly err: unknown } | undefined;
 
 /** The bounded, ordered buffer between the pipeline and Kafka, with its single flusher. */
 export interface PublishQueue {
@@ -59,6 +63,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   const now = o.now ?? Date.now;
   const maxRecords = o.maxBatchRecords ?? 1000;
   const maxBytes = o.maxBatchBytes ?? 512 * 1024;
+  const maxInFlight = o.maxInFlight ?? 3;
   let slots: Slot[] = [];
   let head = 0;
   let full = false;
@@ -84,10 +89,20 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       };
     });
 
+  // Batches handed to the publisher and not yet settled, oldest first. The bus sends them in order and
+  // merges what waits behind the batch in flight; only the oldest is ever acknowledged (a prefix).
+  const flights: Array<{
+    readonly batch: readonly Slot[];
+    readonly gen: number;
+    readonly done: Promise<Failure>;
+  }> = [];
+  let dispatched = 0; // slots from `head` inside flights
+  let gen = 0; // bumped by discard(): results of batches sent before are ignored
+
   const takeReady = (): Slot[] => {
     const batch: Slot[] = [];
     let bytes = 0;
-    for (let i = head; i < slots.length && batch.length < maxRecords; i++) {
+    for (let i = head + dispatched; i < slots.length && batch.length < maxRecords; i++) {
       const s = slots[i] as Slot;
       if (!s.record) break;
       bytes += s.record.value.length;
@@ -116,44 +131,68 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     for (const s of batch) o.metrics.publishLatency.observe(Math.max(0, t - s.observedAt) / 1000);
     o.metrics.eventsPublished.inc(batch.length);
     healthy = true;
+    dispatched -= batch.length;
     removeHead(batch.length);
   };
 
-  // One attempt: publish the ready batch, or (idle and not yet known reachable) connect.
-  async function attempt(batch: readonly Slot[]): Promise<void> {
-    if (batch.length === 0) {
-      await o.publisher.connect?.();
-      healthy = true;
-      return;
-    }
+  const dispatch = (batch: readonly Slot[]): void => {
     const records = new Array<OutboundRecord>(batch.length);
     for (let i = 0; i < batch.length; i++) records[i] = (batch[i] as Slot).record as OutboundRecord;
-    await o.publisher.publish(o.topic, records);
-    if (slots[head] === batch[0]) acked(batch);
+    const done = o.publisher.publish(o.topic, records).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    );
+    flights.push({ batch, gen, done });
+    dispatched += batch.length;
+  };
+
+  // Counts and logs a failure, then backs off (new records do not cut the back-off short).
+  async function backOff(err: unknown, failures: number, what: string): Promise<void> {
+    healthy = false;
+    o.metrics.publishFailures.inc({ code: errorCode(err) });
+    o.log.warn({ err, failures, buffered: size() }, what);
+    backingOff = true;
+    if (!stopped) await wait(Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** Math.min(failures - 1, 8)));
+    backingOff = false;
+  }
+
+  // Settles the oldest batch in flight, unless new records arrive first while there is room for more.
+  async function settleOldest(failures: number): Promise<number> {
+    const oldest = flights[0] as (typeof flights)[number];
+    const room = flights.length < maxInFlight;
+    const res = await Promise.race([oldest.done.then((f) => ({ f })), ...(room ? [wait()] : [])]);
+    if (!res) return failures;
+    flights.shift();
+    if (oldest.gen !== gen) return failures;
+    if (!res.f && slots[head] === oldest.batch[0]) {
+      acked(oldest.batch);
+      return 0;
+    }
+    // Failed: unhealthy at once; let the later batches settle, then resend from the head (at least once).
+    healthy = false;
+    await Promise.all(flights.map((f) => f.done));
+    flights.length = 0;
+    dispatched = 0;
+    await backOff(res.f?.err, failures + 1, 'publish to Kafka failed; keeping the batch and retrying');
+    return failures + 1;
   }
 
   async function run(): Promise<void> {
     let failures = 0;
     while (!stopped) {
-      const batch = takeReady();
-      if (batch.length === 0 && healthy) {
-        await wait();
-        continue;
-      }
-      try {
-        await attempt(batch);
-        failures = 0;
-      } catch (err) {
-        failures += 1;
-        healthy = false;
-        o.metrics.publishFailures.inc({ code: errorCode(err) });
-        o.log.warn(
-          { err, failures, buffered: size() },
-          batch.length ? 'publish to Kafka failed; keeping the batch and retrying' : 'Kafka unreachable',
-        );
-        backingOff = true;
-        if (!stopped) await wait(Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** Math.min(failures - 1, 8)));
-        backingOff = false;
+      const batch = flights.length < maxInFlight ? takeReady() : [];
+      if (batch.length > 0) dispatch(batch);
+      else if (flights.length > 0) failures = await settleOldest(failures);
+      else if (healthy) await wait();
+      else {
+        try {
+          await o.publisher.connect?.(); // idle and not known reachable: prove it
+          healthy = true;
+          failures = 0;
+        } catch (err) {
+          failures += 1;
+          await backOff(err, failures, 'Kafka unreachable');
+        }
       }
     }
   }
@@ -199,6 +238,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       }
       slots = [];
       head = 0;
+      dispatched = 0;
+      gen += 1;
       o.metrics.buffered.set(0);
       return n;
     },

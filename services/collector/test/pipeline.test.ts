@@ -76,6 +76,38 @@ describe('collector pipeline (in-memory source)', () => {
     await collector.close();
   });
 
+  it('keeps several batches in flight; a failed one is resent from the oldest unacknowledged: nothing lost', async () => {
+    let calls = 0;
+    let open = 0;
+    let maxOpen = 0;
+    const delivered: string[] = [];
+    const flaky: EventPublisher = {
+      async publish(_t, records) {
+        const call = ++calls;
+        maxOpen = Math.max(maxOpen, ++open);
+        await sleep(call === 2 ? 30 : 10).finally(() => open--);
+        if (call === 2) throw Object.assign(new Error('broker hiccup'), { code: 'hiccup' });
+        for (const r of records) delivered.push(r.key);
+      },
+    };
+    const { metrics, source, collector } = rig(flaky, 10_000);
+    await collector.start();
+    const sent = Array.from({ length: 3000 }, () => coreEvent());
+    for (const e of sent) source.emit('ADDED', e);
+    await waitFor('all acknowledged', async () => (await metricValue(metrics.eventsPublished)) === 3000);
+    assert.ok(calls >= 5, `${calls} publish calls: at least 4 batches and one resend`);
+    assert.ok(maxOpen >= 2, 'batches overlapped');
+    const keys = new Set(delivered);
+    for (const e of sent) {
+      const inv = e.involvedObject as { uid: string };
+      assert.ok(keys.has(`test-1/shop/${inv.uid}`), `${inv.uid} delivered`);
+    }
+    assert.equal(await metricValue(metrics.publishFailures, { code: 'hiccup' }), 1);
+    assert.equal(await metricValue(metrics.dropped), 0);
+    assert.equal(collector.buffered, 0);
+    await collector.close();
+  });
+
   it('skips DELETED and unchanged MODIFIED, publishes a count bump', async () => {
     const publisher = recordingPublisher();
     const { metrics, source, collector } = rig(publisher);
