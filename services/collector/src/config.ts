@@ -27,6 +27,8 @@ const kafkaSchema = z.strictObject({
   brokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use host:port')).min(1),
   topic: z.string().min(1).default('kube-events.v1'),
   clientId: z.string().min(1).default('kube-herald-collector'),
+  // Retries inside the producer before a publish fails; the collector then retries on its own, forever.
+  retries: z.number().int().min(0).max(20).default(3),
   ssl: z.boolean().optional(),
   sasl: z
     .strictObject({

@@ -38,6 +38,7 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
     createKafkaPublisher({
       brokers: [...config.kafka.brokers],
       clientId: config.kafka.clientId,
+      retries: config.kafka.retries,
       log,
       ...kafkaAuth(config),
     }),
