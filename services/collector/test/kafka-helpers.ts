@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   createKafkaAdmin,
   createKafkaPublisher,
@@ -8,6 +11,8 @@ import { decodeEvent, type EventV1 } from '@kube-herald/events';
 import { kafkaBrokers, uniqueName } from '@kube-herald/testing';
 import { createStartingPublisher } from '../src/index.js';
 import { quietLog } from './helpers.js';
+
+const run = promisify(execFile);
 
 /** A fresh topic (3 partitions) on the test broker. */
 export async function freshTopic(): Promise<string> {
@@ -28,7 +33,13 @@ export async function freshTopic(): Promise<string> {
 /** The collector's real publisher on the test broker. */
 export function kafkaPublisher() {
   return createStartingPublisher(
-    createKafkaPublisher({ brokers: kafkaBrokers(), clientId: uniqueName('collector-test'), log: quietLog }),
+    // retries as main.ts wires them (kafka.retries default): failures surface within seconds
+    createKafkaPublisher({
+      brokers: kafkaBrokers(),
+      clientId: uniqueName('collector-test'),
+      retries: 3,
+      log: quietLog,
+    }),
   );
 }
 
@@ -53,4 +64,16 @@ export async function readTopic(topic: string): Promise<{ events: EventV1[]; clo
     return Promise.resolve();
   });
   return { events, close: () => sub.close() };
+}
+
+/**
+ * `services.sh kafka-restart` with room for a slow start: after a kill -9 the broker recovers every
+ * topic's log first, which on a busy shared machine can take longer than the script's default 60 s.
+ */
+export async function restartKafka(): Promise<void> {
+  await run('bash', ['scripts/services.sh', 'kafka-restart'], {
+    cwd: join(import.meta.dirname, '../../..'),
+    env: { ...process.env, KH_SERVICES_TIMEOUT: '170' },
+    timeout: 180_000,
+  });
 }

@@ -6,7 +6,7 @@ import type { KubeStandin } from '@kube-herald/kube-standin';
 import { kafkaBrokers, servicesScript } from '@kube-herald/testing';
 import { startChildCollector } from './child-collector.js';
 import { createCollectorService, type CollectorConfig, type KubeClient } from '../src/index.js';
-import { freshTopic, kafkaPublisher, readTopic } from './kafka-helpers.js';
+import { freshTopic, kafkaPublisher, readTopic, restartKafka } from './kafka-helpers.js';
 import {
   countById,
   metricValue,
@@ -185,11 +185,13 @@ describe('collector → real Kafka', () => {
     });
     const c = service(config, client);
     let producer: NodeJS.Timeout | undefined;
+    let killed = false;
     try {
       await c.s.start();
       event(standin, 'before');
       await allIn(reader.events, expectedIds(standin));
       await servicesScript('kafka-kill');
+      killed = true;
       const down = Date.now();
       let n = 0;
       producer = setInterval(() => event(standin, `during${n++}`), 50);
@@ -197,7 +199,8 @@ describe('collector → real Kafka', () => {
       const backpressure = () => metricValue(c.metrics.watchRestarts, { reason: 'backpressure' });
       await waitFor('backpressure', async () => (await backpressure()) >= 1, 30_000);
       await sleep(Math.max(0, 30_000 - (Date.now() - down)));
-      await servicesScript('kafka-restart'); // starts the killed broker again on its port
+      await restartKafka(); // starts the killed broker again on its port
+      killed = false;
       clearInterval(producer);
       for (let i = 0; i < 5; i++) event(standin, `after${i}`);
       assert.ok(n >= 300, `${n} events created during the outage`);
@@ -207,6 +210,7 @@ describe('collector → real Kafka', () => {
       assert.ok((await metricValue(c.metrics.publishFailures)) >= 1);
     } finally {
       clearInterval(producer);
+      if (killed) await restartKafka(); // never leave colleagues without a broker
       await c.s.close();
       await c.publisher.close();
       await reader.close();
