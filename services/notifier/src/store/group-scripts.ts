@@ -115,12 +115,17 @@ for i, ev in ipairs(p.events) do
   out[i] = fresh
 end
 for _, st in pairs(groups) do
+  -- HSET in slices: unpack() is bounded by Lua's C stack (about 8000 values), whatever the chunk size
   local args = {}
   for k, inc in pairs(st.incs) do
     args[#args + 1] = k
     args[#args + 1] = cjson.encode(inc)
+    if #args >= 1000 then
+      redis.call('HSET', st.ik, unpack(args))
+      args = {}
+    end
   end
-  redis.call('HSET', st.ik, unpack(args))
+  if #args > 0 then redis.call('HSET', st.ik, unpack(args)) end
   if st.newInc > 0 then redis.call('HINCRBY', st.gk, 'newInc', st.newInc) end
   redis.call('HINCRBY', st.gk, 'pending', st.pending)
   redis.call('HSET', st.gk, 'lastActivity', now)

@@ -1,0 +1,100 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { redisUrl, uniqueName } from '@kube-herald/testing';
+import { createGroupStore, groupId, type GroupRef, type RecordItem } from '../src/store/group-store.js';
+
+function ref(key: string): GroupRef {
+  return {
+    gid: groupId('oncall', key),
+    receiver: 'oncall',
+    groupKey: key,
+    labels: { namespace: key },
+    route: 'root',
+    groupWait: 1000,
+    groupInterval: 1000,
+    repeatInterval: 10_000,
+  };
+}
+
+function item(occ: string, incident: string, count: number, groups: readonly GroupRef[], t = 10): RecordItem {
+  const summary = JSON.stringify({ reason: 'BackOff', n: count });
+  return {
+    occurrenceId: occ,
+    incidentKey: incident,
+    count,
+    firstSeenMs: t,
+    lastSeenMs: t + count,
+    observedAtMs: t + count,
+    summary,
+    groups,
+  };
+}
+
+test('record: repeats of one incident within a batch and across groups are merged once per batch', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('kht-store');
+  try {
+    const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
+    const [a, b] = [ref('a'), ref('b')];
+    const fresh = await store.record(
+      [
+        item('o1', 'i1', 1, [a]),
+        item('o2', 'i1', 3, [a, b]),
+        item('o3', 'i1', 2, [a]),
+        item('o2', 'i1', 3, [a, b]), // the same occurrence twice in one batch: deduped
+        item('o4', 'i2', 1, [b]),
+      ],
+      1000,
+    );
+    assert.deepEqual(fresh, [true, true, true, false, true]);
+    const inc = JSON.parse((await redis.hget(`${prefix}:gi:${a.gid}`, 'i1')) ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    assert.deepEqual(
+      { c: inc['c'], n: inc['n'], f: inc['f'], l: inc['l'], o: inc['o'], sent: inc['sent'] },
+      { c: 3, n: 3, f: 10, l: 13, o: 11, sent: 0 },
+    );
+    assert.equal(inc['s'], JSON.stringify({ reason: 'BackOff', n: 2 }), 'the latest event describes it');
+    const group = await redis.hgetall(`${prefix}:g:${a.gid}`);
+    assert.deepEqual([group['pending'], group['newInc'], group['lastActivity']], ['3', '1', '1000']);
+    const gb = await redis.hgetall(`${prefix}:g:${b.gid}`);
+    assert.deepEqual([gb['pending'], gb['newInc'], gb['gi'], gb['ri']], ['2', '2', '1000', '10000']);
+    assert.equal(await redis.zscore(`${prefix}:due`, a.gid), String(1000 + a.groupWait));
+
+    // a later batch adds to what is there; known incidents are not new again
+    await store.record([item('o5', 'i1', 4, [a])], 2000);
+    const again = await redis.hgetall(`${prefix}:g:${a.gid}`);
+    assert.deepEqual([again['pending'], again['newInc'], again['lastActivity']], ['4', '1', '2000']);
+    const taken = await store.take('job-1', 'oncall', a.gid, 0, 2100);
+    assert.equal(taken.groups[0]?.groupInterval, 1000);
+    assert.deepEqual(
+      taken.groups[0]?.incidents.map((i) => [i.incidentKey, i.occurrences, i.count, i.isNew]),
+      [['i1', 4, 4, true]],
+    );
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+});
+
+test('record: one chunk with thousands of distinct incidents in one group (Lua unpack bound)', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('kht-store');
+  try {
+    const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000, chunkSize: 6000 });
+    const g = ref('big');
+    const items = Array.from({ length: 6000 }, (_, i) => item(`o${i}`, `i${i}`, 1, [g]));
+    const fresh = await store.record(items, 1000);
+    assert.equal(fresh.filter(Boolean).length, 6000);
+    assert.equal(await redis.hlen(`${prefix}:gi:${g.gid}`), 6000);
+    assert.equal(await redis.hget(`${prefix}:g:${g.gid}`, 'newInc'), '6000');
+    assert.deepEqual(await store.record(items.slice(0, 3), 1001), [false, false, false]);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    await redis.quit();
+  }
+});
