@@ -93,6 +93,8 @@ export function createCollector(o: CollectorOptions): Collector {
     c.inc();
   };
   const lookupsDirect = m.enrichmentLookups.labels({ result: o.enricher ? 'hit' : 'disabled' });
+  const lookupsFetched = m.enrichmentLookups.labels({ result: 'fetched' });
+  const lookupsWithout = m.enrichmentLookups.labels({ result: 'without' });
 
   const enqueue = (event: EventV1, observedAt: number): void => {
     const enricher = o.enricher;
@@ -104,7 +106,7 @@ export function createCollector(o: CollectorOptions): Collector {
     }
     const slot = queue.push(observedAt);
     void enricher.resolve(event.involvedObject, budgetMs).then((e) => {
-      m.enrichmentLookups.inc({ result: e ? 'fetched' : 'without' });
+      (e ? lookupsFetched : lookupsWithout).inc();
       queue.fill(slot, toRecord(withEnrichment(event, e)));
     });
   };

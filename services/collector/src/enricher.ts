@@ -74,6 +74,7 @@ export function createEnricher(o: EnricherOptions): Enricher {
   const bucket = createTokenBucket(o.apiRatePerSecond, Math.max(1, o.apiRatePerSecond), o.now);
   const inflight = new Map<string, Promise<Enrichment>>();
   const keyOf = (kind: string, ns: string, name: string): string => `${kind}/${ns}/${name}`;
+  const rateLimited = o.metrics.enrichmentFailures.labels({ reason: 'rate_limited' });
 
   async function fetchOne(kind: string, ns: string, name: string, depth: number): Promise<Enrichment> {
     const path = PATHS[kind]?.(ns, name);
@@ -118,12 +119,20 @@ export function createEnricher(o: EnricherOptions): Enricher {
     return undefined;
   };
 
+  const cachedOf = (ref: ObjectRef): Enrichment | undefined =>
+    !PATHS[ref.kind] || !ref.name ? EMPTY : cache.get(keyOf(ref.kind, ref.namespace, ref.name));
+
   return {
-    cached(ref) {
-      if (!PATHS[ref.kind] || !ref.name) return EMPTY;
-      return cache.get(keyOf(ref.kind, ref.namespace, ref.name));
-    },
+    cached: cachedOf,
     resolve(ref, budgetMs) {
+      // In a storm most misses find the bucket empty: answer at once, without an Error, a timer or a GET.
+      const known = cachedOf(ref);
+      if (known) return Promise.resolve(known);
+      const key = keyOf(ref.kind, ref.namespace, ref.name);
+      if (!inflight.has(key) && bucket.available() < 1) {
+        rateLimited.inc();
+        return Promise.resolve(undefined);
+      }
       const work = lookup(ref.kind, ref.namespace, ref.name, 0).then((e) => e, failed);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<undefined>((resolve) => {

@@ -70,6 +70,8 @@ export function createSeenSet(capacity: number): SeenSet {
 /** A token bucket: `rate` tokens per second, bursts up to `burst`. */
 export interface TokenBucket {
   tryTake(): boolean;
+  /** Tokens available now (refilled), without taking one. */
+  available(): number;
 }
 
 /** Creates a {@link TokenBucket} (full at start). */
@@ -80,14 +82,18 @@ export function createTokenBucket(
 ): TokenBucket {
   let tokens = burst;
   let last = now();
+  const refill = (): number => {
+    const t = now();
+    tokens = Math.min(burst, tokens + ((t - last) / 1000) * rate);
+    last = t;
+    return tokens;
+  };
   return {
     tryTake() {
-      const t = now();
-      tokens = Math.min(burst, tokens + ((t - last) / 1000) * rate);
-      last = t;
-      if (tokens < 1) return false;
+      if (refill() < 1) return false;
       tokens -= 1;
       return true;
     },
+    available: refill,
   };
 }
