@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { waitFor } from './helpers.js';
 
@@ -42,12 +42,21 @@ export async function startChildCollector(name: string, yaml: readonly string[])
     for (const l of lines) if (l.trim()) logs.push(JSON.parse(l) as Record<string, unknown>);
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exitCode = code;
+      void rm(file, { force: true }).finally(() => resolve(code));
+    }),
+  );
   let base: string | undefined;
   const url = async (): Promise<string> => {
     await waitFor(
       'the child collector to listen',
-      () => logs.some((l) => typeof l.port === 'number'),
+      () => {
+        if (exitCode !== undefined) throw new Error(`child collector exited ${exitCode}: ${stderr}`);
+        return logs.some((l) => typeof l.port === 'number');
+      },
       60_000,
     );
     base ??= `http://127.0.0.1:${logs.find((l) => typeof l.port === 'number')?.port as number}`;
