@@ -160,6 +160,17 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
       { topic: dlqTopic, partitions: 1 },
       ...(opts.decisionLogTopic ? [{ topic: opts.decisionLogTopic, partitions: 1 }] : []),
     ]);
+    // on a fresh broker this creates and loads __consumer_offsets before any consumer joins, so the
+    // consumers start on a ready group coordinator ("not the correct coordinator" / "is loading" until then)
+    await until(
+      () =>
+        admin.groupLag(config.kafka.groupId, topic).then(
+          () => true,
+          () => false,
+        ),
+      60_000,
+      'the group coordinator',
+    );
   } finally {
     await admin.close();
   }
