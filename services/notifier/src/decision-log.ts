@@ -106,8 +106,9 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     const { topic, publisher } = options;
     if (topic === undefined || publisher === undefined || lines.length === 0) return;
     if (pendingLines + lines.length > maxPending) {
-      if (!overflowReported)
-        failed(undefined, lines.length, 'decision log mirror behind; lines not mirrored');
+      // every skipped batch is counted; the warning once per episode (it would repeat per Kafka batch)
+      if (overflowReported) options.errors?.inc({ component: 'decision-log' });
+      else failed(undefined, lines.length, 'decision log mirror behind; lines not mirrored');
       overflowReported = true;
       return;
     }

@@ -102,3 +102,38 @@ test('decision log: close does not wait for a mirror that hangs (Kafka down); th
   );
   assert.match(lines, /decision log mirror still publishing at close/);
 });
+
+test('decision log: past maxPendingLines lines are only logged; each skipped batch counted, one warning', async () => {
+  const registry = createRegistry('notifier', false);
+  const metrics = createNotifierMetrics(registry);
+  let text = '';
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  const publisher: EventPublisher = { publish: () => held };
+  const decisionLog = createDecisionLog({
+    log,
+    publisher,
+    topic: 'd',
+    errors: metrics.errors,
+    maxPendingLines: 2,
+  });
+  const d = (n: number) => ({ kind: 'unrouted' as const, occurrenceId: `o${n}`, incidentKey: 'i' });
+  await decisionLog.events([d(1), d(2)]);
+  await decisionLog.events([d(3)]);
+  await decisionLog.events([d(4)]);
+  assert.equal(
+    await metricValue(registry, 'kube_herald_notifier_errors_total', { component: 'decision-log' }),
+    2,
+  );
+  assert.equal(text.match(/decision log mirror behind/g)?.length, 1);
+  assert.equal(text.match(/"decision":"unrouted"/g)?.length, 4, 'every line still logged');
+  release();
+  await decisionLog.flush(1000);
+});
