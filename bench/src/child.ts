@@ -30,6 +30,8 @@ export interface ChildOptions {
   readonly readyUrl?: string;
   /** Run compiled JavaScript (a `dist/` file, as in the image) instead of TypeScript sources through tsx. */
   readonly compiled?: boolean;
+  /** Extra Node options, e.g. `--cpu-prof` (scripts/bench.sh passes `KH_BENCH_NODE_ARGS`). */
+  readonly nodeArgs?: readonly string[];
 }
 
 const TICKS = 100; // USER_HZ on Linux

@@ -31,6 +31,7 @@ export async function collectorRun(
   brokers: readonly string[],
   events: number,
   log: Logger,
+  nodeArgs: readonly string[] = [],
 ): Promise<CollectorRun> {
   const kube = createKubeStandin({
     clusterName: 'bench',
@@ -64,6 +65,7 @@ export async function collectorRun(
     name: 'collector',
     args: [join(ROOT, 'services/collector/dist/src/main.js'), '--config', file],
     compiled: true,
+    nodeArgs,
     logFile: join(dir, 'collector.log'),
     readyUrl: `http://127.0.0.1:${port}/readyz`,
   });

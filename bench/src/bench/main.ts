@@ -42,6 +42,7 @@ const report: Record<string, unknown> = {
   machine: machine(),
   args: process.argv.slice(2),
 };
+const nodeArgs = (process.env.KH_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const say = (s: string): boolean => process.stderr.write(`[bench] ${s}\n`);
 
 const kafka = await startPrivateKafka(join(dir, 'kafka'), 1);
@@ -59,7 +60,7 @@ try {
       const pp: number[] = [];
       for (let r = 0; r < runs; r++) {
         say(`collector ${n} run ${r + 1}/${runs}`);
-        const c = await collectorRun(dir, kafka.brokers, n, log);
+        const c = await collectorRun(dir, kafka.brokers, n, log, nodeArgs);
         if (c.meanRecordBytes) recordBytes = c.meanRecordBytes;
         rs.push(c);
         const topic = `kh-bench-pp-${n}-${r}-${Date.now()}`;
@@ -67,7 +68,7 @@ try {
         await admin.ensureTopics([{ topic, partitions: 6 }]);
         await admin.close();
         pp.push(
-          (await producerPerformance(kafka.brokers, topic, Math.max(n, 10_000), recordBytes)).recordsPerSec,
+          (await producerPerformance(kafka.brokers, topic, Math.max(n, 200_000), recordBytes)).recordsPerSec,
         );
       }
       const eps = median(rs.map((x) => x.eventsPerSec));
