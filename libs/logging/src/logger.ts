@@ -16,11 +16,27 @@ export interface LoggerConfig {
 function maskDeep(value: unknown, depth: number): unknown {
   if (typeof value === 'string') return maskSecrets(value);
   if (depth > 4 || value === null || typeof value !== 'object') return value;
+  if (!(value instanceof Error) && !needsMasking(value, depth)) return value;
   if (value instanceof Error) return value;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
   return out;
+}
+
+/** True when some string inside `value` could carry a secret (so the object must be copied and masked). */
+function needsMasking(value: object, depth: number): boolean {
+  if (depth > 4) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) {
+    if (
+      typeof v === 'string'
+        ? v.includes('=') || v.includes('@')
+        : v !== null && typeof v === 'object' && needsMasking(v as object, depth + 1)
+    ) {
+      return true;
+    }
+  }
+  return false;
 }
 
 function maskError(err: unknown): unknown {

@@ -3,6 +3,8 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:"']+):([^/@\s"']+)@/gi;
 
 /** Masks secrets inside free text: query values such as access_token/sign, and passwords in URLs. */
 export function maskSecrets(text: string): string {
+  // Fast path: both patterns need a '=' (query value) or an '@' (URL user info).
+  if (!text.includes('=') && !text.includes('@')) return text;
   return text.replace(SECRET_QUERY, '$1***').replace(URL_USERINFO, '$1$2:***@');
 }
 
