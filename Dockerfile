@@ -47,7 +47,8 @@ RUN apt-get update \
        --shell /usr/sbin/nologin kube-herald
 
 WORKDIR /app
-ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false
+ENV NODE_ENV=production NPM_CONFIG_UPDATE_NOTIFIER=false \
+    NODE_OPTIONS=--disable-warning=TimeoutNegativeWarning
 COPY --from=build /src/package.json /src/package-lock.json ./
 COPY --from=build /src/bin ./bin
 COPY --from=build /src/libs ./libs

@@ -7,6 +7,8 @@ kh_ensure_deps() {
     (cd "$KH_ROOT" && npm ci --no-audit --no-fund) || { echo "[kube-herald] npm ci failed" >&2; return 1; }
   fi
   export PATH="$KH_ROOT/node_modules/.bin:$PATH"
+  # kafkajs 2.2.4 schedules a negative timeout on Node >= 24 (tulios/kafkajs#1751, harmless): silence that one warning.
+  export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--disable-warning=TimeoutNegativeWarning"
   local v; v="$(node --version)"
   case "$v" in v24.*) ;; *) echo "[kube-herald] expected Node 24 from node_modules/.bin, got $v" >&2; return 1;; esac
 }
