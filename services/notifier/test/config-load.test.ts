@@ -205,3 +205,31 @@ test('the JSON Schema accepts the example and rejects a wrong msgType', () => {
   doc.receivers[0]!.msgType = 'feedCard';
   assert.equal(validate(doc), false);
 });
+
+test('an actionCard receiver must name its button URL (DingTalk rejects a card without one)', () => {
+  const doc = {
+    kafka: { brokers: ['127.0.0.1:9092'] },
+    redis: { url: 'redis://127.0.0.1:6379' },
+    receivers: [
+      {
+        name: 'card',
+        type: 'dingtalk',
+        webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t',
+        msgType: 'actionCard',
+      },
+    ],
+    route: { receiver: 'card' },
+  };
+  assert.throws(
+    () => parseNotifierConfig(doc, {}, '.'),
+    (err: unknown) =>
+      err instanceof ConfigError &&
+      err.problems.some((p) => p.path === 'receivers.0.actionCard' && /actionCard.url/.test(p.message)),
+  );
+  const ok = parseNotifierConfig(
+    { ...doc, receivers: [{ ...doc.receivers[0], actionCard: { url: 'https://grafana.example.com/d/kh' } }] },
+    {},
+    '.',
+  );
+  assert.equal(ok.receivers[0]?.actionCard?.title, '查看详情');
+});

@@ -88,6 +88,7 @@ test('actionCard and user templates', () => {
   const n = renderDingtalk('oncall', digest([incident()]), {
     ...zhMarkdown,
     msgType: 'actionCard',
+    actionCard: { title: '打开看板', url: 'https://grafana.example.com/d/kube-herald' },
     template: {
       title: 'K8s {{cluster}} {{ reason }}',
       text: '## {{reasonText}} ×{{count}}\n{{message}}\n{{unknown}}end',
@@ -95,10 +96,13 @@ test('actionCard and user templates', () => {
   });
   const body = n.body as unknown as {
     msgtype: string;
-    actionCard: { title: string; text: string };
+    actionCard: { title: string; text: string; singleTitle: string; singleURL: string };
     at?: unknown;
   };
   assert.equal(body.msgtype, 'actionCard');
+  // DingTalk rejects an actionCard without a button.
+  assert.equal(body.actionCard.singleTitle, '打开看板');
+  assert.equal(body.actionCard.singleURL, 'https://grafana.example.com/d/kube-herald');
   assert.equal(body.actionCard.title, 'K8s prod-hz BackOff');
   assert.equal(
     body.actionCard.text,

@@ -42,6 +42,7 @@ export function createDingtalkReceiver(
     mentions: cfg.mentions,
     ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
     ...(cfg.template ? { template: cfg.template } : {}),
+    ...(cfg.actionCard ? { actionCard: cfg.actionCard } : {}),
   };
   return {
     name: cfg.name,

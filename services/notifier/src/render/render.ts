@@ -24,6 +24,8 @@ export interface RenderOptions {
   };
   readonly maxBodyBytes?: number;
   readonly template?: { readonly title?: string; readonly text?: string };
+  /** Button of actionCard messages. */
+  readonly actionCard?: { readonly title: string; readonly url: string };
 }
 
 const STATUS_RANK: Readonly<Record<IncidentSummary['status'], number>> = { new: 0, grown: 1, ongoing: 2 };
@@ -97,7 +99,16 @@ function buildBody(title: string, text: string, opts: RenderOptions, at: ReturnT
     case 'text':
       return { msgtype: 'text', text: { content: full }, at };
     case 'actionCard':
-      return { msgtype: 'actionCard', actionCard: { title, text: full, btnOrientation: '0' } };
+      return {
+        msgtype: 'actionCard',
+        actionCard: {
+          title,
+          text: full,
+          btnOrientation: '0',
+          singleTitle: opts.actionCard?.title ?? (opts.locale === 'en' ? 'Details' : '查看详情'),
+          singleURL: opts.actionCard?.url ?? '',
+        },
+      };
   }
 }
 
