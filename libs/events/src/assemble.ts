@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { buildExtra } from './extra.js';
-import type { FieldReader } from './field-reader.js';
+import { isRecord, type FieldReader } from './field-reader.js';
 import { incidentKey, occurrenceId } from './identity.js';
 import { cleanString, MAX_FIELD_BYTES } from './sanitize.js';
-import { EVENT_SCHEMA_V1, eventV1Schema, ownerRefSchema, type EventType, type EventV1 } from './schema.js';
+import { EVENT_SCHEMA_V1, ownerRefSchema, type EventType, type EventV1 } from './schema.js';
 import type { SourceFields } from './source-fields.js';
 import type { ParsedTime } from './time.js';
 import { failure, type NormalizeContext, type NormalizeResult } from './types.js';
@@ -17,11 +17,50 @@ const contextSchema = z.object({
   owners: z.array(ownerRefSchema).optional(),
 });
 
+const NORMAL_OR_WARNING = /^(normal|warning)$/i;
 // Reasons that mean trouble when an (old) Event carries no `type` at all.
 const WARNING_REASON = /fail|error|backoff|unhealthy|evict|oom|notready|exceeded|invalid|unable|reject|kill/i;
 
+function isStringRecord(value: unknown): boolean {
+  if (!isRecord(value) || Object.getOwnPropertySymbols(value).length > 0) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key) || typeof value[key] !== 'string') return false;
+  }
+  return true;
+}
+
+function isOwner(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value['kind'] === 'string' &&
+    typeof value['name'] === 'string' &&
+    typeof value['uid'] === 'string'
+  );
+}
+
+// A hand-written check of the usual context, stricter than contextSchema (anything it doubts goes
+// to zod, which decides): the collector builds a context per event, zod per event is costly.
+function plainValidContext(ctx: unknown): boolean {
+  if (!isRecord(ctx)) return false;
+  const { cluster, collector, observedAt, labels, owners } = ctx;
+  return (
+    isRecord(cluster) &&
+    typeof cluster['id'] === 'string' &&
+    cluster['id'] !== '' &&
+    typeof cluster['name'] === 'string' &&
+    isRecord(collector) &&
+    typeof collector['instance'] === 'string' &&
+    typeof collector['version'] === 'string' &&
+    observedAt instanceof Date &&
+    !Number.isNaN(observedAt.getTime()) &&
+    (labels === undefined || isStringRecord(labels)) &&
+    (owners === undefined || (Array.isArray(owners) && owners.every(isOwner)))
+  );
+}
+
 /** Validates the collector-supplied context; a bad one is a caller bug, reported, not thrown. */
 export function checkContext(ctx: unknown): NormalizeResult | undefined {
+  if (plainValidContext(ctx)) return undefined;
   const parsed = contextSchema.safeParse(ctx);
   return parsed.success ? undefined : failure('invalid_context', summarizeIssues(parsed.error.issues));
 }
@@ -34,7 +73,7 @@ export function resolveType(reader: FieldReader, fields: SourceFields): EventTyp
     reader.take(path);
     return raw;
   }
-  if (typeof raw === 'string' && /^(normal|warning)$/i.test(raw)) {
+  if (typeof raw === 'string' && NORMAL_OR_WARNING.test(raw)) {
     reader.take(path);
     reader.warn('type_case_fixed', path);
     return raw.toLowerCase() === 'normal' ? 'Normal' : 'Warning';
@@ -51,63 +90,83 @@ export function resolveType(reader: FieldReader, fields: SourceFields): EventTyp
 }
 
 function pickCount(fields: SourceFields): number {
-  const positive = fields.counts.filter((c): c is number => c !== undefined && c > 0);
-  return positive.length > 0 ? Math.max(...positive) : 1;
+  let best = 0;
+  for (const c of fields.counts) if (c !== undefined && c > best) best = c;
+  return best > 0 ? best : 1;
 }
 
-function pickTimes(reader: FieldReader, fields: SourceFields, observedAt: Date) {
-  const first = fields.firstCandidates.find((t): t is ParsedTime => t !== undefined);
-  let firstSeen = first?.iso;
+function firstDefined(times: readonly (ParsedTime | undefined)[]): ParsedTime | undefined {
+  for (const t of times) if (t !== undefined) return t;
+  return undefined;
+}
+
+function pickTimes(reader: FieldReader, fields: SourceFields, observedAt: string) {
+  let firstSeen = firstDefined(fields.firstCandidates)?.iso;
   if (firstSeen === undefined) {
-    firstSeen = observedAt.toISOString();
+    firstSeen = observedAt;
     reader.warnings.push('time_from_observed_at:firstSeen');
   }
-  const last = fields.lastCandidates.find((t): t is ParsedTime => t !== undefined);
-  const lastSeen = last?.iso ?? firstSeen;
+  const lastSeen = firstDefined(fields.lastCandidates)?.iso ?? firstSeen;
   if (lastSeen < firstSeen) reader.warnings.push('last_seen_before_first_seen:lastSeen');
   return { firstSeen, lastSeen };
 }
 
+// A "__proto__" key is left out, as the schema parse used to do (never a valid Kubernetes label key).
 function cleanRecord(rec: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(rec).map(([k, v]) => [
-      cleanString(k, MAX_FIELD_BYTES).value,
-      cleanString(v, MAX_FIELD_BYTES).value,
-    ]),
+    Object.entries(rec)
+      .filter(([k]) => k !== '__proto__')
+      .map(([k, v]) => [cleanString(k, MAX_FIELD_BYTES).value, cleanString(v, MAX_FIELD_BYTES).value]),
   );
-}
-
-function optionalParts(fields: SourceFields, ctx: NormalizeContext, count: number): Partial<EventV1> {
-  const { series, eventTime, action, reportingController, reportingInstance, related } = fields;
-  const seriesOut = series && {
-    count: series.count ?? count,
-    ...(series.lastObservedTime ? { lastObservedTime: series.lastObservedTime.precise } : {}),
-  };
-  return {
-    ...(action !== undefined ? { action } : {}),
-    ...(eventTime ? { eventTime: eventTime.precise } : {}),
-    ...(seriesOut ? { series: seriesOut } : {}),
-    ...(reportingController !== undefined ? { reportingController } : {}),
-    ...(reportingInstance !== undefined ? { reportingInstance } : {}),
-    ...(related ? { related } : {}),
-    ...(ctx.owners ? { owners: ctx.owners.map(({ kind, name, uid }) => ({ kind, name, uid })) } : {}),
-    ...(ctx.labels ? { labels: cleanRecord(ctx.labels) } : {}),
-  };
 }
 
 function eventMeta(fields: SourceFields): EventV1['event'] {
   const { meta } = fields;
-  return {
+  const out: EventV1['event'] = {
     apiVersion: fields.apiVersion,
     namespace: meta.namespace,
     name: meta.name,
     uid: meta.uid,
     resourceVersion: meta.resourceVersion,
-    ...(meta.created ? { creationTimestamp: meta.created.iso } : {}),
   };
+  if (meta.created) out.creationTimestamp = meta.created.iso;
+  return out;
 }
 
-/** Turns API-specific fields plus the context into a validated EventV1 (never throws). */
+// The fields after `lastSeen`, assigned in schema order (optional ones only when present), so the
+// record's key order is the schema's, as zod's output was.
+function appendTail(
+  event: EventV1,
+  fields: SourceFields,
+  ctx: NormalizeContext,
+  reader: FieldReader,
+  observedAt: string,
+): void {
+  const { series, eventTime, reportingController, reportingInstance, related } = fields;
+  if (eventTime) event.eventTime = eventTime.precise;
+  if (series) {
+    event.series = { count: series.count ?? event.count };
+    if (series.lastObservedTime) event.series.lastObservedTime = series.lastObservedTime.precise;
+  }
+  event.source = { component: fields.source.component ?? '', host: fields.source.host ?? '' };
+  if (reportingController !== undefined) event.reportingController = reportingController;
+  if (reportingInstance !== undefined) event.reportingInstance = reportingInstance;
+  event.involvedObject = fields.involvedObject;
+  if (related) event.related = related;
+  if (ctx.owners) event.owners = ctx.owners.map(({ kind, name, uid }) => ({ kind, name, uid }));
+  if (ctx.labels) event.labels = cleanRecord(ctx.labels);
+  event.event = eventMeta(fields);
+  const extra = buildExtra(reader.root, reader.taken, reader.warnings);
+  if (extra) event.extra = extra;
+  event.observedAt = observedAt;
+  event.collector = { instance: ctx.collector.instance, version: ctx.collector.version };
+}
+
+/**
+ * Turns API-specific fields plus the context into an EventV1 (never throws). Valid by
+ * construction, so it is not re-parsed here: every field comes from a typed reader or the checked
+ * context, and the tests validate every output against eventV1Schema (consumers validate at decode).
+ */
 export function assembleEvent(
   reader: FieldReader,
   fields: SourceFields,
@@ -115,12 +174,13 @@ export function assembleEvent(
 ): NormalizeResult {
   const type = resolveType(reader, fields);
   const count = pickCount(fields);
-  const { firstSeen, lastSeen } = pickTimes(reader, fields, ctx.observedAt);
+  const observedAt = ctx.observedAt.toISOString();
+  const { firstSeen, lastSeen } = pickTimes(reader, fields, observedAt);
   const reason = fields.reason ?? '';
   if (reason === '') reader.warnings.push('missing_reason:reason');
   const ref = fields.involvedObject;
   const clusterId = ctx.cluster.id;
-  const candidate: EventV1 = {
+  const head = {
     schema: EVENT_SCHEMA_V1,
     occurrenceId: occurrenceId({ clusterId, eventUid: fields.meta.uid, count }),
     incidentKey: incidentKey({ clusterId, namespace: ref.namespace, kind: ref.kind, name: ref.name, reason }),
@@ -128,18 +188,13 @@ export function assembleEvent(
     type,
     reason,
     message: fields.message ?? '',
-    count,
-    firstSeen,
-    lastSeen,
-    source: { component: fields.source.component ?? '', host: fields.source.host ?? '' },
-    involvedObject: ref,
-    event: eventMeta(fields),
-    observedAt: ctx.observedAt.toISOString(),
-    collector: { instance: ctx.collector.instance, version: ctx.collector.version },
-    ...optionalParts(fields, ctx, count),
   };
-  const extra = buildExtra(reader.root, reader.taken, reader.warnings);
-  const parsed = eventV1Schema.safeParse(extra ? { ...candidate, extra } : candidate);
-  if (!parsed.success) return failure('schema_mismatch', summarizeIssues(parsed.error.issues));
-  return { ok: true, event: parsed.data, warnings: reader.warnings };
+  // Completed in place by the assignments below (in schema order).
+  const event = head as EventV1;
+  if (fields.action !== undefined) event.action = fields.action;
+  event.count = count;
+  event.firstSeen = firstSeen;
+  event.lastSeen = lastSeen;
+  appendTail(event, fields, ctx, reader, observedAt);
+  return { ok: true, event, warnings: reader.warnings };
 }

@@ -5,14 +5,38 @@ import type { NormalizeWarningCode } from './types.js';
 /** A path into the source object, one key per step. */
 export type FieldPath = readonly string[];
 
+const DECIMAL = /^\d{1,15}$/;
+
 /** True for a non-null, non-array object (a JSON object). */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Stable key of a path in the `taken` set (JSON, so keys containing dots stay distinct). */
-export function pathKey(path: FieldPath): string {
-  return JSON.stringify(path);
+/**
+ * A set of paths as a tree, one level per key: `true` marks a path whose whole subtree is in the
+ * set. Lookups walk the source object's keys, so no path string is ever built (keys containing
+ * dots stay distinct for free).
+ */
+export type PathTree = Map<string, PathTree | true>;
+
+/** Adds `path` (and so its subtree) to `tree`; a path under one already in the tree changes nothing. */
+export function addPath(tree: PathTree, path: FieldPath): void {
+  const last = path.length - 1;
+  if (last < 0) return;
+  let node = tree;
+  for (let i = 0; i < last; i++) {
+    const key = path[i]!;
+    const next = node.get(key);
+    if (next === true) return;
+    if (next === undefined) {
+      const created: PathTree = new Map();
+      node.set(key, created);
+      node = created;
+    } else {
+      node = next;
+    }
+  }
+  node.set(path[last]!, true);
 }
 
 /**
@@ -22,14 +46,15 @@ export function pathKey(path: FieldPath): string {
  */
 export class FieldReader {
   readonly warnings: string[] = [];
-  readonly taken = new Set<string>();
+  readonly taken: PathTree = new Map();
 
   constructor(readonly root: Record<string, unknown>) {}
 
   /** The raw value at `path`, or undefined when any step is missing or not an object. */
   get(path: FieldPath): unknown {
     let node: unknown = this.root;
-    for (const key of path) {
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i]!;
       if (!isRecord(node) || !Object.hasOwn(node, key)) return undefined;
       node = node[key];
     }
@@ -38,7 +63,7 @@ export class FieldReader {
 
   /** Marks `path` (and its whole subtree) as represented in the typed event. */
   take(path: FieldPath): void {
-    this.taken.add(pathKey(path));
+    addPath(this.taken, path);
   }
 
   /** Records a warning `code:path` (codes: NORMALIZE_WARNING_CODES). */
@@ -86,7 +111,7 @@ export class FieldReader {
       this.take(path);
       return undefined;
     }
-    if (typeof value === 'string' && /^\d{1,15}$/.test(value)) {
+    if (typeof value === 'string' && DECIMAL.test(value)) {
       this.take(path);
       this.warn('coerced_to_number', path);
       return Number(value);

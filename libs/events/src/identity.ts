@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventV1 } from './schema.js';
 
 /** What makes one observed repetition of an Event unique. */
@@ -35,7 +35,7 @@ export function occurrenceId(parts: OccurrenceParts): string {
     parts.eventUid,
     parts.count,
   ]);
-  return createHash('sha256').update(material, 'utf8').digest('hex').slice(0, OCCURRENCE_ID_LENGTH);
+  return hash('sha256', material, 'hex').slice(0, OCCURRENCE_ID_LENGTH);
 }
 
 /**
@@ -43,6 +43,7 @@ export function occurrenceId(parts: OccurrenceParts): string {
  * Injective, and the identity on the usual Kubernetes names.
  */
 export function escapeKeyPart(part: string): string {
+  if (!part.includes('%') && !part.includes('/')) return part;
   return part.replaceAll('%', '%25').replaceAll('/', '%2F');
 }
 
@@ -53,9 +54,8 @@ export function unescapeKeyPart(part: string): string {
 
 /** `cluster/namespace/kind/name/reason`, each part escaped with {@link escapeKeyPart}. */
 export function incidentKey(parts: IncidentParts): string {
-  return [parts.clusterId, parts.namespace, parts.kind, parts.name, parts.reason]
-    .map(escapeKeyPart)
-    .join('/');
+  const { clusterId, namespace, kind, name, reason } = parts;
+  return `${escapeKeyPart(clusterId)}/${escapeKeyPart(namespace)}/${escapeKeyPart(kind)}/${escapeKeyPart(name)}/${escapeKeyPart(reason)}`;
 }
 
 /** Splits an incident key back into its parts (undefined when it is not one). */

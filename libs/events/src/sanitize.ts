@@ -11,6 +11,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 // eslint-disable-next-line no-control-regex -- matching control characters is the point here
 const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
+// Any surrogate or control character: only a string containing one can need sanitizing.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point here
+const SUSPECT = /[\uD800-\uDFFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+
 /** Outcome of {@link cleanString}: the well-formed, bounded text and what was changed. */
 export interface CleanedString {
   readonly value: string;
@@ -24,6 +28,10 @@ export interface CleanedString {
  * visible marker. Pure; never throws.
  */
 export function cleanString(input: string, maxBytes: number): CleanedString {
+  if (!SUSPECT.test(input)) {
+    const bounded = truncateUtf8(input, maxBytes);
+    return { value: bounded, sanitized: false, truncated: bounded !== input };
+  }
   const wellFormed = input.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL_CHARS, '\uFFFD');
   const bounded = truncateUtf8(wellFormed, maxBytes);
   return { value: bounded, sanitized: wellFormed !== input, truncated: bounded !== wellFormed };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isRecord, type FieldPath, type FieldReader } from './field-reader.js';
 import type { ObjectRef } from './schema.js';
 import type { ParsedTime } from './time.js';
@@ -61,8 +61,7 @@ export function readMeta(reader: FieldReader): EventMeta | NormalizeFailure {
  * prefixed `synthetic-` so nobody mistakes it for an API server uid.
  */
 export function syntheticUid(kind: string, namespace: string, name: string): string {
-  const digest = createHash('sha256').update(JSON.stringify([kind, namespace, name]), 'utf8');
-  return `synthetic-${digest.digest('hex').slice(0, 32)}`;
+  return `synthetic-${hash('sha256', JSON.stringify([kind, namespace, name]), 'hex').slice(0, 32)}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { normalize, partitionKey, type EventV1 } from '../src/index.js';
+import { eventV1Schema, normalize, partitionKey, type EventV1 } from '../src/index.js';
 import { CTX, FIXTURES_DIR, fixtureNames, goldenText, GOLDENS_DIR, lostLeaves } from './support.js';
 
 const names = fixtureNames();
@@ -24,6 +24,8 @@ for (const name of names) {
     const input: unknown = JSON.parse(readFileSync(`${FIXTURES_DIR}${name}.json`, 'utf8'));
     const result = normalize(input, CTX);
     assert.ok(result.ok);
+    // The builder does not re-parse its output (valid by construction): checked here and in real-events.
+    assert.deepEqual(eventV1Schema.parse(result.event), result.event);
     assert.deepEqual(lostLeaves(input, result.event, result.warnings), []);
   });
 }
