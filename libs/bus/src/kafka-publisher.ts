@@ -90,6 +90,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
+    metadataMaxAge: 10_000,
     retry: { retries: options.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
   let state: 'new' | 'starting' | 'started' | 'closed' = 'new';

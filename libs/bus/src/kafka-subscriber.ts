@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { backoffDelay } from './backoff.js';
+import { watchConsumer } from './consumer-recovery.js';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaAdmin, type BusAdmin } from './kafka-admin.js';
 import { createKafkaClient, headersToStrings, type KafkaConnectionOptions } from './kafka-client.js';
@@ -16,7 +17,7 @@ export interface KafkaSubscriberOptions extends KafkaConnectionOptions, Subscrib
   readonly maxWaitTimeMs?: number;
   /** Bytes fetched per partition and request (default 1 MiB). */
   readonly maxBytesPerPartition?: number;
-  /** Called when the kafkajs consumer crashed; `restart` false means this member stopped for good. */
+  /** Called when the kafkajs consumer crashed (the subscriber rejoins by itself; `restart` is always true). */
   readonly onCrash?: (err: Error, restart: boolean) => void;
 }
 
@@ -53,31 +54,15 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
     allowAutoTopicCreation: false,
+    // kafkajs fetches from a dead leader until its metadata expires (default 5 min): re-read it often.
+    metadataMaxAge: 10_000,
     retry: {
       retries: 10,
       initialRetryTime: 300,
       maxRetryTime: 10_000,
-      // After close() a crash must not schedule a restart (kafkajs would keep the process alive).
-      restartOnFailure: () => Promise.resolve(!closed),
+      // Crashes are handled by watchConsumer (one loop, none after close), never by kafkajs' restart timer.
+      restartOnFailure: () => Promise.resolve(false),
     },
-  });
-  // kafkajs can finish a crash-restart that was in flight during disconnect(); stop such a zombie again.
-  const stopAfterClose = (): void => {
-    if (!closed) return;
-    consumer.disconnect().catch((err: unknown) => {
-      log.warn({ err }, 'stopping a consumer that restarted after close failed');
-    });
-  };
-  consumer.on(consumer.events.GROUP_JOIN, stopAfterClose);
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    // The restart timer is set right after this event: a disconnect on the next turn clears it.
-    if (closed) return void setImmediate(stopAfterClose);
-    const level = payload.restart ? 'warn' : 'error';
-    log[level]({ err: payload.error, restart: payload.restart }, 'Kafka consumer crashed');
-    options.onCrash?.(payload.error, payload.restart);
-    // kafkajs gives up on errors it deems fatal (e.g. UNKNOWN_MEMBER_ID after a coordinator moved): rejoin.
-    if (!payload.restart)
-      recover().catch((err: unknown) => log.error({ err }, 'subscriber recovery stopped'));
   });
   let started: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
@@ -150,30 +135,15 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     });
   }
 
-  let handlerRef: SubscriberHandler | undefined;
-  let recovering = false;
-  async function recover(): Promise<void> {
-    if (recovering || !handlerRef) return;
-    recovering = true;
-    try {
-      for (let attempt = 0; !closed; attempt += 1) {
-        await pause(backoffDelay(attempt, 1_000, 30_000));
-        if (closed) return;
-        try {
-          await runConsumer(handlerRef);
-          log.warn({ attempt }, 'subscriber rejoined the group after a crash');
-          return;
-        } catch (err) {
-          log.error({ err, attempt }, 'subscriber could not rejoin the group; retrying');
-        }
-      }
-    } finally {
-      recovering = false;
-    }
-  }
-
   async function doStart(handler: SubscriberHandler): Promise<void> {
-    handlerRef = handler;
+    watchConsumer({
+      consumer,
+      log,
+      run: () => runConsumer(handler),
+      isClosed: () => closed,
+      pause,
+      ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
+    });
     try {
       await runConsumer(handler);
     } catch (err) {
