@@ -4,10 +4,10 @@ import { Redis } from 'ioredis';
 import { redisUrl, uniqueName } from '@kube-herald/testing';
 import { createGroupStore, groupId, type GroupRef, type RecordItem } from '../src/store/group-store.js';
 
-function ref(key: string): GroupRef {
+function ref(key: string, receiver = 'oncall'): GroupRef {
   return {
-    gid: groupId('oncall', key),
-    receiver: 'oncall',
+    gid: groupId(receiver, key),
+    receiver,
     groupKey: key,
     labels: { namespace: key },
     route: 'root',
@@ -47,7 +47,10 @@ test('record: repeats of one incident within a batch and across groups are merge
       ],
       1000,
     );
-    assert.deepEqual(fresh, [true, true, true, false, true]);
+    assert.deepEqual(
+      fresh.map((o) => o.fresh),
+      [true, true, true, false, true],
+    );
     const inc = JSON.parse((await redis.hget(`${prefix}:gi:${a.gid}`, 'i1')) ?? '{}') as Record<
       string,
       unknown
@@ -88,13 +91,81 @@ test('record: one chunk with thousands of distinct incidents in one group (Lua u
     const g = ref('big');
     const items = Array.from({ length: 6000 }, (_, i) => item(`o${i}`, `i${i}`, 1, [g]));
     const fresh = await store.record(items, 1000);
-    assert.equal(fresh.filter(Boolean).length, 6000);
+    assert.equal(fresh.filter((o) => o.fresh).length, 6000);
     assert.equal(await redis.hlen(`${prefix}:gi:${g.gid}`), 6000);
     assert.equal(await redis.hget(`${prefix}:g:${g.gid}`, 'newInc'), '6000');
-    assert.deepEqual(await store.record(items.slice(0, 3), 1001), [false, false, false]);
+    assert.deepEqual(
+      (await store.record(items.slice(0, 3), 1001)).map((o) => o.fresh),
+      [false, false, false],
+    );
   } finally {
     const keys = await redis.keys(`${prefix}:*`);
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    await redis.quit();
+  }
+});
+
+test('record: dedup per (occurrence, receiver): a new receiver gets what others had, nothing twice; seen() agrees', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('kht-store');
+  try {
+    const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
+    const [oncall, oncall2, audit] = [ref('a'), ref('a2'), ref('a', 'audit')];
+    const pending = async (g: GroupRef): Promise<string | null> =>
+      redis.hget(`${prefix}:g:${g.gid}`, 'pending');
+    // the live path saw o1 for oncall only (e.g. audit's route did not exist yet, or a replay filter)
+    assert.deepEqual(await store.record([item('o1', 'i1', 1, [oncall, oncall2])], 1000), [
+      { fresh: true, deduped: [] },
+    ]);
+    const q = { occurrenceId: 'o1', receivers: ['oncall', 'audit'] };
+    assert.deepEqual(await store.seen([q]), [{ fresh: true, deduped: ['oncall'] }]);
+    // later both receivers match: only audit's group gets it; both of oncall's groups are skipped
+    assert.deepEqual(await store.record([item('o1', 'i1', 1, [oncall, oncall2, audit])], 1001), [
+      { fresh: true, deduped: ['oncall'] },
+    ]);
+    assert.deepEqual([await pending(oncall), await pending(oncall2), await pending(audit)], ['1', '1', '1']);
+    // redelivery: every receiver marked → deduped, nothing recorded
+    assert.deepEqual(await store.record([item('o1', 'i1', 1, [oncall, audit])], 1002), [
+      { fresh: false, deduped: [] },
+    ]);
+    assert.deepEqual(await store.seen([q]), [{ fresh: false, deduped: [] }]);
+    assert.deepEqual([await pending(oncall), await pending(audit)], ['1', '1']);
+    const ttl = await redis.pttl(`${prefix}:seen:o1:audit`);
+    assert.ok(ttl > 3_500_000 && ttl <= 3_600_000, `mark with the dedup TTL (${ttl})`);
+    // force ignores marks (and writes them)
+    assert.deepEqual(await store.record([item('o1', 'i1', 1, [audit])], 1003, true), [
+      { fresh: true, deduped: [] },
+    ]);
+    assert.equal(await pending(audit), '2');
+
+    // an event without groups (dropped/silenced/unrouted): a light mark of its own, never blocking groups
+    assert.deepEqual(
+      (await store.record([item('o2', 'i2', 1, [])], 1004)).map((o) => o.fresh),
+      [true],
+    );
+    assert.deepEqual(
+      (await store.record([item('o2', 'i2', 1, [])], 1005)).map((o) => o.fresh),
+      [false],
+    );
+    assert.deepEqual(await store.seen([{ occurrenceId: 'o2', receivers: [] }]), [
+      { fresh: false, deduped: [] },
+    ]);
+    assert.deepEqual(await store.record([item('o2', 'i2', 1, [audit])], 1006), [
+      { fresh: true, deduped: [] },
+    ]);
+
+    // a fleet-wide mark of the previous version counts as every receiver having had the occurrence
+    await redis.set(`${prefix}:seen:o3`, '1', 'PX', 60_000);
+    assert.deepEqual(await store.seen([{ occurrenceId: 'o3', receivers: ['audit'] }]), [
+      { fresh: false, deduped: [] },
+    ]);
+    assert.deepEqual(await store.record([item('o3', 'i3', 1, [audit])], 1007), [
+      { fresh: false, deduped: [] },
+    ]);
+    assert.equal(await redis.hexists(`${prefix}:gi:${audit.gid}`, 'i3'), 0);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
     await redis.quit();
   }
 });

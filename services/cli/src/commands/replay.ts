@@ -40,7 +40,9 @@ const HELP = `
 The window [--from, --to) is found with Kafka's offsets-by-timestamp; without --to it ends at the end
 offsets taken at start. Records are read by a consumer group of their own (kube-herald-...-replay-*), so the
 live notifier group is never disturbed, and every event goes through the notifier's own decision engine
-(dedup → silence → route → group). Occurrences already notified are not sent again unless --force.
+(dedup → silence → route → group). Dedup is per occurrence and receiver: a receiver gets only what it
+has not had (a new receiver is backfilled without --force; what was notified is not sent again). --force
+sends again.
 Groups are delivered by the notifier's scheduler and worker, with their groupWait/groupInterval.
 Progress goes to stderr (bars on a terminal, lines otherwise); Ctrl-C stops after the current batch.
 
@@ -48,7 +50,7 @@ Times: 2h, 30m, 1d (ago), now, 2025-05-01T10:00:00+08:00 (no offset = UTC), epoc
 
 Examples:
   # backfill a new receiver with the last 6 hours (only it receives anything)
-  kube-herald replay --from 6h --receiver payments-oncall --force --config notifier.yaml
+  kube-herald replay --from 6h --receiver payments-oncall --config notifier.yaml
   # what would go out for one namespace yesterday afternoon
   kube-herald replay --from 2025-05-01T06:00:00Z --to 2025-05-01T10:00:00Z --namespace payments --dry-run --config notifier.yaml
   # export the events of the window as JSON lines
@@ -76,7 +78,7 @@ export function registerReplay(program: Command, env: Env, setExit: SetExit): vo
     .option('--route <name>', 'deliver only through this route (its name or id, e.g. root.routes[1])')
     .option('--receiver <name>', 'deliver only to this receiver')
     .option('--dry-run', 'decide and print, send nothing and write nothing to Redis')
-    .option('--force', 'send again occurrences that were already notified')
+    .option('--force', 'send again occurrences the receivers already had')
     .option(
       '--output <format>',
       'table (a line per event and its decision) or jsonl (the events, as published)',

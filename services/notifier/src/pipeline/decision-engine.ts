@@ -1,6 +1,12 @@
 import type { EventV1 } from '@kube-herald/events';
 import type { RouteMatch, RoutingResult } from '../model.js';
-import { groupId, type GroupRef, type GroupStore, type RecordItem } from '../store/group-store.js';
+import {
+  groupId,
+  type GroupRef,
+  type GroupStore,
+  type RecordItem,
+  type RecordOutcome,
+} from '../store/group-store.js';
 import { summaryJson } from './digest.js';
 
 /** A silence that matched an event. */
@@ -20,20 +26,29 @@ export interface GroupPlacement {
   readonly groupKey: string;
 }
 
-/** What the engine decided for one event. */
+/**
+ * What the engine decided for one event. Dedup is per (occurrence, receiver): `deduped` when every matched
+ * receiver already had the occurrence; `grouped` lists only the groups it joined now, and
+ * `dedupedReceivers` the matched receivers that already had it (absent when none).
+ */
 export type Decision = { readonly occurrenceId: string; readonly incidentKey: string } & (
   | { readonly kind: 'deduped' }
   | { readonly kind: 'dropped'; readonly route: string; readonly rule: string }
   | { readonly kind: 'silenced'; readonly silenceId: string }
   | { readonly kind: 'unrouted' }
-  | { readonly kind: 'grouped'; readonly groups: readonly GroupPlacement[] }
+  | {
+      readonly kind: 'grouped';
+      readonly groups: readonly GroupPlacement[];
+      readonly dedupedReceivers?: readonly string[];
+    }
 );
 
 /** Options of one {@link DecisionEngine.process} call. */
 export interface ProcessOptions {
   /** Decide without writing anything (dedup is read-only). */
   readonly dryRun?: boolean;
-  /** Ignore dedup marks (replay `--force`); the marks are still written. */
+  /** Ignore dedup marks (replay `--force`); the marks are still written. Without it, a receiver gets only
+   * occurrences it has not had (a replay backfills a new receiver and sends nothing twice). */
   readonly force?: boolean;
   /** Only deliver to receivers for which this returns true (replay to one new receiver). */
   readonly receiverFilter?: (receiver: string) => boolean;
@@ -90,13 +105,24 @@ function recordItem(event: EventV1, pre: Pre): RecordItem {
   };
 }
 
-function decide(event: EventV1, pre: Pre, fresh: boolean): Decision {
-  const id = { occurrenceId: event.occurrenceId, incidentKey: event.incidentKey };
-  if (!fresh) return { ...id, kind: 'deduped' };
-  if (pre.kind !== 'grouped') return { ...id, ...pre };
-  const groups = pre.matches.map((m) => ({ receiver: m.receiver, route: m.route, groupKey: m.groupKey }));
-  return { ...id, kind: 'grouped', groups };
+function receiversOf(pre: Pre): string[] {
+  return pre.kind === 'grouped' ? [...new Set(pre.matches.map((m) => m.receiver))] : [];
 }
+
+function decide(event: EventV1, pre: Pre, outcome: RecordOutcome): Decision {
+  const id = { occurrenceId: event.occurrenceId, incidentKey: event.incidentKey };
+  if (!outcome.fresh) return { ...id, kind: 'deduped' };
+  if (pre.kind !== 'grouped') return { ...id, ...pre };
+  const skip = new Set(outcome.deduped);
+  const groups = pre.matches
+    .filter((m) => !skip.has(m.receiver))
+    .map((m) => ({ receiver: m.receiver, route: m.route, groupKey: m.groupKey }));
+  if (skip.size === 0) return { ...id, kind: 'grouped', groups };
+  return { ...id, kind: 'grouped', groups, dedupedReceivers: [...skip] };
+}
+
+const FRESH: RecordOutcome = { fresh: true, deduped: [] };
+const UNROUTED: Pre = { kind: 'unrouted' };
 
 /** Creates the decision engine. */
 export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
@@ -112,16 +138,23 @@ export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
     async process(events, options = {}) {
       const now = options.now ?? deps.now?.() ?? Date.now();
       const pres = events.map((e) => classify(e, now, options.receiverFilter));
-      let fresh: boolean[];
+      let outcomes: RecordOutcome[];
       if (options.dryRun) {
-        fresh = options.force
-          ? events.map(() => true)
-          : (await deps.store.seen(events.map((e) => e.occurrenceId))).map((s) => !s);
+        outcomes = options.force
+          ? events.map(() => FRESH)
+          : await deps.store.seen(
+              events.map((e, i) => ({
+                occurrenceId: e.occurrenceId,
+                receivers: receiversOf(pres[i] ?? UNROUTED),
+              })),
+            );
       } else {
-        const items = events.map((e, i) => recordItem(e, pres[i] ?? { kind: 'unrouted' }));
-        fresh = await deps.store.record(items, now, options.force);
+        const items = events.map((e, i) => recordItem(e, pres[i] ?? UNROUTED));
+        outcomes = await deps.store.record(items, now, options.force);
       }
-      return events.map((e, i) => decide(e, pres[i] ?? { kind: 'unrouted' }, fresh[i] ?? false));
+      return events.map((e, i) =>
+        decide(e, pres[i] ?? UNROUTED, outcomes[i] ?? { fresh: false, deduped: [] }),
+      );
     },
   };
 }

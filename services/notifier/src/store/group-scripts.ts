@@ -2,7 +2,11 @@
 // single Redis (not Redis Cluster), and one script per batch keeps dedup + group update atomic together.
 //
 // Layout under prefix P:
-//   P:seen:<occurrenceId>   dedup mark (PX ttl)
+//   P:seen:<occurrenceId>:<receiver>  dedup mark: the occurrence joined that receiver's group(s) (PX ttl)
+//   P:seenx:<occurrenceId>  light mark of an occurrence recorded without any group (dropped, silenced,
+//                           unrouted): only makes its redelivery count as deduped; never blocks grouping
+//   P:seen:<occurrenceId>   fleet-wide mark written by earlier versions: read only (every receiver had it),
+//                           gone once dedup.ttl has passed since the upgrade
 //   P:g:<gid>               group hash: receiver, groupKey, labels, route, gw, gi, ri, idle, newInc, pending,
 //                           lastSent, lastActivity
 //   P:gi:<gid>              incidents: incidentKey -> JSON {s summary, c count, f first, l last, n pending,
@@ -57,16 +61,18 @@ end
 
 /**
  * ARGV[1] = JSON {prefix, now, ttl, force, groups: {gid: {r,k,l,rt,gw,gi,ri,idle}},
- * events: [{o,k,c,f,l,ob,s,m:[gid]}]}. Each group and incident touched by the batch is read once and
+ * events: [{o,k,c,f,l,ob,s,m:[gid]}]}. Dedup is per (occurrence, receiver): an event joins the groups of
+ * the receivers whose mark it sets now (all of them with force), and nothing when every receiver was
+ * marked. Returns per event 1 (joined all its groups), 0 (deduped) or the receivers already marked
+ * (joined only the others' groups). Each group and incident touched by the batch is read once and
  * written once (a storm repeats the same incidents within a batch), so Redis does about one SET NX per
- * event plus a few commands per incident and group.
+ * (event, receiver), one EXISTS per fresh event, plus a few commands per incident and group.
  */
 export const RECORD_BATCH = `
 local p = cjson.decode(ARGV[1])
 local pre, now = p.prefix, p.now
 local out = {}
 local groups = {}
-local incs = {}
 local function group(g)
   local st = groups[g]
   if st then return st end
@@ -81,38 +87,65 @@ local function group(g)
   groups[g] = st
   return st
 end
-for i, ev in ipairs(p.events) do
-  local fresh = 1
-  local seen = pre .. ':seen:' .. ev.o
+local function mark(key)
   if p.force == 1 then
-    redis.call('SET', seen, '1', 'PX', p.ttl)
-  elseif not redis.call('SET', seen, '1', 'NX', 'PX', p.ttl) then
-    fresh = 0
+    redis.call('SET', key, '1', 'PX', p.ttl)
+    return true
   end
-  if fresh == 1 then
-    for _, g in ipairs(ev.m) do
-      local st = group(g)
-      local inc = st.incs[ev.k]
-      if not inc then
-        local raw = redis.call('HGET', st.ik, ev.k)
-        if raw then
-          inc = cjson.decode(raw)
-        else
-          inc = {c = 0, f = ev.f, l = ev.l, n = 0, sent = 0, o = ev.ob}
-          st.newInc = st.newInc + 1
-        end
-        st.incs[ev.k] = inc
-      end
-      inc.s = ev.s
-      if ev.c > inc.c then inc.c = ev.c end
-      if ev.f < inc.f then inc.f = ev.f end
-      if ev.l > inc.l then inc.l = ev.l end
-      if inc.n == 0 or ev.ob < inc.o then inc.o = ev.ob end
-      inc.n = inc.n + 1
-      st.pending = st.pending + 1
+  return redis.call('SET', key, '1', 'NX', 'PX', p.ttl) ~= false
+end
+-- receiver -> true (mark set now: join its groups) / false (already had the occurrence); the skipped list
+local function marks(ev)
+  local fresh, skipped, n = {}, {}, 0
+  for _, g in ipairs(ev.m) do
+    local r = p.groups[g].r
+    if fresh[r] == nil then
+      fresh[r] = mark(pre .. ':seen:' .. ev.o .. ':' .. r)
+      if fresh[r] then n = n + 1 else skipped[#skipped + 1] = r end
     end
   end
-  out[i] = fresh
+  -- a fleet-wide mark of an earlier version: the occurrence was grouped for every receiver then
+  if n > 0 and p.force ~= 1 and redis.call('EXISTS', pre .. ':seen:' .. ev.o) == 1 then n = 0 end
+  return fresh, skipped, n
+end
+-- one occurrence joins group g (a storm repeats incidents: each is read once per batch)
+local function join(g, ev)
+  local st = group(g)
+  local inc = st.incs[ev.k]
+  if not inc then
+    local raw = redis.call('HGET', st.ik, ev.k)
+    if raw then
+      inc = cjson.decode(raw)
+    else
+      inc = {c = 0, f = ev.f, l = ev.l, n = 0, sent = 0, o = ev.ob}
+      st.newInc = st.newInc + 1
+    end
+    st.incs[ev.k] = inc
+  end
+  inc.s = ev.s
+  if ev.c > inc.c then inc.c = ev.c end
+  if ev.f < inc.f then inc.f = ev.f end
+  if ev.l > inc.l then inc.l = ev.l end
+  if inc.n == 0 or ev.ob < inc.o then inc.o = ev.ob end
+  inc.n = inc.n + 1
+  st.pending = st.pending + 1
+end
+for i, ev in ipairs(p.events) do
+  local res = 1
+  if #ev.m == 0 then
+    if not mark(pre .. ':seenx:' .. ev.o) then res = 0 end
+  else
+    local fresh, skipped, n = marks(ev)
+    if n == 0 then
+      res = 0
+    else
+      if #skipped > 0 then res = skipped end
+      for _, g in ipairs(ev.m) do
+        if fresh[p.groups[g].r] then join(g, ev) end
+      end
+    end
+  end
+  out[i] = res
 end
 for _, st in pairs(groups) do
   -- HSET in slices: unpack() is bounded by Lua's C stack (about 8000 values), whatever the chunk size

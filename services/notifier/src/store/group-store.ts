@@ -75,12 +75,30 @@ export interface GroupStoreOptions {
   readonly chunkSize?: number;
 }
 
+/**
+ * What recording did with one item. Dedup is per (occurrence, receiver): the item joined the groups of
+ * every receiver not listed in `deduped`. An item without groups has a light mark of its own.
+ */
+export interface RecordOutcome {
+  /** False when nothing was recorded: every receiver (or, without groups, the occurrence) was marked. */
+  readonly fresh: boolean;
+  /** Receivers that already had the occurrence; their groups were skipped. Empty when not fresh. */
+  readonly deduped: readonly string[];
+}
+
+/** A read-only dedup question: which of these receivers already had the occurrence. */
+export interface SeenQuery {
+  readonly occurrenceId: string;
+  /** Distinct receivers the occurrence would go to; empty for a dropped/silenced/unrouted event. */
+  readonly receivers: readonly string[];
+}
+
 /** Dedup marks, groups, due schedule and takes in Redis; every mutation is one atomic Lua script. */
 export interface GroupStore {
-  /** Dedups and records events atomically; returns per item whether it was fresh (true) or already seen. */
-  record(items: readonly RecordItem[], now: number, force?: boolean): Promise<boolean[]>;
-  /** Which occurrences were already seen (read only, for dry runs). */
-  seen(occurrenceIds: readonly string[]): Promise<boolean[]>;
+  /** Dedups (per occurrence and receiver) and records events atomically, one outcome per item. */
+  record(items: readonly RecordItem[], now: number, force?: boolean): Promise<RecordOutcome[]>;
+  /** What {@link GroupStore.record} would decide without force (read only, for dry runs). */
+  seen(queries: readonly SeenQuery[]): Promise<RecordOutcome[]>;
   claimDue(now: number, limit: number): Promise<DueFlush[]>;
   readyCount(receiver: string): Promise<number>;
   isReady(receiver: string, gid: string): Promise<boolean>;
@@ -193,6 +211,24 @@ function recordPayload(
   return JSON.stringify({ ...base, groups, events });
 }
 
+/** RECORD_BATCH's answer per event: 1 joined all, 0 deduped, or the receivers already marked. */
+type RawOutcome = number | string[];
+
+function parseOutcome(raw: RawOutcome): RecordOutcome {
+  if (Array.isArray(raw)) return { fresh: true, deduped: raw.map(String) };
+  return { fresh: raw === 1, deduped: [] };
+}
+
+/** EXISTS replies a {@link SeenQuery} takes: its receivers and the legacy fleet-wide mark, or the light one. */
+const slots = (q: SeenQuery): number => (q.receivers.length === 0 ? 1 : q.receivers.length + 1);
+
+function seenOutcome(receivers: readonly string[], marked: readonly boolean[]): RecordOutcome {
+  if (receivers.length === 0) return { fresh: !marked[0], deduped: [] };
+  if (marked[receivers.length]) return { fresh: false, deduped: [] };
+  const deduped = receivers.filter((_, i) => marked[i]);
+  return deduped.length === receivers.length ? { fresh: false, deduped: [] } : { fresh: true, deduped };
+}
+
 const scripts = {
   record: createLuaScript(RECORD_BATCH),
   claim: createLuaScript(CLAIM_DUE),
@@ -217,17 +253,22 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
         const payload = recordPayload(items.slice(i, i + chunk), base, options.idleMs);
         runs.push(scripts.record.run(redis, [], [payload]));
       }
-      return (await Promise.all(runs)).flatMap((res) => (res as number[]).map((r) => r === 1));
+      return (await Promise.all(runs)).flatMap((res) => (res as RawOutcome[]).map(parseOutcome));
     },
-    async seen(ids) {
-      if (ids.length === 0) return [];
+    async seen(queries) {
+      if (queries.length === 0) return [];
       const pipe = redis.pipeline();
-      for (const id of ids) pipe.exists(`${pre}:seen:${id}`);
-      const res = (await pipe.exec()) ?? [];
-      return res.map(([err, v]) => {
+      for (const q of queries) {
+        if (q.receivers.length === 0) pipe.exists(`${pre}:seenx:${q.occurrenceId}`);
+        else for (const r of q.receivers) pipe.exists(`${pre}:seen:${q.occurrenceId}:${r}`);
+        if (q.receivers.length > 0) pipe.exists(`${pre}:seen:${q.occurrenceId}`);
+      }
+      const marked = ((await pipe.exec()) ?? []).map(([err, v]) => {
         if (err) throw err;
         return v === 1;
       });
+      let at = 0;
+      return queries.map((q) => seenOutcome(q.receivers, marked.slice(at, (at += slots(q)))));
     },
     async claimDue(now, limit) {
       const flat = (await scripts.claim.run(redis, [], [pre, now, limit])) as (string | number)[];
