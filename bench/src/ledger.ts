@@ -53,7 +53,8 @@ interface KafkaEvent {
   readonly event?: { readonly uid?: string };
 }
 
-interface SentLine {
+/** A decision-log line (sent or failed message). */
+export interface SentLine {
   readonly decision?: string;
   readonly messageId?: string;
   readonly occurrences?: number;
@@ -63,6 +64,11 @@ interface SentLine {
 export interface Ledger {
   onEvent(r: BusRecord): void;
   onDecision(r: BusRecord): void;
+  /**
+   * A decision from a notifier's own log (pino line): the Kafka mirror of the decision log drops lines
+   * while Kafka is down, the log file does not. Both sources are merged by messageId.
+   */
+  onDecisionLine(line: SentLine): void;
   onDlq(r: BusRecord): void;
   tally(): Tally;
 }
@@ -100,7 +106,9 @@ export function createLedger(kubes: ReadonlyMap<string, KubeStandin>, dingtalk: 
       }
     },
     onDecision(r) {
-      const line = JSON.parse(r.value?.toString('utf8') ?? '{}') as SentLine;
+      this.onDecisionLine(JSON.parse(r.value?.toString('utf8') ?? '{}') as SentLine);
+    },
+    onDecisionLine(line) {
       if (line.decision === 'sent' && line.messageId && !sent.has(line.messageId)) {
         sent.set(line.messageId, line.occurrences ?? 0);
         sum += line.occurrences ?? 0;

@@ -60,6 +60,7 @@ export function notifierConfig(
   p: Plumbing,
   httpPort: number,
   receiverTimeout = '5s',
+  logLevel: 'info' | 'warn' = 'warn',
 ): Record<string, unknown> {
   return {
     kafka: { brokers: [...p.brokers], topic: p.topic, dlqTopic: p.dlqTopic, groupId: p.groupId },
@@ -90,6 +91,7 @@ export function notifierConfig(
     delivery: { attempts: 100, backoffMs: '500ms' },
     ...(p.decisionsTopic ? { decisionLog: { topic: p.decisionsTopic } } : {}),
     http: { port: httpPort },
-    log: { level: 'warn' },
+    // at info, the decision lines ('message sent') are in the log, which the fault ledger reads back
+    log: { level: logLevel },
   };
 }

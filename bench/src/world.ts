@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createKafkaAdmin, type BusRecord } from '@kube-herald/bus';
@@ -6,7 +6,7 @@ import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingta
 import { createKubeStandin, type KubeStandin } from '@kube-herald/kube-standin';
 import type { Logger } from '@kube-herald/logging';
 import { startChild, type Child } from './child.js';
-import { createLedger, type Ledger, type Tally } from './ledger.js';
+import { createLedger, type Ledger, type SentLine, type Tally } from './ledger.js';
 import { ROOT } from './paths.js';
 import { freePort } from './ports.js';
 import { createTopicReader, type TopicReader } from './topic-reader.js';
@@ -93,6 +93,25 @@ export function createWorld(o: WorldOptions): World {
   const collectorSlots: Child[] = [];
   const notifierSlots: Child[] = [];
   const exits: number[] = [];
+  const notifierLogs: string[] = [];
+  const readDecisionLogs = (): void => {
+    for (const file of notifierLogs) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch {
+        continue; // not created yet
+      }
+      for (const line of text.split('\n')) {
+        if (!line.includes('"decision":"sent"') && !line.includes('"decision":"failed"')) continue;
+        try {
+          ledger.onDecisionLine(JSON.parse(line) as SentLine);
+        } catch {
+          // a line cut by SIGKILL
+        }
+      }
+    }
+  };
   let kubeconfigs: string[] = [];
   let seq = 0;
 
@@ -127,6 +146,11 @@ export function createWorld(o: WorldOptions): World {
     await child.ready(90_000);
     return child;
   };
+  const notifierLog = (name: string): string => {
+    const file = join(o.dir, `${name}.log`);
+    notifierLogs.push(file);
+    return file;
+  };
   const spawnNotifier = async (index: number): Promise<Child> => {
     const port = await freePort();
     const name = `notifier-${index}-${(seq += 1)}`;
@@ -134,7 +158,18 @@ export function createWorld(o: WorldOptions): World {
     const webhooks = robots.map((r) => dingtalk.webhookFor(r.name));
     writeFileSync(
       file,
-      JSON.stringify(notifierConfig(webhooks, o.route, plumbing, port, o.receiverTimeout), null, 2),
+      JSON.stringify(
+        notifierConfig(
+          webhooks,
+          o.route,
+          plumbing,
+          port,
+          o.receiverTimeout,
+          plumbing.decisionsTopic ? 'info' : 'warn',
+        ),
+        null,
+        2,
+      ),
       { mode: 0o600 },
     );
     const child = startChild({
@@ -145,7 +180,7 @@ export function createWorld(o: WorldOptions): World {
         file,
       ],
       compiled: o.compiled === true,
-      logFile: join(o.dir, `${name}.log`),
+      logFile: notifierLog(name),
       readyUrl: `http://127.0.0.1:${port}/readyz`,
     });
     await child.ready(90_000);
@@ -213,6 +248,7 @@ export function createWorld(o: WorldOptions): World {
       const done = (t: Tally): boolean => t.lostBeforeKafka === 0 && t.accounted >= t.distinctInKafka;
       let last = 0;
       for (;;) {
+        if (plumbing.decisionsTopic) readDecisionLogs();
         const t = ledger.tally();
         if (done(t) || Date.now() > until) break;
         if (Date.now() - last > 15_000) {
@@ -224,6 +260,7 @@ export function createWorld(o: WorldOptions): World {
       }
       await sleep(1500); // late duplicates, if any, would arrive now
       await Promise.all(readers.map((r) => r.caughtUp(15_000)));
+      if (plumbing.decisionsTopic) readDecisionLogs();
       return ledger.tally();
     },
     unexpectedExits: () =>
