@@ -5,3 +5,9 @@ export { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publis
 export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber.js';
 export { createKafkaAdmin, type BusAdmin, type KafkaAdminOptions } from './kafka-admin.js';
 export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory-bus.js';
+export {
+  createKafkaRangeReader,
+  type KafkaRangeReaderOptions,
+  type RangeBatchHandler,
+  type RangeReader,
+} from './kafka-range-reader.js';

@@ -18,12 +18,25 @@ export interface BusAdmin {
   endOffsets(topic: string): Promise<PartitionOffset[]>;
   /** Records of `topic` not yet committed by `groupId` (a partition without a commit counts from its start). */
   groupLag(groupId: string, topic: string): Promise<number>;
+  /** Whether `topic` exists (one metadata request; never creates it). */
+  topicExists(topic: string): Promise<boolean>;
+  /** The consumer groups known to the cluster, sorted. */
+  listGroups(): Promise<string[]>;
+  /** Deletes a consumer group without members; a group that does not exist counts as deleted. */
+  deleteGroup(groupId: string): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }
 
 /** Options of {@link createKafkaAdmin}. */
 export type KafkaAdminOptions = KafkaConnectionOptions;
+
+function groupErrorTypes(err: unknown): string[] {
+  const groups = err instanceof Error && 'groups' in err && Array.isArray(err.groups) ? err.groups : [];
+  return groups.map((g: { error?: { type?: unknown } }) =>
+    typeof g.error?.type === 'string' ? g.error.type : 'UNKNOWN',
+  );
+}
 
 const byPartition = (a: PartitionOffset, b: PartitionOffset): number => a.partition - b.partition;
 
@@ -83,7 +96,27 @@ export function createKafkaAdmin(options: KafkaAdminOptions): BusAdmin {
     }
   }
 
+  // kafkajs reports per-group failures in `groups`; "does not exist" is what deleting wants anyway.
+  async function deleteGroup(groupId: string): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await admin.deleteGroups([groupId]);
+        return;
+      } catch (err) {
+        const types = groupErrorTypes(err);
+        if (types.length > 0 && types.every((t) => t === 'GROUP_ID_NOT_FOUND')) return;
+        // a member that just left may still be counted for a moment
+        if (attempt >= 10 || !types.includes('NON_EMPTY_GROUP')) throw err;
+        await sleep(200);
+      }
+    }
+  }
+
   return {
+    topicExists: (topic) => use('topicExists', async () => (await admin.listTopics()).includes(topic)),
+    listGroups: () =>
+      use('listGroups', async () => (await admin.listGroups()).groups.map((g) => g.groupId).sort()),
+    deleteGroup: (groupId) => use(`deleteGroup(${groupId})`, () => deleteGroup(groupId)),
     ensureTopics: (specs) =>
       use('ensureTopics', async () => {
         const existing = new Set(await admin.listTopics());

@@ -208,6 +208,9 @@ function createMemoryAdmin(store: MemoryLog): BusAdmin {
             0,
           ),
       ),
+    topicExists: (topic) => Promise.resolve(store.has(topic)),
+    listGroups: () => Promise.resolve(store.groupIds()),
+    deleteGroup: (groupId) => Promise.resolve(store.deleteGroup(groupId)),
     close: () => Promise.resolve(),
   };
 }

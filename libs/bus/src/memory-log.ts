@@ -76,6 +76,19 @@ export class MemoryLog {
     group.set(`${topic}\u0000${partition}`, next);
   }
 
+  /** Groups with commits or members. */
+  groupIds(): string[] {
+    return [...new Set([...this.committed.keys(), ...this.members.keys()])].sort();
+  }
+
+  /** Forgets a group's commits (members stay: a group with members is not deleted). */
+  deleteGroup(groupId: string): void {
+    if ((this.members.get(groupId) ?? []).length === 0) {
+      this.committed.delete(groupId);
+      this.members.delete(groupId);
+    }
+  }
+
   join(groupId: string, memberId: string): void {
     this.members.set(groupId, [...(this.members.get(groupId) ?? []), memberId]);
     this.changes.emit('change');

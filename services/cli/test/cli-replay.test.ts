@@ -141,6 +141,63 @@ test('--dry-run --output jsonl prints exactly the published events of the window
   assert.equal(standin.messages().length, 0);
 });
 
+test('replay reads only the offsets of the window, not the whole topic, and leaves no consumer group behind', async () => {
+  const { groupId } = loadNotifierConfig(configFile, {}).kafka;
+  const admin = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
+  try {
+    const window = await cli([
+      'replay',
+      ...['--from', from, '--to', to, '--dry-run', '--log-level', 'debug', '--config', configFile],
+    ]);
+    assert.equal(window.code, 0, window.stderr);
+    // the reader started at the window: nothing before it was even fetched
+    const finished = window.stderr
+      .split('\n')
+      .filter((l) => l.includes('range reader finished'))
+      .map((l) => JSON.parse(l) as { handed: number; before: number });
+    assert.deepEqual(
+      finished.map((f) => [f.handed, f.before]),
+      [[3, 0]],
+    );
+    // progress counts what the reader handed over; the topic holds 6 records, the window 3
+    assert.match(window.stderr, /replay: 3\/3 records read \(p\d \d\/\d, p\d \d\/\d\)/);
+    assert.match(window.stdout, /replay done: read 3, selected 3/);
+    const open = await cli(['replay', '--from', from, '--dry-run', '--config', configFile]);
+    assert.equal(open.code, 0, open.stderr);
+    assert.match(open.stderr, /replay: 4\/4 records read/);
+    assert.match(open.stdout, /replay done: read 4, selected 4/);
+    const left = (await admin.listGroups()).filter((g) => g.startsWith(`${groupId}-replay-`));
+    assert.deepEqual(left, []);
+  } finally {
+    await admin.close();
+  }
+});
+
+test('a missing topic: one line, exit 2, within seconds, and no group created', async () => {
+  const groupId = uniqueName('kh-missing');
+  const missing = tmp.file('missing-topic-fast.yaml', {
+    kafka: { brokers: kafkaBrokers(), topic: uniqueName('kh-no-such-topic'), groupId },
+    redis: { url: redisUrl(), prefix },
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    route: { receiver: 'old' },
+  });
+  const started = Date.now();
+  const r = await cli(['replay', '--from', '1h', '--config', missing]);
+  const took = Date.now() - started;
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^kube-herald: topic "kh-no-such-topic[^"]*" does not exist\n$/);
+  assert.ok(took < 5_000, `took ${took} ms`);
+  const admin = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
+  try {
+    assert.deepEqual(
+      (await admin.listGroups()).filter((g) => g.startsWith(groupId)),
+      [],
+    );
+  } finally {
+    await admin.close();
+  }
+});
+
 test('replay of the window to one receiver, before the live notifier consumed it, delivers exactly its incidents there and nothing to the old one', async () => {
   const r = await cli(['replay', '--from', from, '--to', to, '--receiver', 'new', '--config', configFile]);
   assert.equal(r.code, 0, r.stderr);

@@ -38,8 +38,9 @@ function patterns(flag: string, values: readonly string[]): RegExp[] {
 
 const HELP = `
 The window [--from, --to) is found with Kafka's offsets-by-timestamp; without --to it ends at the end
-offsets taken at start. Records are read by a consumer group of their own (kube-herald-...-replay-*), so the
-live notifier group is never disturbed, and every event goes through the notifier's own decision engine
+offsets taken at start. Only those offsets are read, by a temporary consumer group of their own
+(<groupId>-replay-*, never committed to, deleted at the end), so the live notifier group is never
+disturbed; a missing topic is reported at once (exit 2). Every event goes through the notifier's own decision engine
 (dedup → silence → route → group). Dedup is per occurrence and receiver: a receiver gets only what it
 has not had (a new receiver is backfilled without --force; what was notified is not sent again). --force
 sends again.

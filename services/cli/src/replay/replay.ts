@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { createKafkaAdmin, type BusRecord, type KafkaConnectionOptions } from '@kube-herald/bus';
+import {
+  createKafkaAdmin,
+  createKafkaRangeReader,
+  type BusRecord,
+  type KafkaConnectionOptions,
+} from '@kube-herald/bus';
 import { decodeEvent, type EventV1 } from '@kube-herald/events';
 import { isKhError } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
@@ -15,11 +20,10 @@ import {
   type RoutingResult,
   type SilenceStore,
 } from '@kube-herald/notifier';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { CliError, runtimeError, usageError } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { assertReachable } from '../util/probe.js';
 import { openRedis } from '../util/redis.js';
-import { createRangeReader, type PartitionRange } from './range-reader.js';
 import { createReplayProgress } from './progress.js';
 import { countDecision, emptyTally, summaryText, tableRow, type ReplayTally } from './report.js';
 import { startDelivery, type ReplayDelivery } from './delivery.js';
@@ -62,19 +66,28 @@ function kafkaConnection(config: NotifierConfig, log: Logger): KafkaConnectionOp
   };
 }
 
+/** One partition's half-open offset range `[start, end)` of the window. */
+interface PartitionRange {
+  readonly partition: number;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
 async function windowRanges(req: ReplayRequest, conn: KafkaConnectionOptions): Promise<PartitionRange[]> {
   const topic = req.config.kafka.topic;
   const admin = createKafkaAdmin(conn);
   try {
-    const ends = await admin.endOffsets(topic);
+    // asked first: offset look-ups on a missing topic are retried by the client for ~25 s
+    if (!(await admin.topicExists(topic))) throw runtimeError(`topic "${topic}" does not exist`);
     const starts = await admin.offsetsForTime(topic, req.from);
-    const stops = req.toGiven ? await admin.offsetsForTime(topic, req.to) : ends;
+    const stops = req.toGiven ? await admin.offsetsForTime(topic, req.to) : await admin.endOffsets(topic);
     return starts.map((s) => ({
       partition: s.partition,
       start: BigInt(s.offset),
       end: BigInt(stops.find((e) => e.partition === s.partition)?.offset ?? s.offset),
     }));
   } catch (err) {
+    if (err instanceof CliError) throw err;
     if (unknownTopic(err)) throw runtimeError(`topic "${topic}" does not exist`, err);
     throw runtimeError(`cannot read the offsets of topic "${topic}"`, err);
   } finally {
@@ -161,10 +174,11 @@ export async function runReplay(
   const waits = { maxMs: 0 };
   let delivery: ReplayDelivery | undefined;
   let silences: SilenceStore | undefined;
-  const reader = createRangeReader({
+  const reader = createKafkaRangeReader({
     ...conn,
     topic: req.config.kafka.topic,
-    ranges,
+    start: new Map(ranges.map((r) => [r.partition, r.start])),
+    end: new Map(ranges.map((r) => [r.partition, r.end])),
     groupId: `${req.config.kafka.groupId}-replay-${Date.now()}-${process.pid}`,
   });
   let interrupted = false;
