@@ -20,7 +20,14 @@ if (fromSource || hasTsx || !existsSync(built)) {
   } else {
     const child = spawn(
       process.execPath,
-      ['--conditions=source', '--import', 'tsx', '--disable-warning=TimeoutNegativeWarning', fileURLToPath(import.meta.url), ...process.argv.slice(2)],
+      [
+        '--conditions=source',
+        '--import',
+        'tsx',
+        '--disable-warning=TimeoutNegativeWarning',
+        fileURLToPath(import.meta.url),
+        ...process.argv.slice(2),
+      ],
       { stdio: 'inherit', cwd: process.cwd() },
     );
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
