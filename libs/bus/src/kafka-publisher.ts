@@ -1,4 +1,12 @@
-import { CompressionTypes, Partitioners, type Message, type Producer, type TopicMessages } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type ICustomPartitioner,
+  type Message,
+  type Producer,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
 import type { BusMessage, Publisher } from './types.js';
@@ -46,6 +54,47 @@ function isRetriable(err: unknown): boolean {
   return false;
 }
 
+// Answers after which the broker will refuse every later send of this producer id: kafkajs treats them as
+// final, so only a new producer (new id, sequences from 0) gets the partition going again.
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'DUPLICATE_SEQUENCE_NUMBER',
+]);
+
+/** A send that kafkajs reported as complete although some partitions of the batch got no answer. */
+class UnwrittenPartitionsError extends Error {
+  override readonly name = 'UnwrittenPartitionsError';
+}
+
+/** Whether the send failed because of the producer's id/epoch/sequence state (vs. the cluster's). */
+function needsNewProducer(err: unknown): boolean {
+  let e: unknown = err;
+  while (e instanceof Error) {
+    if (e instanceof UnwrittenPartitionsError) return true;
+    if ('type' in e && typeof e.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type)) return true;
+    e = e.cause;
+  }
+  return false;
+}
+
+// Resends of one batch with a new producer before its callers get the failure.
+const MAX_RESENDS = 3;
+
+const partitionId = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
+
+/**
+ * The partitions a keyed message was routed to that are missing from a send's answer. kafkajs 2.2.4 retries
+ * by broker: a broker that answered an earlier attempt is skipped, so a partition whose leader moved to it
+ * in between is never sent and the send still resolves.
+ */
+function unwrittenPartitions(routed: ReadonlySet<string>, answer: readonly RecordMetadata[]): string[] {
+  const answered = new Set(answer.map((r) => partitionId(r.topicName, r.partition)));
+  return [...routed].filter((p) => !answered.has(p)).map((p) => p.replace('\u0000', '/'));
+}
+
 function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): Message {
   if (m.key !== null && typeof m.key !== 'string') {
     throw busError(BusErrorCode.invalidMessage, `message key for ${topic} must be a string or null`);
@@ -84,15 +133,34 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
-  const producer: Producer = createKafkaClient(options).producer({
+  const client = createKafkaClient(options);
+  // Partitions the keyed messages of the send in progress were routed to (one send at a time).
+  const routed = new Set<string>();
+  const trackingPartitioner: ICustomPartitioner = () => {
     // The Java client's murmur2 partitioner: same key, same partition as any other Kafka client.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    metadataMaxAge: 10_000,
-    retry: { retries: options.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10_000 },
-  });
+    const partition = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const chosen = partition(args);
+      if (args.message.key !== null && args.message.key !== undefined) {
+        routed.add(partitionId(args.topic, chosen));
+      }
+      return chosen;
+    };
+  };
+  const newProducer = (): Producer =>
+    client.producer({
+      createPartitioner: trackingPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      metadataMaxAge: 10_000,
+      retry: { retries: options.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10_000 },
+    });
+  let producer = newProducer();
+  // After a failed send the producer's sequence numbers may disagree with what the brokers wrote (a write
+  // that landed without its answer): a later batch would then be refused (OUT_OF_ORDER_SEQUENCE_NUMBER,
+  // for good) or, with the same count, dropped as a duplicate. So the next send uses a new producer.
+  let renew = false;
   let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
   let starting: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
@@ -102,6 +170,34 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   let timer: NodeJS.Timeout | undefined;
   let sending: Promise<void> = Promise.resolve();
 
+  async function renewProducer(): Promise<void> {
+    const old = producer;
+    producer = newProducer();
+    await old.disconnect().catch((err: unknown) => {
+      log.warn({ err }, 'disconnecting the replaced producer failed');
+    });
+    await producer.connect();
+    renew = false;
+    log.warn('publisher replaced its producer (new producer id) after a failed send');
+  }
+
+  async function send(topicMessages: TopicMessages[]): Promise<void> {
+    if (renew) await renewProducer();
+    routed.clear();
+    const answer = await producer.sendBatch({
+      topicMessages,
+      acks: -1,
+      compression,
+      timeout: options.ackTimeoutMs ?? 30_000,
+    });
+    const missing = unwrittenPartitions(routed, answer);
+    if (missing.length > 0) {
+      throw new UnwrittenPartitionsError(`no answer for partition(s) ${missing.join(', ')}`);
+    }
+  }
+
+  // Sends one batch; on a producer-state failure, resends the same batch at once with a new producer, so
+  // the batches queued behind it keep their order.
   async function sendBatch(batch: Pending[]): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const p of batch) {
@@ -110,24 +206,26 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
       byTopic.set(p.topic, list);
     }
     const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    try {
-      await producer.sendBatch({
-        topicMessages,
-        acks: -1,
-        compression,
-        timeout: options.ackTimeoutMs ?? 30_000,
-      });
-      for (const p of batch) p.resolve();
-    } catch (err) {
-      const count = batch.reduce((n, p) => n + p.messages.length, 0);
-      log.warn({ err, topics: [...byTopic.keys()], count }, 'publishing a batch failed');
-      const wrapped = busError(
-        BusErrorCode.publishFailed,
-        `publishing ${count} message(s) to ${[...byTopic.keys()].join(',')} failed`,
-        err,
-        isRetriable(err) ? 'retry' : 'permanent',
-      );
-      for (const p of batch) p.reject(wrapped);
+    const count = batch.reduce((n, p) => n + p.messages.length, 0);
+    for (let resend = 0; ; resend += 1) {
+      try {
+        await send(topicMessages);
+        for (const p of batch) p.resolve();
+        return;
+      } catch (err) {
+        renew = true;
+        const again = needsNewProducer(err) && resend < MAX_RESENDS;
+        log.warn({ err, topics: [...byTopic.keys()], count, resend, again }, 'publishing a batch failed');
+        if (again) continue;
+        const wrapped = busError(
+          BusErrorCode.publishFailed,
+          `publishing ${count} message(s) to ${[...byTopic.keys()].join(',')} failed`,
+          err,
+          isRetriable(err) || needsNewProducer(err) ? 'retry' : 'permanent',
+        );
+        for (const p of batch) p.reject(wrapped);
+        return;
+      }
     }
   }
 
