@@ -8,7 +8,7 @@ export PATH="$KH_ROOT/node_modules/.bin:$PATH"
 mkdir -p artifacts
 if [ "$#" -gt 0 ]; then files=("$@"); else
   shopt -s nullglob
-  files=(libs/*/test/*.test.ts services/*/test/*.test.ts tests/*.test.ts)
+  files=(libs/*/test/*.test.ts services/*/test/*.test.ts bench/test/*.test.ts)
 fi
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files found" >&2; exit 1; fi
 exec node --conditions=source --import tsx --test --test-timeout=600000 --test-concurrency=1 \
