@@ -45,6 +45,14 @@ function procUsage(pid: number): { cpuSeconds: number; peakRssMb: number } {
   return { cpuSeconds: cpu, peakRssMb: hwm ? Number(hwm[1]) / 1024 : 0 };
 }
 
+/**
+ * The parent's environment without `KH_*`: the services read overrides such as `KH_KAFKA_BROKERS` from the
+ * environment, and under `npm test` those name the shared test services, not this run's private ones.
+ */
+function inheritedEnv(): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KH_')));
+}
+
 /** Spawns `node --conditions=source --import tsx <args>` (or `node <args>` when compiled) in the repository root. */
 export function startChild(o: ChildOptions): Child {
   const fd = openSync(o.logFile, 'a');
@@ -53,7 +61,7 @@ export function startChild(o: ChildOptions): Child {
   let last = { cpuSeconds: 0, peakRssMb: 0 };
   const c: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...o.args], {
     cwd: ROOT,
-    env: { ...process.env, ...o.env },
+    env: { ...inheritedEnv(), ...o.env },
     stdio: ['ignore', fd, fd],
   });
   closeSync(fd);
