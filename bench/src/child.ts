@@ -59,7 +59,10 @@ export function startChild(o: ChildOptions): Child {
   let asked = false;
   let unexpected = 0;
   let last = { cpuSeconds: 0, peakRssMb: 0 };
-  const c: ChildProcess = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', ...o.args], {
+  // Compiled services run as in the image: plain `node` on dist/ (no tsx loader thread, libraries from
+  // their dist/ too); sources run through tsx with the `source` condition.
+  const runner = o.compiled ? [] : ['--conditions=source', '--import', 'tsx'];
+  const c: ChildProcess = spawn(process.execPath, [...runner, ...(o.nodeArgs ?? []), ...o.args], {
     cwd: ROOT,
     env: { ...inheritedEnv(), ...o.env },
     stdio: ['ignore', fd, fd],
