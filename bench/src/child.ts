@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
+import { startServiceProcess } from '@kube-herald/process';
 import { ROOT } from './paths.js';
 
 /** A service (collector, notifier) running as a separate process, so it can be killed with SIGKILL. */
@@ -55,67 +54,33 @@ function inheritedEnv(): Record<string, string | undefined> {
 
 /** Spawns `node --conditions=source --import tsx <args>` (or `node <args>` when compiled) in the repository root. */
 export function startChild(o: ChildOptions): Child {
-  const fd = openSync(o.logFile, 'a');
-  let asked = false;
   let unexpected = 0;
   let last = { cpuSeconds: 0, peakRssMb: 0 };
   // Compiled services run as in the image: plain `node` on dist/ (no tsx loader thread, libraries from
   // their dist/ too); sources run through tsx with the `source` condition.
   const runner = o.compiled ? [] : ['--conditions=source', '--import', 'tsx'];
-  const c: ChildProcess = spawn(process.execPath, [...runner, ...(o.nodeArgs ?? []), ...o.args], {
-    cwd: ROOT,
+  const p = startServiceProcess({
+    name: o.name,
+    args: [...runner, ...(o.nodeArgs ?? []), ...o.args],
     env: { ...inheritedEnv(), ...o.env },
-    stdio: ['ignore', fd, fd],
+    cwd: ROOT,
+    logFile: o.logFile,
+    readyUrl: o.readyUrl,
+    onExit: (_, requested) => {
+      if (!requested) unexpected += 1;
+    },
   });
-  closeSync(fd);
-  const exited = new Promise<void>((resolve) =>
-    c.once('exit', () => {
-      if (!asked) unexpected += 1;
-      resolve();
-    }),
-  );
-  const running = (): boolean => c.exitCode === null && c.signalCode === null;
   return {
     name: o.name,
-    pid: () => c.pid,
-    running,
-    async ready(timeoutMs = 60_000) {
-      const until = Date.now() + timeoutMs;
-      while (Date.now() < until) {
-        if (!running()) throw new Error(`${o.name} exited (see ${o.logFile})`);
-        if (!o.readyUrl) return;
-        try {
-          const res = await fetch(o.readyUrl, { signal: AbortSignal.timeout(2000) });
-          await res.arrayBuffer();
-          if (res.ok) return;
-        } catch {
-          // not listening yet: poll again until the deadline
-        }
-        await sleep(200);
-      }
-      throw new Error(`${o.name} not ready after ${timeoutMs} ms (see ${o.logFile})`);
-    },
-    async kill9() {
-      asked = true;
-      if (running()) c.kill('SIGKILL');
-      await exited;
-    },
-    async stop(deadlineMs = 20_000) {
-      asked = true;
-      if (!running()) return;
-      c.kill('SIGTERM');
-      if (
-        (await Promise.race([exited.then(() => 'exited' as const), sleep(deadlineMs, 'late' as const)])) ===
-        'late'
-      ) {
-        c.kill('SIGKILL');
-        await exited;
-      }
-    },
+    pid: () => p.pid,
+    running: () => p.running(),
+    ready: (timeoutMs = 60_000) => p.ready(timeoutMs),
+    kill9: () => p.kill9(),
+    stop: (deadlineMs = 20_000) => p.stop(deadlineMs),
     usage() {
-      if (running() && c.pid !== undefined) {
+      if (p.running() && p.pid !== undefined) {
         try {
-          last = procUsage(c.pid);
+          last = procUsage(p.pid);
         } catch {
           // the process ended between the check and the read: keep the last sample
         }

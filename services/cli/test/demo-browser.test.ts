@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { kafkaBrokers, redisUrl, waitFor } from '@kube-herald/testing';
-import { freePort } from '../src/demo/free-port.js';
+import { freePort } from '@kube-herald/process';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CHROMIUM = '/usr/bin/chromium';

@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createKafkaAdmin } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
-import { createChildService, type ChildService } from './child-service.js';
-import { freePort } from './free-port.js';
+import { freePort, startServiceProcess, type ServiceProcess } from '@kube-herald/process';
 import { createScenarioPlayer, type ScenarioPlayer } from './scenario-player.js';
 import type { Scenario } from './scenario-schema.js';
 import { serviceArgs, type DemoService } from './service-command.js';
@@ -73,6 +72,9 @@ export interface Demo {
   close(): Promise<void>;
 }
 
+// How long a child gets after SIGTERM before SIGKILL: the services allow themselves 10 s to close.
+const CHILD_STOP_DEADLINE_MS = 15_000;
+
 // Overrides the services read from the environment; the demo's configs must win.
 const PER_SERVICE_ENV = [
   'KH_CLUSTER_ID',
@@ -100,8 +102,8 @@ export function createDemo(o: DemoOptions): Demo {
     redisPrefix: `khdemo-${runId}`,
     logLevel: o.env.KH_LOG_LEVEL ?? 'info',
   };
-  const collectors: ChildService[] = [];
-  const notifiers: ChildService[] = [];
+  const collectors: ServiceProcess[] = [];
+  const notifiers: ServiceProcess[] = [];
   let world: SimulatedWorld | undefined;
   let player: ScenarioPlayer | undefined;
   let closing: Promise<void> | undefined;
@@ -111,21 +113,19 @@ export function createDemo(o: DemoOptions): Demo {
   async function child(service: DemoService, name: string, doc: (port: number) => Record<string, unknown>) {
     const port = await freePort();
     const file = await writeConfig(join(o.runDir, `${name}.yaml`), doc(port));
-    const c = createChildService({
+    const logFile = join(logDir, `${name}.log`);
+    return startServiceProcess({
       name,
       args: serviceArgs(service, file),
       env: childEnv,
       cwd: o.root,
-      logFile: join(logDir, `${name}.log`),
+      logFile,
       readyUrl: `http://127.0.0.1:${port}/readyz`,
       log,
+      onExit: ({ code }) => {
+        if (!closing) reportFailure(`${name} exited with code ${String(code)} (log: ${logFile})`);
+      },
     });
-    c.start();
-    void c.exited.then((code) => {
-      if (!closing)
-        reportFailure(`${name} exited with code ${String(code)} (log: ${join(logDir, `${name}.log`)})`);
-    });
-    return c;
   }
 
   async function start(): Promise<DemoInfo> {
@@ -185,8 +185,8 @@ export function createDemo(o: DemoOptions): Demo {
 
   async function doClose(): Promise<void> {
     await player?.close();
-    await Promise.all([...collectors].reverse().map((c) => c.close()));
-    await Promise.all([...notifiers].reverse().map((c) => c.close()));
+    await Promise.all([...collectors].reverse().map((c) => c.stop(CHILD_STOP_DEADLINE_MS)));
+    await Promise.all([...notifiers].reverse().map((c) => c.stop(CHILD_STOP_DEADLINE_MS)));
     await world?.close();
     log.info({ runId }, 'demo stopped');
   }
