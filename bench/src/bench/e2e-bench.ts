@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Logger } from '@kube-herald/logging';
 import { createLoad } from '../load.js';
-import { createWorld } from '../world.js';
 import type { RouteSettings } from '../world-config.js';
+import { withBenchWorld } from './bench-world.js';
 import { quantile, round } from './machine.js';
 
 /** Latency from event creation in the API stand-in to the DingTalk stand-in accepting its message. */
@@ -28,55 +26,43 @@ export async function latencyRun(
   perSecond: number,
   log: Logger,
 ): Promise<LatencyRun> {
-  const runDir = join(dir, `e2e-${label}-${Date.now()}`);
-  mkdirSync(runDir, { recursive: true });
-  const world = createWorld({
-    dir: runDir,
-    log,
-    ...plumbing,
-    compiled: true,
-    clusters: 1,
-    robots: 10,
-    collectorReplicas: 1,
-    notifierReplicas: 1,
-    route,
-    decisions: false,
-  });
-  try {
-    await world.start();
-    const load = createLoad({
-      kubes: world.kubes,
-      objects: 1_000_000,
-      namespaces: 10,
-      bumpShare: 0,
-      uniqueNames: true,
-    });
-    await new Promise((r) => setTimeout(r, 2000));
-    await load.run(events, perSecond);
-    const seen = new Map<string, number>();
-    const deadline = Date.now() + 300_000;
-    while (seen.size < events && Date.now() < deadline) {
-      for (const m of world.dingtalk.messages()) {
-        for (const name of m.text.match(/pod-\d+-\d+/g) ?? []) if (!seen.has(name)) seen.set(name, m.time);
+  return withBenchWorld(
+    dir,
+    `e2e-${label}`,
+    { log, ...plumbing, clusters: 1, route, decisions: false },
+    async (world) => {
+      const load = createLoad({
+        kubes: world.kubes,
+        objects: 1_000_000,
+        namespaces: 10,
+        bumpShare: 0,
+        uniqueNames: true,
+      });
+      await new Promise((r) => setTimeout(r, 2000));
+      await load.run(events, perSecond);
+      const seen = new Map<string, number>();
+      const deadline = Date.now() + 300_000;
+      while (seen.size < events && Date.now() < deadline) {
+        for (const m of world.dingtalk.messages()) {
+          for (const name of m.text.match(/pod-\d+-\d+/g) ?? []) if (!seen.has(name)) seen.set(name, m.time);
+        }
+        await new Promise((r) => setTimeout(r, 500));
       }
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    const lat: number[] = [];
-    for (const [name, at] of seen) {
-      const created = load.createdAt(name);
-      if (created !== undefined) lat.push(at - created);
-    }
-    return {
-      label,
-      route,
-      events,
-      measured: lat.length,
-      p50Ms: round(quantile(lat, 0.5)),
-      p95Ms: round(quantile(lat, 0.95)),
-      p99Ms: round(quantile(lat, 0.99)),
-      maxMs: round(Math.max(...lat)),
-    };
-  } finally {
-    await world.close();
-  }
+      const lat: number[] = [];
+      for (const [name, at] of seen) {
+        const created = load.createdAt(name);
+        if (created !== undefined) lat.push(at - created);
+      }
+      return {
+        label,
+        route,
+        events,
+        measured: lat.length,
+        p50Ms: round(quantile(lat, 0.5)),
+        p95Ms: round(quantile(lat, 0.95)),
+        p99Ms: round(quantile(lat, 0.99)),
+        maxMs: round(Math.max(...lat)),
+      };
+    },
+  );
 }
