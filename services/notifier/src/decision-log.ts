@@ -1,8 +1,8 @@
+import type { BusMessage, Publisher } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
 import type { Counter } from '@kube-herald/observability';
 import { errorCode } from '@kube-herald/errors';
 import type { Decision } from './pipeline/decision-engine.js';
-import type { EventPublisher, OutgoingMessage } from './pipeline/bus-types.js';
 
 /** A delivery-side decision: a message sent (and what it accounts) or a permanent failure. */
 export type DeliveryDecision =
@@ -29,7 +29,7 @@ export interface DecisionLogOptions {
   readonly log: Logger;
   /** Also publish every decision as JSON to this Kafka topic. */
   readonly topic?: string;
-  readonly publisher?: EventPublisher;
+  readonly publisher?: Pick<Publisher, 'publish'>;
   /** `errors_total{component}`: failed or skipped mirror batches are counted as `decision-log`. */
   readonly errors?: Counter<'component'>;
   /** Lines being published at most; past it lines are not mirrored (still logged). Default 100 000. */
@@ -113,7 +113,7 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
       return;
     }
     overflowReported = false;
-    const msgs: OutgoingMessage[] = lines.map((l) => ({ key: null, value: JSON.stringify(l) }));
+    const msgs: BusMessage[] = lines.map((l) => ({ key: null, value: JSON.stringify(l) }));
     pendingLines += lines.length;
     const p = publisher
       .publish(topic, msgs)

@@ -1,6 +1,6 @@
 import { decodeEvent, type EventV1 } from '@kube-herald/events';
+import type { BusMessage, BusRecord, HandlerContext, Publisher } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
-import type { BatchContext, ConsumedRecord, EventPublisher, OutgoingMessage } from './pipeline/bus-types.js';
 import type { DecisionEngine } from './pipeline/decision-engine.js';
 import type { DecisionLog } from './decision-log.js';
 import type { NotifierMetrics } from './metrics.js';
@@ -8,7 +8,7 @@ import type { NotifierMetrics } from './metrics.js';
 /** Dependencies of {@link createIngest}. */
 export interface IngestDeps {
   readonly engine: DecisionEngine;
-  readonly publisher: EventPublisher;
+  readonly publisher: Pick<Publisher, 'publish'>;
   readonly dlqTopic: string;
   readonly decisionLog: DecisionLog;
   readonly metrics: NotifierMetrics;
@@ -17,11 +17,14 @@ export interface IngestDeps {
 }
 
 /** The Kafka batch handler: validate, DLQ the bad, record the good in Redis. Never sends HTTP. */
-export type IngestHandler = (records: readonly ConsumedRecord[], ctx: BatchContext) => Promise<void>;
+export type IngestHandler = (
+  records: readonly BusRecord[],
+  ctx: Pick<HandlerContext, 'topic' | 'partition'>,
+) => Promise<void>;
 
 const MAX_DETAIL = 1000;
 
-function dlqMessage(rec: ConsumedRecord, reason: string, detail: string): OutgoingMessage {
+function dlqMessage(rec: BusRecord, reason: string, detail: string): BusMessage {
   return {
     key: rec.key,
     value: rec.value ?? '',
@@ -64,7 +67,7 @@ export function createIngest(deps: IngestDeps): IngestHandler {
   return async (records, ctx) => {
     deps.metrics.consumed.inc(records.length);
     const events: EventV1[] = [];
-    const dlq: OutgoingMessage[] = [];
+    const dlq: BusMessage[] = [];
     for (const rec of records) {
       const res = rec.value === null ? undefined : decodeEvent(rec.value);
       if (res?.ok) {

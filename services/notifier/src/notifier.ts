@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Publisher, Subscriber } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
 import type { Registry } from '@kube-herald/observability';
 import type { Check } from '@kube-herald/observability';
@@ -16,7 +17,6 @@ import {
   type DecisionEngine,
   type SilenceMatcher,
 } from './pipeline/decision-engine.js';
-import type { EventPublisher, EventSubscriber } from './pipeline/bus-types.js';
 import { createDispatcher } from './pipeline/dispatch.js';
 import { createIngest } from './ingest.js';
 import { createScheduler, type DeliveryJobData, type Scheduler } from './scheduler.js';
@@ -52,13 +52,14 @@ export interface NotifierDeps {
   readonly log: Logger;
   /** Commands connection (dedup, groups, gate). The worker gets its own duplicate. */
   readonly redis: Redis;
-  readonly subscriber: EventSubscriber;
-  readonly publisher: EventPublisher;
+  readonly subscriber: Subscriber;
+  /** Publisher of DLQ records (only `publish` is used: its owner starts and closes it). */
+  readonly publisher: Pick<Publisher, 'publish'>;
   /**
    * Publisher of the decision-log mirror (default `publisher`). A producer of its own keeps a failing
    * decision topic from failing the DLQ records that would share its batches.
    */
-  readonly decisionLogPublisher?: EventPublisher;
+  readonly decisionLogPublisher?: Pick<Publisher, 'publish'>;
   readonly receivers: ReadonlyMap<string, Receiver>;
   readonly registry: Registry;
   readonly options?: NotifierOptions;

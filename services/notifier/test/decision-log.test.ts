@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import type { BusRecord, Publisher } from '@kube-herald/bus';
 import { EVENT_HEADERS, encodeEvent } from '@kube-herald/events';
 import { createLogger } from '@kube-herald/logging';
 import { createRegistry } from '@kube-herald/observability';
@@ -12,7 +13,6 @@ import { compileRoutes, routeSchema, routeEvent } from '../src/routing/index.js'
 import { createDecisionLog } from '../src/decision-log.js';
 import { createIngest } from '../src/ingest.js';
 import { createNotifierMetrics } from '../src/metrics.js';
-import type { ConsumedRecord, EventPublisher } from '../src/pipeline/bus-types.js';
 import { metricValue, warning } from './pipeline-harness.js';
 
 const tree = compileRoutes(routeSchema.parse({ receiver: 'oncall', groupBy: ['namespace'] }));
@@ -30,7 +30,7 @@ test('decision log: a failing Kafka mirror never fails ingestion (no redelivery 
   });
   const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
   const published: string[] = [];
-  const publisher: EventPublisher = {
+  const publisher: Pick<Publisher, 'publish'> = {
     publish: (topic) => {
       published.push(topic);
       return Promise.reject(new Error('broker unavailable'));
@@ -43,13 +43,14 @@ test('decision log: a failing Kafka mirror never fails ingestion (no redelivery 
     const engine = createDecisionEngine({ route: (e) => routeEvent(tree, e, { explain: false }), store });
     const decisionLog = createDecisionLog({ log, publisher, topic: 'decisions', errors: metrics.errors });
     const ingest = createIngest({ engine, publisher, dlqTopic: 'dlq', decisionLog, metrics, log });
-    const records: ConsumedRecord[] = Array.from({ length: 5 }, (_, i) => ({
+    const records: BusRecord[] = Array.from({ length: 5 }, (_, i) => ({
       topic: 't',
       partition: 0,
       offset: String(i),
       key: null,
       value: Buffer.from(encodeEvent(warning({ ns: 'payments', name: `api-${i}` }, 1))),
       headers: { ...EVENT_HEADERS },
+      timestamp: 0,
     }));
     await ingest(records, { topic: 't', partition: 0 }); // resolves: the offset would be committed
     await decisionLog.flush();
@@ -85,7 +86,7 @@ test('decision log: close does not wait for a mirror that hangs (Kafka down); th
     },
   });
   const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
-  const never: EventPublisher = { publish: () => new Promise<void>(() => undefined) };
+  const never: Pick<Publisher, 'publish'> = { publish: () => new Promise<void>(() => undefined) };
   const decisionLog = createDecisionLog({
     log,
     publisher: never,
@@ -116,7 +117,7 @@ test('decision log: past maxPendingLines lines are only logged; each skipped bat
   const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));
-  const publisher: EventPublisher = { publish: () => held };
+  const publisher: Pick<Publisher, 'publish'> = { publish: () => held };
   const decisionLog = createDecisionLog({
     log,
     publisher,

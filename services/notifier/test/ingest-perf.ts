@@ -6,14 +6,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
-import { createKafkaAdmin, createKafkaPublisher, createKafkaSubscriber } from '@kube-herald/bus';
+import {
+  createKafkaAdmin,
+  createKafkaPublisher,
+  createKafkaSubscriber,
+  type BusRecord,
+  type Publisher,
+  type SubscriberHandler,
+} from '@kube-herald/bus';
 import { EVENT_HEADERS, encodeEvent, type EventV1 } from '@kube-herald/events';
 import { createLogger } from '@kube-herald/logging';
 import { createRegistry } from '@kube-herald/observability';
 import { kafkaBrokers, uniqueName } from '@kube-herald/testing';
 import { parseNotifierConfig } from '../src/config.js';
 import { createNotifier } from '../src/notifier.js';
-import type { ConsumedRecord, EventPublisher } from '../src/pipeline/bus-types.js';
 import { createReceivers } from '../src/receivers/index.js';
 import { metricValue, warning } from './pipeline-harness.js';
 
@@ -98,14 +104,13 @@ function config(redisPrefix: string, topic: string) {
   });
 }
 
-const noPublish: EventPublisher = { publish: () => Promise.resolve() };
+const noPublish: Pick<Publisher, 'publish'> = { publish: () => Promise.resolve() };
 
 async function handlerOnly(redis: Redis): Promise<void> {
   const cfg = config(uniqueName('perf'), 'unused');
   const registry = createRegistry('notifier', false);
   const sub = { start: () => Promise.resolve(), close: () => Promise.resolve() };
-  let handler:
-    ((r: readonly ConsumedRecord[], c: { topic: string; partition: number }) => Promise<void>) | undefined;
+  let handler: SubscriberHandler | undefined;
   const notifier = createNotifier({
     config: cfg,
     log,
@@ -117,20 +122,26 @@ async function handlerOnly(redis: Redis): Promise<void> {
     options: { deliver: false, schedule: false },
   });
   await notifier.start();
-  const recs: ConsumedRecord[] = events(N, 'h').map((e, i) => ({
+  const recs: BusRecord[] = events(N, 'h').map((e, i) => ({
     topic: 't',
     partition: 0,
     offset: String(i),
     key: null,
     value: Buffer.from(encodeEvent(e)),
     headers: { ...EVENT_HEADERS },
+    timestamp: 0,
   }));
   const before = await commands(redis);
   const sent0 = sent;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   for (let i = 0; i < recs.length; i += 1000)
-    await handler?.(recs.slice(i, i + 1000), { topic: 't', partition: 0 });
+    await handler?.(recs.slice(i, i + 1000), {
+      topic: 't',
+      partition: 0,
+      heartbeat: () => Promise.resolve(),
+      isStale: () => false,
+    });
   const ms = performance.now() - t0;
   // CPU time is what a loaded shared machine distorts least
   const cpu = process.cpuUsage(cpu0);

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
+import type { Subscriber } from '@kube-herald/bus';
 import { redisUrl, uniqueName } from '@kube-herald/testing';
 import { createGroupStore, groupId, type RecordItem } from '../src/store/group-store.js';
-import type { EventSubscriber } from '../src/pipeline/bus-types.js';
 import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
 
 const route = {
@@ -15,7 +15,7 @@ const route = {
 };
 
 /** A subscriber whose process "dies" after the handler wrote to Redis and before the offset commit. */
-function crashAfterRedis(inner: EventSubscriber): EventSubscriber {
+function crashAfterRedis(inner: Subscriber): Subscriber {
   return {
     start: (handler) =>
       inner.start(async (records, ctx) => {

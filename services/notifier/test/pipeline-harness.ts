@@ -4,7 +4,9 @@ import {
   createKafkaAdmin,
   createKafkaPublisher,
   createKafkaSubscriber,
+  type BusMessage,
   type Publisher,
+  type Subscriber,
 } from '@kube-herald/bus';
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { EVENT_HEADERS, encodeEvent, incidentKey, occurrenceId, type EventV1 } from '@kube-herald/events';
@@ -14,7 +16,6 @@ import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
 import { createReceivers } from '../src/receivers/index.js';
 import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
 import type { Logger } from '@kube-herald/logging';
-import type { EventPublisher, EventSubscriber, OutgoingMessage } from '../src/pipeline/bus-types.js';
 
 export const log = testLogger('notifier-test');
 
@@ -38,7 +39,7 @@ export interface HarnessOptions {
   readonly log?: Logger;
   readonly decisionLogTopic?: string;
   /** Sees every message the notifier instances publish (DLQ, decision log). */
-  readonly tap?: (topic: string, messages: readonly OutgoingMessage[]) => void;
+  readonly tap?: (topic: string, messages: readonly BusMessage[]) => void;
 }
 
 export interface Instance {
@@ -59,7 +60,7 @@ export interface Harness {
   instance(
     options?: NotifierOptions,
     groupId?: string,
-    wrap?: (s: EventSubscriber) => EventSubscriber,
+    wrap?: (s: Subscriber) => Subscriber,
   ): Promise<Instance>;
   publish(events: readonly EventV1[]): Promise<void>;
   publishRaw(values: readonly (string | Buffer)[]): Promise<void>;
@@ -183,7 +184,7 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
   const instances = new Set<Instance>();
   const ilog = opts.log ?? log;
   const tap = opts.tap;
-  const notifierPublisher: EventPublisher = tap
+  const notifierPublisher: Pick<Publisher, 'publish'> = tap
     ? { publish: (t, messages) => (tap(t, messages), publisher.publish(t, messages)) }
     : publisher;
   return {
@@ -193,7 +194,7 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
     config,
     publisher,
     redis,
-    async instance(options = {}, groupId = config.kafka.groupId, wrap = (s: EventSubscriber) => s) {
+    async instance(options = {}, groupId = config.kafka.groupId, wrap = (s: Subscriber) => s) {
       const iredis = new Redis(redisUrl());
       const registry = createRegistry('notifier', false);
       const subscriber = createKafkaSubscriber({
