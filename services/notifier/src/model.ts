@@ -45,11 +45,8 @@ export interface RoutingResult {
   readonly explanation: readonly RouteExplanation[];
 }
 
-/** An incident (repeats of one problem on one object) as it appears in a digest. */
-export interface IncidentSummary {
-  readonly incidentKey: string;
-  /** new: first time in a message; grown: count went up since the last message; ongoing: repeat reminder. */
-  readonly status: 'new' | 'grown' | 'ongoing';
+/** What an incident is about: the descriptive fields of its latest event. */
+export interface IncidentDescription {
   readonly type: EventV1['type'];
   readonly reason: string;
   readonly message: string;
@@ -57,6 +54,13 @@ export interface IncidentSummary {
   readonly namespace: string;
   readonly object: { readonly kind: string; readonly name: string };
   readonly owner?: { readonly kind: string; readonly name: string };
+}
+
+/** An incident (repeats of one problem on one object) as it appears in a digest. */
+export interface IncidentSummary extends IncidentDescription {
+  readonly incidentKey: string;
+  /** new: first time in a message; grown: count went up since the last message; ongoing: repeat reminder. */
+  readonly status: 'new' | 'grown' | 'ongoing';
   /** Occurrences accounted in this message (since the last message of this group). */
   readonly newOccurrences: number;
   /** Highest Kubernetes count seen for the incident. */

@@ -1,17 +1,10 @@
 import type { EventV1 } from '@kube-herald/events';
-import type { Digest, IncidentSummary } from '../model.js';
+import type { Digest, IncidentDescription, IncidentSummary } from '../model.js';
 import { topOwner } from '../routing/index.js';
 import type { TakenGroup, TakenIncident } from '../store/group-store.js';
 
-/** Descriptive fields of an incident kept in its group (the latest event's). */
-interface StoredSummary {
-  readonly type: EventV1['type'];
-  readonly reason: string;
-  readonly message: string;
-  readonly cluster: EventV1['cluster'];
-  readonly namespace: string;
-  readonly object: { readonly kind: string; readonly name: string };
-  readonly owner?: { readonly kind: string; readonly name: string };
+/** Descriptive fields of an incident kept in its group (the latest event's), with its labels for mentions. */
+interface StoredSummary extends IncidentDescription {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
