@@ -98,12 +98,11 @@ export function parseConfig<S extends z.ZodType>(
   return deepFreeze(res.data as z.output<S>);
 }
 
-/** Reads and validates a YAML file (see {@link parseConfig}). */
-export function loadConfigFile<S extends z.ZodType>(
-  schema: S,
-  file: string,
-  env: Readonly<Record<string, string | undefined>> = {},
-): Readonly<z.output<S>> {
+/**
+ * Reads a config file and parses its YAML, unvalidated; an unreadable file or a YAML syntax error throws
+ * {@link ConfigError} naming the file.
+ */
+export function readConfigYaml(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -112,7 +111,16 @@ export function loadConfigFile<S extends z.ZodType>(
       { path: file, message: `cannot read config file (${(err as NodeJS.ErrnoException).code ?? 'error'})` },
     ]);
   }
-  return parseConfig(schema, parseYaml(text, file), env);
+  return parseYaml(text, file);
+}
+
+/** Reads and validates a YAML file (see {@link parseConfig}). */
+export function loadConfigFile<S extends z.ZodType>(
+  schema: S,
+  file: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Readonly<z.output<S>> {
+  return parseConfig(schema, readConfigYaml(file), env);
 }
 
 /** Freezes an object graph (config is read-only once validated). RegExp and class instances are left alone. */

@@ -9,6 +9,7 @@ import {
   durationMs,
   loadConfigFile,
   parseConfig,
+  readConfigYaml,
   parseDuration,
   regex,
 } from '@kube-herald/config';
@@ -67,4 +68,22 @@ test('loadConfigFile reports unreadable files and YAML syntax errors', () => {
   const good = join(dir, 'good.yaml');
   writeFileSync(good, 'wait: 1m\npattern: "BackOff|OOM"\nbrokers: [a:1]\nname: n\n');
   assert.equal(loadConfigFile(schema, good).wait, 60_000);
+});
+
+test('readConfigYaml returns the unvalidated document; its errors are ConfigErrors naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kh-config-'));
+  const missing = join(dir, 'nope.yaml');
+  assert.throws(
+    () => readConfigYaml(missing),
+    (err) => err instanceof ConfigError && err.problems[0]?.path === missing,
+  );
+  const bad = join(dir, 'bad.yaml');
+  writeFileSync(bad, 'a: [1,\n');
+  assert.throws(
+    () => readConfigYaml(bad),
+    (err) => err instanceof ConfigError && err.problems[0]?.path === bad && /YAML/.test(err.message),
+  );
+  const doc = join(dir, 'doc.yaml');
+  writeFileSync(doc, 'a: ${NOT_EXPANDED}\nb: [1, 2]\n');
+  assert.deepEqual(readConfigYaml(doc), { a: '${NOT_EXPANDED}', b: [1, 2] });
 });

@@ -1,12 +1,11 @@
 import { dirname, resolve } from 'node:path';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import {
   ConfigError,
   deepFreeze,
   durationMs,
   expandEnv,
-  parseYaml,
+  readConfigYaml,
   readSecretFile,
   zodProblems,
 } from '@kube-herald/config';
@@ -245,12 +244,5 @@ export function parseNotifierConfig(doc: unknown, env: Env = {}, baseDir = proce
 
 /** Reads, validates and freezes the notifier config file (see {@link parseNotifierConfig}). */
 export function loadNotifierConfig(file: string, env: Env = {}): NotifierConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new ConfigError([{ path: file, message: `cannot read config file (${code})` }]);
-  }
-  return parseNotifierConfig(parseYaml(text, file), env, dirname(resolve(file)));
+  return parseNotifierConfig(readConfigYaml(file), env, dirname(resolve(file)));
 }

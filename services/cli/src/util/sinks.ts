@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parse, stringify } from 'yaml';
-import { ConfigError } from '@kube-herald/config';
+import { stringify } from 'yaml';
+import { ConfigError, readConfigYaml } from '@kube-herald/config';
 
 type Doc = Record<string, unknown>;
 
@@ -32,15 +32,7 @@ function list(v: unknown): unknown[] {
 }
 
 function readDoc(file: string): Doc {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([
-      { path: file, message: `cannot read config file (${(err as NodeJS.ErrnoException).code ?? 'error'})` },
-    ]);
-  }
-  const doc = parse(text) as unknown;
+  const doc = readConfigYaml(file);
   if (!isDoc(doc)) throw new ConfigError([{ path: file, message: 'not a YAML mapping' }]);
   return doc;
 }
