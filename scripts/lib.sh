@@ -12,3 +12,9 @@ kh_ensure_deps() {
   local v; v="$(node --version)"
   case "$v" in v24.*) ;; *) echo "[kube-herald] expected Node 24 from node_modules/.bin, got $v" >&2; return 1;; esac
 }
+# Starts Kafka and Redis (scripts/services.sh) and exports their addresses from .run/services.env.
+kh_start_services() {
+  bash "$KH_ROOT/scripts/services.sh" start
+  # shellcheck disable=SC1091
+  source "$KH_ROOT/.run/services.env"
+}

@@ -6,7 +6,5 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$KH_ROOT"
 kh_ensure_deps
-bash scripts/services.sh start
-# shellcheck disable=SC1091
-source .run/services.env
+kh_start_services
 exec node --conditions=source --import tsx services/cli/src/entry.ts demo "$@"

@@ -4,9 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$KH_ROOT"
 kh_ensure_deps
-bash scripts/services.sh start
-# shellcheck disable=SC1091
-source .run/services.env
+kh_start_services
 echo "[kube-herald] type-check"; tsc -b
 echo "[kube-herald] lint"; eslint . && prettier --check . >/dev/null
 bash scripts/run-tests.sh "$@"
