@@ -65,7 +65,7 @@ const publisher =
           ...(process.env.GZIP === '0' ? { compression: 'none' as const } : {}),
         }),
       );
-const client = createKubeClient(loadKubeConfig({ kubeconfig }));
+const client = createKubeClient(await loadKubeConfig({ kubeconfig }));
 const service = createCollectorService({
   config,
   log,

@@ -1,13 +1,9 @@
-import { HttpMethod, KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { KhError } from '@kube-herald/errors';
+import type { KubeTarget } from './kube-config.js';
 
-/** Where the Kubernetes credentials come from. */
-export interface KubeConnection {
-  readonly kubeconfig?: string | undefined;
-  readonly context?: string | undefined;
-  readonly inCluster?: boolean | undefined;
-}
+export { loadKubeConfig, type KubeConnection, type KubeTarget } from './kube-config.js';
 
 /** One line of a watch stream. */
 export type WatchLine = (type: string, object: unknown) => void;
@@ -36,17 +32,6 @@ export interface KubeResponse {
   readonly body: unknown;
 }
 
-/** Loads credentials: explicit kubeconfig file, in-cluster service account, or the default chain. */
-export function loadKubeConfig(conn: KubeConnection): KubeConfig {
-  const kc = new KubeConfig();
-  if (conn.kubeconfig) kc.loadFromFile(conn.kubeconfig);
-  else if (conn.inCluster) kc.loadFromCluster();
-  else kc.loadFromDefault();
-  if (conn.context) kc.setCurrentContext(conn.context);
-  if (!kc.getCurrentCluster()) throw new KhError('kube_no_cluster', 'kubeconfig has no current cluster');
-  return kc;
-}
-
 /** An API error with the HTTP status in `details.status`; code `kube_http_<status>`. */
 export function kubeHttpError(status: number, what: string, body: unknown): KhError {
   const message =
@@ -59,44 +44,132 @@ export function kubeHttpError(status: number, what: string, body: unknown): KhEr
   });
 }
 
-/** Builds a {@link KubeClient} over a loaded {@link KubeConfig}. */
-export function createKubeClient(kc: KubeConfig, options: { requestTimeoutMs?: number } = {}): KubeClient {
+const NEWLINE = 0x0a;
+
+/** Calls `onLine` with each complete line of `res` (a line may span chunks; its bytes are joined first). */
+function splitLines(res: IncomingMessage, onLine: (line: string) => void): void {
+  let pending: Buffer | undefined;
+  res.on('data', (chunk: Buffer) => {
+    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(NEWLINE); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
+      if (nl > start) onLine(data.toString('utf8', start, nl));
+      start = nl + 1;
+      if (res.destroyed) return;
+    }
+    pending = start < data.length ? data.subarray(start) : undefined;
+  });
+}
+
+async function readBody(res: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined; // a non-JSON body (proxy error page) is reported through the status
+  }
+}
+
+/**
+ * Builds a {@link KubeClient} over node:http(s): requests and watches share the target's keep-alive agent;
+ * a watch stream is split into lines and parsed as it arrives (no web-stream or readline layers).
+ */
+export function createKubeClient(
+  target: KubeTarget,
+  options: { requestTimeoutMs?: number } = {},
+): KubeClient {
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
-  const server = kc.getCurrentCluster()?.server ?? '';
-  const watcher = new Watch(kc);
+  const send = target.server.startsWith('https:') ? httpsRequest : httpRequest;
+  const open = async (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    signal: AbortSignal,
+    body?: string,
+  ): Promise<IncomingMessage> => {
+    const auth = await target.prepare();
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const req = send(target.server + path, {
+        method,
+        agent: auth.agent,
+        ...(auth.auth ? { auth: auth.auth } : {}),
+        headers: { ...(auth.headers as Record<string, string>), ...headers },
+        signal,
+      });
+      req.once('response', resolve);
+      req.on('error', reject); // `on`: an abort after the response errors the request again
+      req.end(body);
+    });
+  };
   return {
     async request(method, path, body) {
-      const ctx = new RequestContext(server + path, HttpMethod[method]);
-      await kc.applySecurityAuthentication(ctx);
-      const headers: Record<string, string> = { ...ctx.getHeaders(), accept: 'application/json' };
-      if (body !== undefined) headers['content-type'] = 'application/json';
-      const res = await fetch(server + path, {
-        method,
-        headers,
-        dispatcher: ctx.getDispatcher(),
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? (JSON.parse(text) as unknown) : undefined;
-      } catch {
-        parsed = undefined; // a non-JSON body (proxy error page) is reported through the status
-      }
-      return { status: res.status, body: parsed };
+      const headers: Record<string, string> = { accept: 'application/json' };
+      const text = body === undefined ? undefined : JSON.stringify(body);
+      if (text !== undefined) headers['content-type'] = 'application/json';
+      const signal = AbortSignal.timeout(timeoutMs);
+      const res = await open(method, path, headers, signal, text);
+      return { status: res.statusCode ?? 0, body: await readBody(res) };
     },
     async watch(path, query, onLine, done) {
-      // Our own watchdog (stallTimeout) decides about silence. client-node's inactivity timer (a private
-      // 30 s default) would cut quiet watches before the API server's ~60 s bookmarks: make it a backstop.
-      Object.assign(watcher, { requestTimeoutMs: Number(query.timeoutSeconds ?? 300) * 1000 + 60_000 });
-      const controller = await watcher.watch(
-        path,
-        query,
-        (type: string, obj: unknown) => onLine(type, obj),
-        done,
-      );
-      return { abort: () => controller.abort() };
+      const controller = new AbortController();
+      let ended = false;
+      let res: IncomingMessage | undefined;
+      // Before the answer the request is aborted; after it, only an unfinished response is destroyed:
+      // aborting a finished request would destroy the keep-alive socket it already gave back to the agent.
+      const end = (err: unknown): void => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(idle);
+        if (!res) controller.abort();
+        else if (!res.complete) res.destroy();
+        done(err);
+      };
+      // Our own watchdog (stallTimeout) decides about silence; this inactivity limit is only a backstop
+      // past the API server's own timeoutSeconds.
+      const idleMs = Number(query.timeoutSeconds ?? 300) * 1000 + 60_000;
+      const idle = setTimeout(() => end(new KhError('kube_watch_idle', `WATCH ${path}: no data`)), idleMs);
+      const q = new URLSearchParams({ ...query, watch: 'true' });
+      try {
+        const r = await open(
+          'GET',
+          `${path}?${q.toString()}`,
+          { accept: 'application/json' },
+          controller.signal,
+        );
+        res = r;
+        if (ended)
+          r.destroy(); // aborted while the answer was on its way
+        else if (r.statusCode !== 200) {
+          end(kubeHttpError(r.statusCode ?? 0, `WATCH ${path}`, await readBody(r)));
+        } else {
+          r.on('error', end);
+          r.once('end', () => end(undefined));
+          r.once('close', () => end(undefined));
+          splitLines(r, (line) => {
+            if (ended) return;
+            idle.refresh();
+            let parsed: { type?: unknown; object?: unknown };
+            try {
+              parsed = JSON.parse(line) as { type?: unknown; object?: unknown };
+            } catch (err) {
+              // Not skipped: the watch ends and resumes from the last resourceVersion before this line.
+              return end(
+                new KhError('kube_watch_bad_line', `WATCH ${path}: unparsable line`, { cause: err }),
+              );
+            }
+            try {
+              onLine(typeof parsed.type === 'string' ? parsed.type : '', parsed.object);
+            } catch (err) {
+              end(err);
+            }
+          });
+        }
+      } catch (err) {
+        end(err);
+      }
+      return { abort: () => end(undefined) };
     },
   };
 }

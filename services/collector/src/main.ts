@@ -33,7 +33,7 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
   const registry = createRegistry('collector');
   const metrics = createCollectorMetrics(registry);
   const identity = config.leaderElection.identity ?? env.POD_NAME ?? `${hostname()}-${process.pid}`;
-  const client = createKubeClient(loadKubeConfig(config.kubernetes));
+  const client = createKubeClient(await loadKubeConfig(config.kubernetes, env));
   const publisher = createStartingPublisher(
     createKafkaPublisher({
       brokers: [...config.kafka.brokers],

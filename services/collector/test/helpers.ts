@@ -43,7 +43,7 @@ export async function startStandin(
   const standin = createKubeStandin(options);
   await standin.start(0);
   const kubeconfig = await standin.kubeconfigPath();
-  const client = createKubeClient(loadKubeConfig({ kubeconfig }));
+  const client = createKubeClient(await loadKubeConfig({ kubeconfig }));
   return { standin, client, kubeconfig };
 }
 
