@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKafkaAdmin, type BusAdmin } from '@kube-herald/bus';
 import { createKubeStandin } from '@kube-herald/kube-standin';
@@ -20,6 +20,17 @@ export interface CollectorRun {
   readonly peakRssMb: number;
   /** Mean key+value bytes of a record (sampled by the smallest run). */
   readonly meanRecordBytes?: number;
+}
+
+/**
+ * NODE_OPTIONS of the collector in production: `collector.nodeOptions` of the Helm chart's values, so the
+ * bench measures the process users run (heap sizing included), not a tuned copy.
+ */
+export function collectorNodeOptions(): string {
+  const values = readFileSync(join(ROOT, 'helm/kube-herald/values.yaml'), 'utf8');
+  const m = /^collector:\n(?:(?: {2}.*)?\n)*? {2}nodeOptions: "([^"]*)"$/m.exec(values);
+  if (!m) throw new Error('helm/kube-herald/values.yaml: collector.nodeOptions not found');
+  return m[1] ?? '';
 }
 
 const sum = async (admin: BusAdmin, topic: string): Promise<number> =>
@@ -66,6 +77,7 @@ export async function collectorRun(
     args: [join(ROOT, 'services/collector/dist/src/main.js'), '--config', file],
     compiled: true,
     nodeArgs,
+    env: { NODE_OPTIONS: collectorNodeOptions() },
     logFile: join(dir, 'collector.log'),
     readyUrl: `http://127.0.0.1:${port}/readyz`,
   });

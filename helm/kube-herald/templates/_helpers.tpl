@@ -175,8 +175,6 @@ readinessProbe:
   valueFrom:
     fieldRef:
       fieldPath: metadata.namespace
-- name: NODE_OPTIONS
-  value: "--enable-source-maps"
 {{- if .Values.kafka.sasl.enabled }}
 - name: KH_KAFKA_SASL_USERNAME
   valueFrom:
