@@ -14,6 +14,16 @@ export interface ConsumerRecoveryOptions {
   readonly onCrash?: (err: Error, restart: boolean) => void;
 }
 
+/** What {@link watchConsumer} returns. */
+export interface ConsumerRecovery {
+  /**
+   * Rejoins now, as after a crash: for a failure kafkajs itself would only retry until its retries ran
+   * out (a commit or heartbeat to a group coordinator that is gone). Safe to call from inside a batch
+   * handler: the recovery starts on a later tick, after a back-off.
+   */
+  rejoin(reason: Error): void;
+}
+
 /**
  * Keeps a kafkajs consumer in its group (internal). kafkajs' own restart gives up on errors it deems
  * fatal (e.g. UNKNOWN_MEMBER_ID after a coordinator moved) and can race with disconnect(), so every
@@ -21,7 +31,7 @@ export interface ConsumerRecoveryOptions {
  * disconnect, run again, until a run is not followed by another crash. After close(), a consumer that
  * joined or crashed anyway is stopped again, so no timer keeps the process alive.
  */
-export function watchConsumer(options: ConsumerRecoveryOptions): void {
+export function watchConsumer(options: ConsumerRecoveryOptions): ConsumerRecovery {
   const { consumer, log } = options;
   let crashes = 0;
   let recovering: Promise<void> | undefined;
@@ -53,16 +63,30 @@ export function watchConsumer(options: ConsumerRecoveryOptions): void {
     }
   }
 
+  function startRecovery(): void {
+    recovering ??= recover()
+      .catch((err: unknown) => log.error({ err }, 'subscriber recovery stopped'))
+      .finally(() => {
+        recovering = undefined;
+      });
+  }
+
   consumer.on(consumer.events.GROUP_JOIN, stopAfterClose);
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (options.isClosed()) return void setImmediate(stopAfterClose);
     crashes += 1;
     log.warn({ err: payload.error }, 'Kafka consumer crashed; rejoining');
     options.onCrash?.(payload.error, true);
-    recovering ??= recover()
-      .catch((err: unknown) => log.error({ err }, 'subscriber recovery stopped'))
-      .finally(() => {
-        recovering = undefined;
-      });
+    startRecovery();
   });
+
+  return {
+    rejoin(reason) {
+      if (options.isClosed()) return;
+      crashes += 1;
+      if (recovering) return;
+      log.warn({ err: reason }, 'lost the group coordinator; rejoining');
+      startRecovery();
+    },
+  };
 }

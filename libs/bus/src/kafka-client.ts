@@ -1,5 +1,13 @@
-import type { ConnectionOptions } from 'node:tls';
-import { Kafka, logLevel, type LogEntry, type SASLOptions, type logCreator } from 'kafkajs';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
+import {
+  Kafka,
+  logLevel,
+  type ISocketFactory,
+  type LogEntry,
+  type SASLOptions,
+  type logCreator,
+} from 'kafkajs';
 import type { Logger } from '@kube-herald/logging';
 
 /** Connection options shared by the Kafka publisher, subscriber and admin. */
@@ -65,9 +73,58 @@ function kafkaLogLevel(log: Logger): logLevel {
   return log.isLevelEnabled('debug') ? logLevel.DEBUG : logLevel.INFO;
 }
 
+/**
+ * The sockets of one kafkajs client (internal). kafkajs 2.2.4 can leave a socket open when a connect races
+ * `disconnect()` (seen when a consumer closed while reconnecting to a broker that came back): the process
+ * then never exits. The owner calls {@link SocketTracker.release} after disconnecting: it destroys what is
+ * still open, and every socket kafkajs opens later is destroyed at once.
+ */
+export interface SocketTracker {
+  readonly socketFactory: ISocketFactory;
+  /** Destroys the sockets still open; returns how many kafkajs had not ended itself. */
+  release(): number;
+}
+
+const KEEP_ALIVE_DELAY_MS = 60_000; // as kafkajs' own socket factory
+
+/** Creates a {@link SocketTracker} whose factory opens sockets as kafkajs' default one does. */
+export function createSocketTracker(): SocketTracker {
+  const open = new Set<Socket>();
+  let released = false;
+  const socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    const socket: Socket = ssl
+      ? tlsConnect({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+      : netConnect({ host, port }, onConnect);
+    socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
+    if (released) {
+      // Let kafkajs attach its listeners first: it then sees a closed connection, not a silent one.
+      setImmediate(() => socket.destroy());
+      return socket;
+    }
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    return socket;
+  };
+  return {
+    socketFactory,
+    release() {
+      released = true;
+      // Sockets kafkajs ended are only waiting for the broker's side of the close: not counted as left open.
+      let leftOpen = 0;
+      for (const s of open) {
+        if (!s.writableEnded) leftOpen += 1;
+        s.destroy();
+      }
+      open.clear();
+      return leftOpen;
+    },
+  };
+}
+
 /** Creates the kafkajs client (internal: the only place a `Kafka` is constructed). */
-export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+export function createKafkaClient(options: KafkaConnectionOptions, sockets?: SocketTracker): Kafka {
   return new Kafka({
+    ...(sockets === undefined ? {} : { socketFactory: sockets.socketFactory }),
     brokers: [...options.brokers],
     clientId: options.clientId,
     ...(options.ssl === undefined ? {} : { ssl: options.ssl }),

@@ -1,10 +1,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { backoffDelay } from './backoff.js';
-import { watchConsumer } from './consumer-recovery.js';
+import { watchConsumer, type ConsumerRecovery } from './consumer-recovery.js';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaAdmin, type BusAdmin } from './kafka-admin.js';
-import { createKafkaClient, headersToStrings, type KafkaConnectionOptions } from './kafka-client.js';
+import {
+  createKafkaClient,
+  createSocketTracker,
+  headersToStrings,
+  type KafkaConnectionOptions,
+} from './kafka-client.js';
 import type { BusRecord, Subscriber, SubscriberHandler, SubscriberOptions } from './types.js';
 
 /** Options of {@link createKafkaSubscriber}. */
@@ -33,6 +38,34 @@ function toRecord(batch: Batch, m: KafkaMessage): BusRecord {
   };
 }
 
+// Errors kafkajs answers by rejoining the group itself (its runner calls joinAndSync on them).
+const REJOINED_BY_KAFKAJS = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+]);
+
+function causes(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e instanceof Error && chain.length < 8; e = e.cause) chain.push(e);
+  return chain;
+}
+
+/**
+ * True when a commit or heartbeat failed (after kafkajs' own retries) for a reason kafkajs does not
+ * recover from by itself: typically the group coordinator's broker is gone (`KafkaJSBrokerNotFound`, a
+ * connection error) — kafkajs keeps the old coordinator until the member rejoins, which it otherwise only
+ * does after its fetch retries ran out (minutes).
+ */
+export function needsRejoin(err: unknown): boolean {
+  return !causes(err).some(
+    (e) =>
+      typeof (e as { type?: unknown }).type === 'string' &&
+      REJOINED_BY_KAFKAJS.has((e as { type: string }).type),
+  );
+}
+
 /**
  * A Kafka {@link Subscriber}: one consumer-group member reading with `eachBatch`, auto-commit off. A
  * partition's offset is committed only after the handler resolved for its records. When the handler
@@ -47,7 +80,8 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
   const retryDelayMs = options.retryDelayMs ?? 200;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
   let closed = false;
-  const consumer: Consumer = createKafkaClient(options).consumer({
+  const sockets = createSocketTracker();
+  const consumer: Consumer = createKafkaClient(options, sockets).consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: 3_000,
@@ -56,29 +90,42 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     allowAutoTopicCreation: false,
     // kafkajs fetches from a dead leader until its metadata expires (default 5 min): re-read it often.
     metadataMaxAge: 10_000,
+    // Short: a commit to a lost coordinator fails within seconds and the member rejoins (see needsRejoin);
+    // a longer outage ends kafkajs' retries and watchConsumer rejoins with its own back-off.
     retry: {
-      retries: 10,
+      retries: 5,
       initialRetryTime: 300,
-      maxRetryTime: 10_000,
+      maxRetryTime: 3_000,
       // Crashes are handled by watchConsumer (one loop, none after close), never by kafkajs' restart timer.
       restartOnFailure: () => Promise.resolve(false),
     },
   });
   let started: Promise<void> | undefined;
   let closing: Promise<void> | undefined;
+  let recovery: ConsumerRecovery | undefined;
   const abort = new AbortController();
 
-  // kafkajs errors stay unwrapped here: its runner decides from them whether to rejoin or restart.
+  // kafkajs errors stay unwrapped here: its runner decides from them whether to rejoin or restart. A
+  // failure it would not recover from makes this member rejoin now (the batch is handed again after it).
+  async function toCoordinator(op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (err) {
+      if (!closed && needsRejoin(err)) recovery?.rejoin(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    }
+  }
+
   function commit(topic: string, partition: number, lastOffset: string): Promise<void> {
     const offset = (BigInt(lastOffset) + 1n).toString();
-    return consumer.commitOffsets([{ topic, partition, offset }]);
+    return toCoordinator(() => consumer.commitOffsets([{ topic, partition, offset }]));
   }
 
   async function eachBatch(handler: SubscriberHandler, payload: EachBatchPayload): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const records = batch.messages.map((m) => toRecord(batch, m));
-    const heartbeat = (): Promise<void> => payload.heartbeat();
+    const heartbeat = (): Promise<void> => toCoordinator(() => payload.heartbeat());
     const isStale = (): boolean => closed || payload.isStale();
     const isRunning = (): boolean => payload.isRunning();
     const ctx = { topic: batch.topic, partition: batch.partition, heartbeat, isStale };
@@ -136,7 +183,7 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
   }
 
   async function doStart(handler: SubscriberHandler): Promise<void> {
-    watchConsumer({
+    recovery = watchConsumer({
       consumer,
       log,
       run: () => runConsumer(handler),
@@ -163,6 +210,8 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     // A failed start was already reported to its caller; close only has to release what exists.
     await started?.catch(() => undefined);
     await consumer.disconnect();
+    const leaked = sockets.release();
+    if (leaked > 0) log.debug({ sockets: leaked }, 'closed sockets kafkajs left open');
     await admin?.close();
   }
 
