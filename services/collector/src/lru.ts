@@ -44,11 +44,10 @@ export interface SeenSet {
   readonly size: number;
 }
 
-/**
- * Creates a {@link SeenSet}. Cheaper than an {@link Lru} on the hot path: a miss is one lookup and an add
- * one insertion (no value objects, no delete-and-reinsert); only hits (relists, duplicates) pay the refresh.
- */
-export function createSeenSet(capacity: number): SeenSet {
+const HEX_ID = /^[0-9a-f]{32}$/;
+
+/** A bounded set of strings that forgets the least recently seen first. */
+function boundedSet(capacity: number): SeenSet {
   const set = new Set<string>();
   return {
     has(key) {
@@ -63,6 +62,33 @@ export function createSeenSet(capacity: number): SeenSet {
     },
     get size() {
       return set.size;
+    },
+  };
+}
+
+/**
+ * Creates a {@link SeenSet}. Cheaper than an {@link Lru} on the hot path: a miss is one lookup and an add
+ * one insertion (no value objects, no delete-and-reinsert); only hits (relists, duplicates) pay the refresh.
+ * An occurrenceId (32 hex characters, a slice of a longer hash string) is kept as its 16 bytes in a
+ * 16-character string: ~56 instead of ~130 bytes an entry, 11 instead of 26 MB for 200,000 entries. Other
+ * keys are kept as they are, in a set of their own, so that no two keys can meet.
+ */
+export function createSeenSet(capacity: number): SeenSet {
+  const ids = boundedSet(capacity);
+  const others = boundedSet(capacity);
+  const pick = (key: string): [SeenSet, string] =>
+    HEX_ID.test(key) ? [ids, Buffer.from(key, 'hex').toString('latin1')] : [others, key];
+  return {
+    has(key) {
+      const [set, k] = pick(key);
+      return set.has(k);
+    },
+    add(key) {
+      const [set, k] = pick(key);
+      set.add(k);
+    },
+    get size() {
+      return ids.size + others.size;
     },
   };
 }
