@@ -83,6 +83,9 @@ function needsNewProducer(err: unknown): boolean {
 // Resends of one batch with a new producer before its callers get the failure.
 const MAX_RESENDS = 3;
 
+// Keys whose partition is remembered (per producer); cleared when full.
+const PARTITION_MEMO_SIZE = 50_000;
+
 const partitionId = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
 
 /**
@@ -139,11 +142,24 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   const trackingPartitioner: ICustomPartitioner = () => {
     // The Java client's murmur2 partitioner: same key, same partition as any other Kafka client.
     const partition = Partitioners.DefaultPartitioner();
+    // Its answer for a string key depends only on the key and the partition count: remembered, so a
+    // busy object's key is hashed once, not once per message.
+    const memo = new Map<string, number>();
     return (args) => {
-      const chosen = partition(args);
-      if (args.message.key !== null && args.message.key !== undefined) {
-        routed.add(partitionId(args.topic, chosen));
+      const { key, partition: explicit } = args.message;
+      if (key === null || key === undefined) return partition(args);
+      let chosen: number | undefined;
+      const memoKey =
+        typeof key === 'string' && explicit == null ? `${args.partitionMetadata.length}/${key}` : '';
+      if (memoKey) chosen = memo.get(memoKey);
+      if (chosen === undefined) {
+        chosen = partition(args);
+        if (memoKey) {
+          if (memo.size >= PARTITION_MEMO_SIZE) memo.clear();
+          memo.set(memoKey, chosen);
+        }
       }
+      routed.add(partitionId(args.topic, chosen));
       return chosen;
     };
   };
