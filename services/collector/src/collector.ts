@@ -66,12 +66,13 @@ export function createCollector(o: CollectorOptions): Collector {
     publisher: o.publisher,
     topic: kafka.topic,
     capacity: cc.bufferSize,
+    capacityBytes: cc.bufferBytes,
     log,
     metrics: m,
     now,
     retryBaseMs: o.publishRetryBaseMs,
     onFull: () => {
-      log.warn({ buffered: cc.bufferSize }, 'buffer full: pausing the watch (backpressure)');
+      log.warn({ buffered: queue.size, bytes: queue.bytes }, 'buffer full: pausing the watch (backpressure)');
       o.source.pause();
     },
     onDrain: () => {

@@ -27,11 +27,13 @@ export interface PublishQueueOptions {
   readonly publisher: EventPublisher;
   readonly topic: string;
   readonly capacity: number;
+  /** Also full when the buffered records' values reach this many bytes (default: no byte bound). */
+  readonly capacityBytes?: number;
   readonly log: Logger;
   readonly metrics: CollectorMetrics;
-  /** Called once when the queue reaches capacity (stop reading). */
+  /** Called once when the queue reaches capacity, in records or bytes (stop reading). */
   readonly onFull: () => void;
-  /** Called once when a full queue has drained to half (read again). */
+  /** Called once when a full queue has drained to half, in records and bytes (read again). */
   readonly onDrain: () => void;
   readonly maxBatchRecords?: number;
   readonly maxBatchBytes?: number;
@@ -49,6 +51,8 @@ export interface PublishQueue {
   push(observedAt: number, record?: OutboundRecord): Slot;
   fill(slot: Slot, record: OutboundRecord): void;
   readonly size: number;
+  /** Bytes of the buffered records' values. */
+  readonly bytes: number;
   /** False after a failed publish until the next acknowledged one. */
   kafkaHealthy(): boolean;
   /** Waits until empty or `timeoutMs`; resolves with what is left. */
@@ -64,6 +68,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   const maxRecords = o.maxBatchRecords ?? 1000;
   const maxBytes = o.maxBatchBytes ?? 512 * 1024;
   const maxInFlight = o.maxInFlight ?? 3;
+  const capacityBytes = o.capacityBytes ?? Infinity;
+  let bytes = 0; // values of the filled slots from `head`
   let slots: Slot[] = [];
   let head = 0;
   let full = false;
@@ -112,14 +118,23 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     return batch;
   };
 
-  const removeHead = (n: number): void => {
+  const overCapacity = (): boolean => size() >= o.capacity || bytes >= capacityBytes;
+  const checkFull = (): void => {
+    if (!full && overCapacity()) {
+      full = true;
+      o.onFull();
+    }
+  };
+
+  const removeHead = (n: number, removedBytes: number): void => {
     head += n;
+    bytes -= removedBytes;
     if (head > 4096 && head * 2 > slots.length) {
       slots = slots.slice(head);
       head = 0;
     }
     o.metrics.buffered.set(size());
-    if (full && size() <= o.capacity / 2) {
+    if (full && size() <= o.capacity / 2 && bytes <= capacityBytes / 2) {
       full = false;
       o.onDrain();
     }
@@ -132,7 +147,9 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     o.metrics.eventsPublished.inc(batch.length);
     healthy = true;
     dispatched -= batch.length;
-    removeHead(batch.length);
+    let removed = 0;
+    for (const s of batch) removed += s.record?.value.length ?? 0;
+    removeHead(batch.length, removed);
   };
 
   const dispatch = (batch: readonly Slot[]): void => {
@@ -204,20 +221,23 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     push(observedAt, record) {
       const slot: Slot = { record, observedAt };
       slots.push(slot);
+      if (record) bytes += record.value.length;
       o.metrics.buffered.set(size());
-      if (!full && size() >= o.capacity) {
-        full = true;
-        o.onFull();
-      }
+      checkFull();
       if (record) poke();
       return slot;
     },
     fill(slot, record) {
       slot.record = record;
+      bytes += record.value.length;
+      checkFull();
       poke();
     },
     get size() {
       return size();
+    },
+    get bytes() {
+      return bytes;
     },
     kafkaHealthy: () => healthy,
     async flush(timeoutMs) {
@@ -238,6 +258,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       }
       slots = [];
       head = 0;
+      bytes = 0;
       dispatched = 0;
       gen += 1;
       o.metrics.buffered.set(0);

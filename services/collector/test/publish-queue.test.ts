@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createPublishQueue, type EventPublisher, type OutboundRecord } from '../src/index.js';
+import { newMetrics, quietLog, waitFor } from './helpers.js';
+
+const record = (bytes: number): OutboundRecord => ({
+  key: 'c/ns/uid',
+  value: Buffer.alloc(bytes, 0x61),
+  headers: {},
+});
+
+/** A publisher whose publishes wait until `release()`; remembers what each carried. */
+function gatedPublisher(): EventPublisher & { calls: number; batches: number[]; release(): Promise<void> } {
+  let open: () => void = () => undefined;
+  let gate = new Promise<void>((resolve) => (open = resolve));
+  const p = {
+    calls: 0,
+    batches: [] as number[],
+    async publish(_topic: string, records: readonly OutboundRecord[]) {
+      p.calls += 1;
+      await gate;
+      p.batches.push(records.length);
+    },
+    /** Lets the publish in flight (waited for) complete. */
+    async release() {
+      const n = p.batches.length;
+      await waitFor('a publish in flight', () => p.calls > n);
+      open();
+      gate = new Promise<void>((resolve) => (open = resolve));
+    },
+  };
+  return p;
+}
+
+describe('publish queue', () => {
+  it('is full at capacityBytes well before capacity records, and reads again at half of both', async () => {
+    const publisher = gatedPublisher();
+    const events: string[] = [];
+    const queue = createPublishQueue({
+      publisher,
+      topic: 't',
+      capacity: 100,
+      capacityBytes: 1000,
+      log: quietLog,
+      metrics: newMetrics().metrics,
+      maxBatchRecords: 1,
+      maxInFlight: 1,
+      onFull: () => events.push(`full at ${queue.size} records, ${queue.bytes} bytes`),
+      onDrain: () => events.push(`drained to ${queue.size} records, ${queue.bytes} bytes`),
+    });
+    queue.start();
+    for (let i = 0; i < 3; i++) queue.push(Date.now(), record(400));
+    assert.deepEqual(events, ['full at 3 records, 1200 bytes']);
+    const late = queue.push(Date.now()); // a slot still waiting for its enrichment counts when filled
+    queue.fill(late, record(10));
+    assert.equal(queue.bytes, 1210);
+    await publisher.release(); // first record acknowledged: 810 bytes, still above half
+    await waitFor('first ack', () => queue.bytes === 810);
+    assert.equal(events.length, 1);
+    await publisher.release(); // 410 bytes ≤ 500 and 2 records ≤ 50: read again
+    await waitFor('drained', () => events.length === 2);
+    assert.equal(events[1], 'drained to 2 records, 410 bytes');
+    await publisher.release();
+    await publisher.release();
+    await waitFor('empty', () => queue.size === 0 && queue.bytes === 0);
+    assert.deepEqual(publisher.batches, [1, 1, 1, 1]);
+    await queue.close();
+  });
+});
