@@ -17,12 +17,7 @@ after(async () => {
   await runner.close();
 });
 
-// broker-loss-rf3 is run by `bash scripts/faults.sh --short|--long` but not here: after the publisher fix it
-// passes the long form, yet it still failed one CI run of the short form (RELIABILITY.md, Findings 1), and
-// a red case that is still being investigated would block every other change from landing.
-const CI_CASES = FAULT_CASES.filter((c) => c.name !== 'broker-loss-rf3');
-
-for (const c of CI_CASES) {
+for (const c of FAULT_CASES) {
   test(`fault ${c.name}: ${c.guarantee}`, async () => {
     const r = await runner.run(c);
     const t = r.tally;
