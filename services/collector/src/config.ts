@@ -51,8 +51,9 @@ const enrichmentSchema = z.strictObject({
 const collectorSchema = z.strictObject({
   maxEventAge: durationMs.default(3_600_000),
   bufferSize: positiveInt.default(10_000),
-  // Bytes of encoded events in the buffer: with `bufferSize`, what bounds its memory whatever the events' size.
-  bufferBytes: positiveInt.default(16 * 1024 * 1024),
+  // Bytes of encoded events in the buffer (10,000 events of ~800 bytes): with `bufferSize`, what bounds its
+  // memory whatever the events' size.
+  bufferBytes: positiveInt.default(8 * 1024 * 1024),
   seenSize: positiveInt.default(200_000),
   enrichment: enrichmentSchema.prefault({}),
 });

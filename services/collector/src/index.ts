@@ -4,6 +4,7 @@ export * from './event-source.js';
 export * from './kube-client.js';
 export * from './kube-event-source.js';
 export * from './lru.js';
+export * from './heap-budget.js';
 export * from './enricher.js';
 export * from './publish-queue.js';
 export * from './collector.js';

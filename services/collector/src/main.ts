@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { createKafkaPublisher } from '@kube-herald/bus';
@@ -7,6 +8,7 @@ import { createLogger, type Logger } from '@kube-herald/logging';
 import { createHealthServer, createRegistry } from '@kube-herald/observability';
 import { createCollectorService } from './collector-service.js';
 import { loadCollectorConfig, type CollectorConfig } from './config.js';
+import { heapBudget } from './heap-budget.js';
 import { createKubeClient, loadKubeConfig } from './kube-client.js';
 import { createCollectorMetrics } from './metrics.js';
 import { createStartingPublisher } from './starting-publisher.js';
@@ -43,6 +45,17 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
       ...kafkaAuth(config),
     }),
   );
+  const budget = heapBudget(config.collector, getHeapStatistics().heap_size_limit);
+  if (!budget.fits) {
+    // Not fatal (the bounds are upper bounds), but under load such a collector runs out of heap.
+    log.warn(
+      {
+        needMb: Math.round(budget.needBytes / 2 ** 20),
+        heapLimitMb: Math.round(budget.limitBytes / 2 ** 20),
+      },
+      'collector.bufferBytes/bufferSize/seenSize/enrichment.cacheSize may not fit the heap: raise --max-old-space-size (helm collector.nodeOptions) or lower them',
+    );
+  }
   const service = createCollectorService({
     config,
     log,
