@@ -38,8 +38,8 @@ interface Pending {
 
 function byteSize(m: BusMessage): number {
   let size = (m.key === null ? 0 : Buffer.byteLength(m.key)) + Buffer.byteLength(m.value);
-  for (const [name, value] of Object.entries(m.headers ?? {}))
-    size += Buffer.byteLength(name) + Buffer.byteLength(value);
+  const headers = m.headers ?? {};
+  for (const name in headers) size += Buffer.byteLength(name) + Buffer.byteLength(headers[name] ?? '');
   return size;
 }
 
@@ -98,7 +98,8 @@ function unwrittenPartitions(routed: ReadonlySet<string>, answer: readonly Recor
   return [...routed].filter((p) => !answered.has(p)).map((p) => p.replace('\u0000', '/'));
 }
 
-function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): Message {
+/** The kafkajs message for `m`, and its size in bytes (key, value, headers). */
+function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): [Message, number] {
   if (m.key !== null && typeof m.key !== 'string') {
     throw busError(BusErrorCode.invalidMessage, `message key for ${topic} must be a string or null`);
   }
@@ -115,12 +116,11 @@ function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): Message
       'permanent',
     );
   }
-  return {
-    key: m.key,
-    value: m.value,
-    ...(m.headers === undefined ? {} : { headers: { ...m.headers } }),
-    ...(m.timestamp === undefined ? {} : { timestamp: String(m.timestamp) }),
-  };
+  const message: Message = { key: m.key, value: m.value };
+  // kafkajs only reads the headers: the caller's object is passed as it is (often one shared constant).
+  if (m.headers !== undefined) message.headers = m.headers;
+  if (m.timestamp !== undefined) message.timestamp = String(m.timestamp);
+  return [message, size];
 }
 
 /**
@@ -267,8 +267,12 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     let converted: Message[];
     let bytes = 0;
     try {
-      converted = messages.map((m) => toKafkaMessage(topic, m, maxMessageBytes));
-      for (const m of messages) bytes += byteSize(m);
+      converted = new Array<Message>(messages.length);
+      for (let i = 0; i < messages.length; i++) {
+        const [message, size] = toKafkaMessage(topic, messages[i] as BusMessage, maxMessageBytes);
+        converted[i] = message;
+        bytes += size;
+      }
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
