@@ -46,18 +46,26 @@ export function kubeHttpError(status: number, what: string, body: unknown): KhEr
 
 const NEWLINE = 0x0a;
 
-/** Calls `onLine` with each complete line of `res` (a line may span chunks; its bytes are joined first). */
+/** Calls `onLine` with each complete line of `res` (a line may span chunks; only its own bytes are joined). */
 function splitLines(res: IncomingMessage, onLine: (line: string) => void): void {
-  let pending: Buffer | undefined;
+  let pending: Buffer[] = [];
   res.on('data', (chunk: Buffer) => {
-    const data = pending ? Buffer.concat([pending, chunk]) : chunk;
     let start = 0;
-    for (let nl = data.indexOf(NEWLINE); nl !== -1; nl = data.indexOf(NEWLINE, start)) {
-      if (nl > start) onLine(data.toString('utf8', start, nl));
+    let nl = chunk.indexOf(NEWLINE);
+    if (nl !== -1 && pending.length > 0) {
+      pending.push(chunk.subarray(0, nl));
+      const line = Buffer.concat(pending).toString('utf8');
+      pending = [];
+      if (line) onLine(line);
       start = nl + 1;
-      if (res.destroyed) return;
+      nl = chunk.indexOf(NEWLINE, start);
     }
-    pending = start < data.length ? data.subarray(start) : undefined;
+    for (; nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      if (res.destroyed) return;
+      if (nl > start) onLine(chunk.toString('utf8', start, nl));
+      start = nl + 1;
+    }
+    if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
   });
 }
 
