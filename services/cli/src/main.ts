@@ -45,9 +45,14 @@ export async function runCli(argv: readonly string[], env: Env, io: CliIo = proc
     .addHelpText('after', `${EXAMPLES_HELP}${EXIT_CODES_HELP}`);
   attachIo(program, io);
   let exitCode = 0;
-  registerCommands(program, env, (code) => {
-    exitCode = code;
-  });
+  await registerCommands(
+    program,
+    env,
+    (code) => {
+      exitCode = code;
+    },
+    argv,
+  );
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

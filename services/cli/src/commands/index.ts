@@ -1,28 +1,36 @@
 import type { Command } from 'commander';
 import type { Env } from '../main.js';
-import { registerConfig } from './config.js';
-import { registerDemo } from './demo.js';
-import { registerDingtalkStandin } from './dingtalk-standin.js';
-import { registerFailed } from './failed.js';
-import { registerReplay } from './replay.js';
-import { registerRoute } from './route.js';
-import { registerServices } from './services.js';
-import { registerSilence } from './silence.js';
-import { registerTestSend } from './test-send.js';
 
 /** Sets the process exit code of a command (commands never call process.exit themselves). */
 export type SetExit = (code: number) => void;
 
-/** Registers every sub-command on the program. One line per command. */
-export function registerCommands(program: Command, env: Env, setExit: SetExit): void {
-  // the order of `kube-herald --help`: the services, the operator tools, then trying things out
-  registerServices(program, env, setExit);
-  registerReplay(program, env, setExit);
-  registerRoute(program, env, setExit);
-  registerConfig(program, env, setExit);
-  registerTestSend(program, env, setExit);
-  registerSilence(program, env, setExit);
-  registerFailed(program, env, setExit);
-  registerDingtalkStandin(program, env, setExit);
-  registerDemo(program, env, setExit);
+type Register = (program: Command, env: Env, setExit: SetExit) => void;
+
+// One line per command module, in the order of `kube-herald --help`: the services, the operator tools,
+// then trying things out. Modules are imported on demand: a service process loads only its own code
+// (the collector's memory budget has no room for the notifier, BullMQ or the demo).
+const MODULES: ReadonlyArray<() => Promise<Register>> = [
+  () => import('./services.js').then((m) => m.registerServices),
+  () => import('./replay.js').then((m) => m.registerReplay),
+  () => import('./route.js').then((m) => m.registerRoute),
+  () => import('./config.js').then((m) => m.registerConfig),
+  () => import('./test-send.js').then((m) => m.registerTestSend),
+  () => import('./silence.js').then((m) => m.registerSilence),
+  () => import('./failed.js').then((m) => m.registerFailed),
+  () => import('./dingtalk-standin.js').then((m) => m.registerDingtalkStandin),
+  () => import('./demo.js').then((m) => m.registerDemo),
+];
+
+/** Commands registered by `registerServices`: running one of them needs no other command module. */
+const SERVICES = new Set(['collector', 'notifier']);
+
+/** Registers the sub-commands on the program: all of them, or only the services when `argv` runs one. */
+export async function registerCommands(
+  program: Command,
+  env: Env,
+  setExit: SetExit,
+  argv: readonly string[] = [],
+): Promise<void> {
+  const only = SERVICES.has(argv[0] ?? '') ? MODULES.slice(0, 1) : MODULES;
+  for (const register of await Promise.all(only.map((load) => load()))) register(program, env, setExit);
 }

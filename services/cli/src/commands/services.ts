@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { ConfigError } from '@kube-herald/config';
-import { loadCollectorConfig, runCollector } from '@kube-herald/collector';
-import { kubeEventerSinksToConfig, loadNotifierConfig, runNotifier } from '@kube-herald/notifier';
 import type { Env } from '../main.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf, type CliIo } from '../io.js';
@@ -31,6 +29,8 @@ async function notifierAction(
 ): Promise<number> {
   if (flags.config === undefined && flags.sink.length === 0)
     throw usageError('give --config <file> and/or --sink=dingtalk:<webhook>&...');
+  // Imported here, not at the top: a collector process must not load the notifier.
+  const { kubeEventerSinksToConfig, loadNotifierConfig, runNotifier } = await import('@kube-herald/notifier');
   const doc = flags.sink.length
     ? checked(io, () => mergeSinkConfig(flags.config, kubeEventerSinksToConfig(flags.sink)))
     : undefined;
@@ -68,6 +68,7 @@ Example:
     )
     .action(async (flags: { config: string }, cmd: Command) => {
       const io = ioOf(cmd);
+      const { loadCollectorConfig, runCollector } = await import('@kube-herald/collector');
       const config = checked(io, () => loadCollectorConfig(flags.config, env));
       if (config === undefined) return setExit(ExitCode.config);
       await assertReachable('Kafka', config.kafka.brokers, 9092);
