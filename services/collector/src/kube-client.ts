@@ -69,6 +69,22 @@ function splitLines(res: IncomingMessage, onLine: (line: string) => void): void 
   });
 }
 
+/** Hands one watch line to `onLine`; an unparsable line or a throwing handler ends the watch instead. */
+function deliverLine(line: string, path: string, onLine: WatchLine, end: (err: unknown) => void): void {
+  let parsed: { type?: unknown; object?: unknown };
+  try {
+    parsed = JSON.parse(line) as { type?: unknown; object?: unknown };
+  } catch (err) {
+    // Not skipped: the watch ends and resumes from the last resourceVersion before this line.
+    return end(new KhError('kube_watch_bad_line', `WATCH ${path}: unparsable line`, { cause: err }));
+  }
+  try {
+    onLine(typeof parsed.type === 'string' ? parsed.type : '', parsed.object);
+  } catch (err) {
+    end(err);
+  }
+}
+
 async function readBody(res: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of res) chunks.push(chunk as Buffer);
@@ -158,20 +174,7 @@ export function createKubeClient(
           splitLines(r, (line) => {
             if (ended) return;
             idle.refresh();
-            let parsed: { type?: unknown; object?: unknown };
-            try {
-              parsed = JSON.parse(line) as { type?: unknown; object?: unknown };
-            } catch (err) {
-              // Not skipped: the watch ends and resumes from the last resourceVersion before this line.
-              return end(
-                new KhError('kube_watch_bad_line', `WATCH ${path}: unparsable line`, { cause: err }),
-              );
-            }
-            try {
-              onLine(typeof parsed.type === 'string' ? parsed.type : '', parsed.object);
-            } catch (err) {
-              end(err);
-            }
+            deliverLine(line, path, onLine, end);
           });
         }
       } catch (err) {
