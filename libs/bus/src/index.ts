@@ -1,7 +1,11 @@
 export type * from './types.js';
 export { BusErrorCode } from './errors.js';
 export type { KafkaConnectionOptions } from './kafka-client.js';
-export { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher.js';
+export {
+  createKafkaPublisher,
+  type KafkaCompression,
+  type KafkaPublisherOptions,
+} from './kafka-publisher.js';
 export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber.js';
 export { createKafkaAdmin, type BusAdmin, type KafkaAdminOptions } from './kafka-admin.js';
 export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory-bus.js';

@@ -9,6 +9,9 @@ import {
   type logCreator,
 } from 'kafkajs';
 import type { Logger } from '@kube-herald/logging';
+import { registerZstd } from './zstd-codec.js';
+
+registerZstd();
 
 /** Connection options shared by the Kafka publisher, subscriber and admin. */
 export interface KafkaConnectionOptions {

@@ -13,8 +13,11 @@ import type { BusMessage, Publisher } from './types.js';
 
 /** Options of {@link createKafkaPublisher}. */
 export interface KafkaPublisherOptions extends KafkaConnectionOptions {
-  /** Batch compression (default `gzip`). */
-  readonly compression?: 'gzip' | 'none';
+  /**
+   * Batch compression (default `zstd`: far less CPU than `gzip` for smaller batches; any Kafka client since
+   * 2.1 reads it, brokers since 2.1 store it).
+   */
+  readonly compression?: KafkaCompression;
   /** Messages published within this window are sent as one batch (default 5 ms). */
   readonly lingerMs?: number;
   /** A batch is sent at once when it holds this many messages (default 500). */
@@ -28,6 +31,15 @@ export interface KafkaPublisherOptions extends KafkaConnectionOptions {
   /** Largest key + value + headers accepted by `publish` (default 1 000 000; the broker allows ~1 MiB). */
   readonly maxMessageBytes?: number;
 }
+
+/** Compression of the batches a publisher sends. */
+export type KafkaCompression = 'zstd' | 'gzip' | 'none';
+
+const COMPRESSION: Readonly<Record<KafkaCompression, CompressionTypes>> = {
+  zstd: CompressionTypes.ZSTD,
+  gzip: CompressionTypes.GZIP,
+  none: CompressionTypes.None,
+};
 
 interface Pending {
   readonly topic: string;
@@ -135,7 +147,7 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   const maxBatch = options.maxBatch ?? 500;
   const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
-  const compression = options.compression === 'none' ? CompressionTypes.None : CompressionTypes.GZIP;
+  const compression = COMPRESSION[options.compression ?? 'zstd'];
   const client = createKafkaClient(options);
   // Partitions the keyed messages of the send in progress were routed to (one send at a time).
   const routed = new Set<string>();

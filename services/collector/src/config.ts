@@ -29,6 +29,8 @@ const kafkaSchema = z.strictObject({
   clientId: z.string().min(1).default('kube-herald-collector'),
   // Retries inside the producer before a publish fails; the collector then retries on its own, forever.
   retries: z.number().int().min(0).max(20).default(3),
+  // Batch compression: zstd costs a tenth of gzip's CPU per event (BENCHMARKS.md); gzip for old consumers.
+  compression: z.enum(['zstd', 'gzip', 'none']).default('zstd'),
   ssl: z.boolean().optional(),
   sasl: z
     .strictObject({

@@ -41,6 +41,7 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
       brokers: [...config.kafka.brokers],
       clientId: config.kafka.clientId,
       retries: config.kafka.retries,
+      compression: config.kafka.compression,
       log,
       ...kafkaAuth(config),
     }),
