@@ -100,8 +100,8 @@ export function createSocketTracker(): SocketTracker {
       : netConnect({ host, port }, onConnect);
     socket.setKeepAlive(true, KEEP_ALIVE_DELAY_MS);
     if (released) {
-      // Let kafkajs attach its listeners first: it then sees a closed connection, not a silent one.
-      setImmediate(() => socket.destroy());
+      // After kafkajs attached its listeners: it sees a failed connection, not a silent one.
+      setImmediate(() => socket.destroy(new Error('connection refused: the Kafka client was disconnected')));
       return socket;
     }
     open.add(socket);
@@ -112,11 +112,17 @@ export function createSocketTracker(): SocketTracker {
     socketFactory,
     release() {
       released = true;
-      // Sockets kafkajs ended are only waiting for the broker's side of the close: not counted as left open.
       let leftOpen = 0;
       for (const s of open) {
-        if (!s.writableEnded) leftOpen += 1;
-        s.destroy();
+        if (s.writableEnded) {
+          // kafkajs ended it (its connection is closed): only the broker's side of the close is missing.
+          s.destroy();
+          continue;
+        }
+        // kafkajs listens for 'error' and 'end', not 'close': destroyed silently, its connection would
+        // stay "connected" with a 100 ms request-timeout timer that keeps the process alive for good.
+        leftOpen += 1;
+        s.destroy(new Error('connection closed: the Kafka client was disconnected'));
       }
       open.clear();
       return leftOpen;

@@ -5,7 +5,10 @@ import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import kafkajs from 'kafkajs';
+import { kafkaBrokers } from '@kube-herald/testing';
 import { createSocketTracker } from '../src/kafka-client.js';
 import { needsRejoin } from '../src/kafka-subscriber.js';
 
@@ -62,17 +65,23 @@ describe('socket tracker', () => {
       });
     });
 
-  it('release() destroys the sockets still open and counts those nobody ended; closed ones are gone', async () => {
+  it('release() fails the sockets still open (kafkajs hears an error) and counts them; ended ones are only closed', async () => {
     const tracker = createSocketTracker();
     const a = await open(tracker);
     const b = await open(tracker);
     const c = await open(tracker);
+    const errors: Socket[] = [];
+    for (const s of [a, b, c]) s.on('error', () => errors.push(s));
     b.destroy();
     await once(b, 'close');
-    c.end(); // ended by kafkajs, waiting for the broker's side: destroyed, not counted
+    c.end(); // ended by kafkajs, waiting for the broker's side: destroyed quietly, not counted
+    const aClosed = new Promise((resolve) => a.once('close', resolve)); // once() would reject on 'error'
     assert.equal(tracker.release(), 1);
+    await aClosed;
     assert.equal(a.destroyed, true);
     assert.equal(c.destroyed, true);
+    // kafkajs only listens for 'error' and 'end': an error is what makes it drop the connection's timers.
+    assert.deepEqual(errors, [a]);
   });
 
   it('a socket opened after release() is destroyed at once, so nothing keeps the process alive', async () => {
@@ -84,8 +93,35 @@ describe('socket tracker', () => {
       ssl: false as unknown as never,
       onConnect: () => undefined,
     });
+    let failed = false;
+    late.on('error', () => (failed = true));
     await sleep(50);
     assert.equal(late.destroyed, true);
+    assert.equal(failed, true, 'kafkajs hears an error, so its connect() fails instead of waiting');
     assert.equal(tracker.release(), 0);
+  });
+});
+
+describe('closing', () => {
+  it('a process that closed its subscriber, publisher and admin exits by itself', async () => {
+    const script = fileURLToPath(new URL('./fixtures/close-and-exit.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', script], {
+      env: { ...process.env, KH_KAFKA_BROKERS: kafkaBrokers().join(',') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const deadline = new AbortController();
+    const outcome = await Promise.race([
+      exited,
+      sleep(60_000, 'still running' as const, { signal: deadline.signal }).catch(() => 'exited' as const),
+    ]);
+    deadline.abort();
+    if (outcome === 'still running') child.kill('SIGKILL');
+    assert.equal(outcome, 0, `exit of the child (stderr: ${err.slice(-2000)})`);
+    assert.match(out, /read 30/);
   });
 });
