@@ -103,6 +103,29 @@ describe('kafkajs 2.2.4 against the test broker', () => {
   });
 });
 
+/** Reads `topic` from the beginning in a new group until `n` records arrived. */
+async function readAll(topic: string, n: number): Promise<BusRecord[]> {
+  const got: BusRecord[] = [];
+  const subscriber = createKafkaSubscriber({
+    brokers: kafkaBrokers(),
+    clientId: uniqueName('sub'),
+    log,
+    groupId: uniqueName('g'),
+    topics: [topic],
+    fromBeginning: true,
+  });
+  await subscriber.start((records) => {
+    got.push(...records);
+    return Promise.resolve();
+  });
+  try {
+    await waitFor(() => got.length >= n, { timeoutMs: 30_000, what: `${n} records of ${topic}` });
+  } finally {
+    await subscriber.close();
+  }
+  return got;
+}
+
 describe('Kafka admin and publisher', () => {
   let admin: BusAdmin;
   before(() => {
@@ -169,24 +192,7 @@ describe('Kafka admin and publisher', () => {
       ends.reduce((n, e) => n + Number(e.offset), 0),
       120,
     );
-    const got: BusRecord[] = [];
-    const subscriber = createKafkaSubscriber({
-      brokers: kafkaBrokers(),
-      clientId: uniqueName('sub'),
-      log,
-      groupId: uniqueName('g'),
-      topics: [topic],
-      fromBeginning: true,
-    });
-    await subscriber.start((records) => {
-      got.push(...records);
-      return Promise.resolve();
-    });
-    try {
-      await waitFor(() => got.length >= 120, { timeoutMs: 30_000, what: '120 records' });
-    } finally {
-      await subscriber.close();
-    }
+    const got = await readAll(topic, 120);
     for (const key of ['k0', 'k1', 'k2']) {
       const values = got.filter((r) => r.key === key).map((r) => Number(r.value!.toString()));
       assert.equal(values.length, 40);
@@ -234,24 +240,7 @@ describe('Kafka admin and publisher', () => {
         );
         await publisher.close();
         const before = { ...calls };
-        const got: BusRecord[] = [];
-        const subscriber = createKafkaSubscriber({
-          brokers: kafkaBrokers(),
-          clientId: uniqueName('sub'),
-          log,
-          groupId: uniqueName('g'),
-          topics: [topic],
-          fromBeginning: true,
-        });
-        await subscriber.start((records) => {
-          got.push(...records);
-          return Promise.resolve();
-        });
-        try {
-          await waitFor(() => got.length >= 50, { timeoutMs: 30_000, what: `50 records (${compression})` });
-        } finally {
-          await subscriber.close();
-        }
+        const got = await readAll(topic, 50);
         assert.deepEqual(
           got.map((r) => r.value!.toString()),
           values,
