@@ -8,9 +8,15 @@ export { loadKubeConfig, type KubeConnection, type KubeTarget } from './kube-con
 /** One line of a watch stream. */
 export type WatchLine = (type: string, object: unknown) => void;
 
-/** A running watch; `abort()` ends it (the `done` callback still fires once). */
+/**
+ * A running watch; `abort()` ends it (the `done` callback still fires once). `pause()` (callable from inside
+ * `onLine`) stops delivering lines and reading the connection without closing it: lines already received
+ * are held, in order; `resume()` delivers them first, then reads on. A watch may still end while paused.
+ */
 export interface WatchHandle {
   abort(): void;
+  pause(): void;
+  resume(): void;
 }
 
 /** Raw-JSON access to the API server (objects are kept as sent, no typed deserialization). */
@@ -140,18 +146,24 @@ export function createKubeClient(
       const controller = new AbortController();
       let ended = false;
       let res: IncomingMessage | undefined;
+      // While paused the socket is not read (TCP backpressure on the server); the lines of the chunk being
+      // split when pause() was called wait in `held` (raw, parsed when delivered) and go first on resume().
+      let paused = false;
+      let held: string[] = [];
+      let heldAt = 0;
       // Before the answer the request is aborted; after it, only an unfinished response is destroyed:
       // aborting a finished request would destroy the keep-alive socket it already gave back to the agent.
       const end = (err: unknown): void => {
         if (ended) return;
         ended = true;
+        held = [];
         clearTimeout(idle);
         if (!res) controller.abort();
         else if (!res.complete) res.destroy();
         done(err);
       };
       // Our own watchdog (stallTimeout) decides about silence; this inactivity limit is only a backstop
-      // past the API server's own timeoutSeconds.
+      // past the API server's own timeoutSeconds (paused time counts too: it bounds an endless pause).
       const idleMs = Number(query.timeoutSeconds ?? 300) * 1000 + 60_000;
       const idle = setTimeout(() => end(new KhError('kube_watch_idle', `WATCH ${path}: no data`)), idleMs);
       const q = new URLSearchParams({ ...query, watch: 'true' });
@@ -173,14 +185,41 @@ export function createKubeClient(
           r.once('close', () => end(undefined));
           splitLines(r, (line) => {
             if (ended) return;
+            if (paused) {
+              held.push(line);
+              return;
+            }
             idle.refresh();
             deliverLine(line, path, onLine, end);
           });
+          if (paused) r.pause(); // paused while the answer was on its way
         }
       } catch (err) {
         end(err);
       }
-      return { abort: () => end(undefined) };
+      return {
+        abort: () => end(undefined),
+        pause() {
+          if (paused || ended) return;
+          paused = true;
+          res?.pause();
+        },
+        resume() {
+          if (!paused || ended) return;
+          paused = false;
+          idle.refresh();
+          // A line delivered here may pause again: the rest stays held, in order.
+          while (!paused && !ended && heldAt < held.length) {
+            const line = held[heldAt++] as string;
+            deliverLine(line, path, onLine, end);
+          }
+          if (heldAt >= held.length) {
+            held = [];
+            heldAt = 0;
+          }
+          if (!paused && !ended) res?.resume();
+        },
+      };
     },
   };
 }

@@ -22,7 +22,18 @@ export interface KubeEventSourceOptions {
   readonly now?: () => number;
   /** First retry delay after a failure (doubles up to 30 s). */
   readonly retryBaseMs?: number;
+  /** A watch paused (backpressure) for longer than this is ended; default {@link MAX_WATCH_PAUSE_MS}. */
+  readonly maxWatchPauseMs?: number;
 }
+
+/**
+ * How long a paused watch keeps its connection. A short pause (the buffer refilling while Kafka catches up)
+ * holds the stream open: the server's writes wait in the socket buffers, nothing is re-sent. A long one
+ * (Kafka down for minutes) must not hold a connection and the server's buffers forever, nor resume into a
+ * backlog the server may have compacted meanwhile: the watch is ended and resume() opens a new one from
+ * the last delivered resourceVersion (as every pause did before).
+ */
+export const MAX_WATCH_PAUSE_MS = 10_000;
 
 /** The collection path of Events for an API and an optional namespace. */
 export function eventsPath(api: EventsApi, namespace?: string): string {
@@ -75,6 +86,7 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
   const log = o.log.child({ component: 'reflector', api: o.api, namespace: namespace ?? '*' });
   const path = eventsPath(o.api, namespace);
   const now = o.now ?? Date.now;
+  const maxPauseMs = o.maxWatchPauseMs ?? MAX_WATCH_PAUSE_MS;
   let sink: EventSink = () => undefined;
   let rv: string | undefined;
   let relistReason = 'initial';
@@ -82,7 +94,7 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
   let closed = false;
   let listed = false;
   let loop: Promise<void> | undefined;
-  let current: { stop(reason: EndReason): void } | undefined;
+  let current: { stop(reason: EndReason): void; pause(): void; resume(): void } | undefined;
   let wake: (() => void) | undefined;
 
   const pauseWait = (ms?: number): Promise<void> =>
@@ -157,10 +169,15 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
       let ended = false;
       let handle: WatchHandle | undefined;
       let timer: NodeJS.Timeout | undefined;
+      let pauseTimer: NodeJS.Timeout | undefined;
+      // If the watch ends while paused (server timeout, closed connection, the pause bound), the lines the
+      // client still held are dropped with it: rv only moved for delivered lines, so the next watch (opened
+      // on resume) starts right after the last delivered one and the server sends the rest again, in order.
       const finish = (end: WatchEnd): void => {
         if (ended) return;
         ended = true;
         clearTimeout(timer);
+        clearTimeout(pauseTimer);
         current = undefined;
         handle?.abort();
         resolve(end);
@@ -169,7 +186,23 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
         clearTimeout(timer);
         timer = setTimeout(() => finish({ reason: 'stall' }), o.stallTimeoutMs);
       };
-      current = { stop: (reason) => finish({ reason }) };
+      current = {
+        stop: (reason) => finish({ reason }),
+        pause() {
+          // No handle yet (the answer still on its way; the sink only pauses from inside a line or a LIST,
+          // so this is not expected): end it as before, the resume watches again from rv.
+          if (!handle) return finish({ reason: 'backpressure' });
+          clearTimeout(timer); // paused time is not silence: the watchdog restarts on resume
+          handle.pause();
+          clearTimeout(pauseTimer);
+          pauseTimer = setTimeout(() => finish({ reason: 'backpressure' }), maxPauseMs);
+        },
+        resume() {
+          clearTimeout(pauseTimer);
+          kick();
+          handle?.resume(); // held lines first; one of them may pause again
+        },
+      };
       kick();
       const query = {
         resourceVersion: from,
@@ -177,7 +210,7 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
         timeoutSeconds: String(o.watchTimeoutSeconds),
       };
       const line = (type: string, obj: unknown): void => {
-        if (ended) return; // lines after a pause/stop are not consumed: the RV stays before them
+        if (ended) return; // lines after a stop are not consumed: the RV stays before them
         kick();
         onLine(type, obj, finish);
       };
@@ -249,12 +282,13 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
     pause() {
       if (paused) return;
       paused = true;
-      current?.stop('backpressure');
+      current?.pause();
     },
     resume() {
       if (!paused) return;
       paused = false;
       wake?.();
+      current?.resume();
     },
     synced: () => listed && !closed,
     async close() {

@@ -25,7 +25,11 @@ function cuttable(client: KubeClient): KubeClient & { cut: boolean } {
     async watch(path, query, onLine, done) {
       const h = await client.watch(path, query, (t, o) => (c.cut ? undefined : onLine(t, o)), done);
       const timer = setInterval(() => c.cut && h.abort(), 50);
-      return { abort: () => (clearInterval(timer), h.abort()) };
+      return {
+        abort: () => (clearInterval(timer), h.abort()),
+        pause: () => h.pause(),
+        resume: () => h.resume(),
+      };
     },
   };
   return c;
