@@ -64,6 +64,10 @@ export async function collectorRun(
     file,
     JSON.stringify({
       ...doc,
+      // KH_BENCH_COMPRESSION=gzip|none compares the publisher's codecs (default: the collector's, zstd).
+      ...(process.env.KH_BENCH_COMPRESSION
+        ? { kafka: { ...(doc.kafka as object), compression: process.env.KH_BENCH_COMPRESSION } }
+        : {}),
       collector: {
         maxEventAge: '1h',
         bufferSize: 10_000,
