@@ -2,7 +2,7 @@
 // normalize → skip → enrich → buffer → real Kafka (acks=all). Not a test, not the official bench (bench/).
 //   source .run/services.env
 //   node --conditions=source --import tsx services/collector/scripts/profile-hot-path.ts [listN] [watchN]
-// Env: NULLPUB=1 (no Kafka), GZIP=0, ENRICH=1, BUFFER=<bufferSize>, KH_LOG_LEVEL. Add --cpu-prof to profile.
+// Env: NULLPUB=1 (no Kafka), COMPRESSION=zstd|gzip|none (default zstd), ENRICH=1, BUFFER=<bufferSize>, KH_LOG_LEVEL. Add --cpu-prof to profile.
 import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { createKafkaAdmin, createKafkaPublisher } from '@kube-herald/bus';
@@ -62,7 +62,8 @@ const publisher =
           brokers,
           clientId: 'profile',
           log,
-          ...(process.env.GZIP === '0' ? { compression: 'none' as const } : {}),
+          compression:
+            (['zstd', 'gzip', 'none'] as const).find((c) => c === process.env.COMPRESSION) ?? 'zstd',
         }),
       );
 const client = createKubeClient(await loadKubeConfig({ kubeconfig }));
