@@ -96,14 +96,16 @@ describe('createKafkaRangeReader', () => {
   it('stop() ends the run after the current batch; a handler error rejects the run; no group is left', async () => {
     const starts = new Map([0, 1, 2].map((p) => [p, '0']));
     const ends = toMap(await admin.endOffsets(topic));
-    const stopping = createKafkaRangeReader({
-      brokers,
-      clientId: uniqueName('range'),
-      log,
-      topic,
-      start: starts,
-      end: ends,
-    });
+    const reader = () =>
+      createKafkaRangeReader({
+        brokers,
+        clientId: uniqueName('range'),
+        log,
+        topic,
+        start: starts,
+        end: ends,
+      });
+    const stopping = reader();
     let batches = 0;
     const how = await stopping.run(() => {
       batches += 1;
@@ -112,14 +114,7 @@ describe('createKafkaRangeReader', () => {
     });
     assert.equal(how, 'stopped');
     assert.equal(batches, 1);
-    const failing = createKafkaRangeReader({
-      brokers,
-      clientId: uniqueName('range'),
-      log,
-      topic,
-      start: starts,
-      end: ends,
-    });
+    const failing = reader();
     await assert.rejects(
       failing.run(() => Promise.reject(new Error('handler broke'))),
       /handler broke/,

@@ -262,17 +262,9 @@ test('the live notifier, lagging behind that replay, still delivers every event 
 
 test('a receiver added later is backfilled with exactly the window without --force, once; nothing to the others', async () => {
   const sent = { old: standin.messages('old').length, new: standin.messages('new').length };
-  const r = await cli([
-    'replay',
-    '--from',
-    from,
-    '--to',
-    to,
-    '--receiver',
-    'later',
-    '--config',
-    laterConfigFile,
-  ]);
+  const replayLater = () =>
+    cli(['replay', '--from', from, '--to', to, '--receiver', 'later', '--config', laterConfigFile]);
+  const r = await replayLater();
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /matched 3, deduped 0/);
   assert.match(r.stdout, /sent \d+ message\(s\) with 3 occurrence\(s\), failed 0/);
@@ -280,17 +272,7 @@ test('a receiver added later is backfilled with exactly the window without --for
   for (const e of [...before3h, ...after30m]) assert.equal(mentions('later', e), 0);
   assert.deepEqual({ old: standin.messages('old').length, new: standin.messages('new').length }, sent);
   const later = standin.messages('later').length;
-  const again = await cli([
-    'replay',
-    '--from',
-    from,
-    '--to',
-    to,
-    '--receiver',
-    'later',
-    '--config',
-    laterConfigFile,
-  ]);
+  const again = await replayLater();
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /matched 0, deduped 3/);
   assert.match(again.stdout, /sent 0 message/);
