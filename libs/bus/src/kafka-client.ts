@@ -9,9 +9,11 @@ import {
   type logCreator,
 } from 'kafkajs';
 import type { Logger } from '@kube-herald/logging';
+import { installRecordEncoding } from './record-encoding.js';
 import { registerZstd } from './zstd-codec.js';
 
 registerZstd();
+installRecordEncoding();
 
 /** Connection options shared by the Kafka publisher, subscriber and admin. */
 export interface KafkaConnectionOptions {
