@@ -1,11 +1,11 @@
 import type { CollectorConfig } from './config.js';
 
 // Live memory of the collector's parts, measured with the collector bench (BENCHMARKS.md): modules, a LIST
-// page and the batches in flight; each buffered record's objects besides its value; each seen occurrenceId;
-// each enrichment cache entry (owner chain and labels).
+// page and the batches in flight; each buffered record's objects besides its value; each enrichment cache
+// entry (owner chain and labels). Seen occurrenceIds are not on the heap (id-table.ts: typed arrays of
+// ~40 bytes per id of `seenSize`, allocated at start and counted in RSS, not against the heap limit).
 const BASE_BYTES = 24 * 1024 * 1024;
 const PER_BUFFERED_RECORD = 300;
-const PER_SEEN = 60;
 const PER_ENRICHMENT_ENTRY = 1024;
 /** Share of the heap limit the live data may take: above it, garbage collection runs nearly non-stop. */
 export const HEAP_BUDGET_SHARE = 0.8;
@@ -19,7 +19,7 @@ export interface HeapBudget {
 }
 
 /**
- * The live memory the configuration allows (`bufferSize`/`bufferBytes`, `seenSize`, the enrichment cache)
+ * The live heap memory the configuration allows (`bufferSize`/`bufferBytes`, the enrichment cache)
  * against the V8 heap limit (`--max-old-space-size`, which also bounds Buffers): a collector whose bounds
  * do not fit would run out of heap under load instead of applying backpressure.
  */
@@ -28,7 +28,6 @@ export function heapBudget(config: CollectorConfig['collector'], limitBytes: num
     BASE_BYTES +
     config.bufferBytes +
     config.bufferSize * PER_BUFFERED_RECORD +
-    config.seenSize * PER_SEEN +
     (config.enrichment.enabled ? config.enrichment.cacheSize * PER_ENRICHMENT_ENTRY : 0);
   return { needBytes, limitBytes, fits: needBytes <= limitBytes * HEAP_BUDGET_SHARE };
 }

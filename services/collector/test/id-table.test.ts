@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createIdTable, parseHexId } from '../src/id-table.js';
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const words = (a: number, b = 0, c = 0, d = 0): Uint32Array => Uint32Array.of(a, b, c, d);
+
+describe('id table (off-heap LRU set of 128-bit ids)', () => {
+  it('behaves like a least-recently-used set in long random runs, with evictions and probe wrap-around', () => {
+    for (const [capacity, universe, seed] of [
+      [1, 3, 1],
+      [7, 20, 2],
+      [50, 120, 3],
+      [300, 1000, 4],
+    ] as const) {
+      const rand = prng(seed);
+      const table = createIdTable(capacity);
+      // The model: a Map in recency order (first = least recent).
+      const model = new Map<string, true>();
+      // Ids sharing three of four words, so only the mixing of every word spreads them.
+      const idOf = (n: number): Uint32Array => words(0xaaaaaaaa, 0xaaaaaaaa, n % 7, n);
+      for (let step = 0; step < 20_000; step++) {
+        const n = Math.floor(rand() * universe);
+        const key = String(n);
+        if (rand() < 0.5) {
+          const expected = model.has(key);
+          if (expected) {
+            model.delete(key);
+            model.set(key, true);
+          }
+          assert.equal(table.has(idOf(n)), expected, `capacity ${capacity}, step ${step}: has(${n})`);
+        } else {
+          model.delete(key);
+          model.set(key, true);
+          if (model.size > capacity) model.delete(model.keys().next().value as string);
+          table.add(idOf(n));
+        }
+        assert.equal(table.size, model.size, `capacity ${capacity}, step ${step}: size`);
+      }
+      for (let n = 0; n < universe; n++) {
+        assert.equal(table.has(idOf(n)), model.has(String(n)), `capacity ${capacity}: final has(${n})`);
+      }
+    }
+  });
+
+  it('adding a present id refreshes it instead of storing it twice', () => {
+    const table = createIdTable(2);
+    table.add(words(1));
+    table.add(words(2));
+    table.add(words(1)); // 2 is now the least recent
+    table.add(words(3)); // evicts 2
+    assert.equal(table.size, 2);
+    assert.deepEqual(
+      [1, 2, 3].map((n) => table.has(words(n))),
+      [true, false, true],
+    );
+  });
+
+  it('refuses a capacity below 1', () => {
+    assert.throws(() => createIdTable(0), RangeError);
+  });
+
+  it('reads 32 lowercase hex characters into four 32-bit words, and nothing else', () => {
+    const out = new Uint32Array(4);
+    assert.equal(parseHexId('0123456789abcdef00000000ffffffff', out), true);
+    assert.deepEqual([...out], [0x01234567, 0x89abcdef, 0, 0xffffffff]);
+    for (const bad of [
+      '0123456789ABCDEF00000000ffffffff',
+      '0123456789abcdef00000000fffffff',
+      '0123456789abcdef00000000ffffffff0',
+      '0123456789abcdeg00000000ffffffff',
+      '0123456789abcdef00000000fffffff\u0660',
+      '',
+    ]) {
+      assert.equal(parseHexId(bad, out), false, bad);
+    }
+  });
+});
