@@ -42,6 +42,8 @@ interface Conn {
   readonly res: ServerResponse;
   readonly queue: string[];
   endWhenFlushed: boolean;
+  /** A flush is scheduled for the end of this turn of the event loop. */
+  flushing: boolean;
 }
 
 /** Options of {@link createWatchHub}. */
@@ -62,9 +64,16 @@ export function createWatchHub({ store, bookmarkIntervalMs, log }: WatchHubOptio
     if (c.queue.length > 0) c.res.write(c.queue.splice(0).join(''));
     if (c.endWhenFlushed) c.res.end();
   };
+  // As the API server does (it flushes a watch response only when no further event is waiting), the lines
+  // queued in one turn of the event loop leave in one write: a burst of events is not a write per event.
   const send = (c: Conn, line: object): void => {
     c.queue.push(`${JSON.stringify(line)}\n`);
-    flush(c);
+    if (c.flushing) return;
+    c.flushing = true;
+    setImmediate(() => {
+      c.flushing = false;
+      flush(c);
+    });
   };
   const bookmark = (view: ResourceView, annotations?: Record<string, string>): object => ({
     type: 'BOOKMARK',
@@ -84,7 +93,7 @@ export function createWatchHub({ store, bookmarkIntervalMs, log }: WatchHubOptio
 
     res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
     res.flushHeaders();
-    const conn: Conn = { res, queue: [], endWhenFlushed: false };
+    const conn: Conn = { res, queue: [], endWhenFlushed: false, flushing: false };
     conns.add(conn);
     counters.started++;
     res.on('error', (err) => log.warn({ err }, 'watch response error'));
