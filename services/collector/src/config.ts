@@ -57,7 +57,8 @@ const collectorSchema = z.strictObject({
   // memory whatever the events' size. A full buffer pauses the watch (nothing is lost), and ~0.2 s of
   // events at 20,000/s covers Kafka's acknowledgements with room to spare: 8 MiB only cost RSS.
   bufferBytes: positiveInt.default(4 * 1024 * 1024),
-  seenSize: positiveInt.default(200_000),
+  // Allocated at start as typed arrays of ~40 bytes per id (id-table.ts): 10 million ids are ~400 MB.
+  seenSize: positiveInt.max(10_000_000).default(200_000),
   enrichment: enrichmentSchema.prefault({}),
 });
 

@@ -33,7 +33,7 @@ describe('collector config', () => {
       cluster: { id: 'bad id!' },
       kubernetes: { api: 'v2', stallTimeout: 'soon', pageSize: 0 },
       kafka: { brokers: ['nohostport'] },
-      collector: { maxEventAge: '1 hour', typo: true },
+      collector: { maxEventAge: '1 hour', seenSize: 50_000_000, typo: true },
       leaderElection: { enabled: true, leaseDuration: '5s', renewDeadline: '10s' },
     };
     const err = (() => {
@@ -53,6 +53,7 @@ describe('collector config', () => {
       'kubernetes.pageSize',
       'kafka.brokers.0',
       'collector.maxEventAge',
+      'collector.seenSize',
       'collector',
       'leaderElection.renewDeadline',
     ])
