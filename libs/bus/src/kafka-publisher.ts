@@ -128,10 +128,11 @@ function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): [Messag
       'permanent',
     );
   }
-  const message: Message = { key: m.key, value: m.value };
-  // kafkajs only reads the headers: the caller's object is passed as it is (often one shared constant).
+  // kafkajs only reads a message: without a timestamp to convert (or a stray `partition` it would obey),
+  // the caller's object is passed as it is — one object less per record to keep until it is acknowledged.
+  if (m.timestamp === undefined && !('partition' in m)) return [m as Message, size];
+  const message: Message = { key: m.key, value: m.value, timestamp: String(m.timestamp) };
   if (m.headers !== undefined) message.headers = m.headers;
-  if (m.timestamp !== undefined) message.timestamp = String(m.timestamp);
   return [message, size];
 }
 
