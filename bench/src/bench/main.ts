@@ -64,8 +64,9 @@ try {
     );
     const rows: unknown[] = [];
     let recordBytes = 900;
-    // The broker was just started: its JIT would make the first measured run the slowest (by 10-25 %
-    // in the 2026-11-26 runs). A production broker is warm, so one unrecorded load warms it first.
+    // The broker was just started: before this warm-up, the first run after its start was the slowest of
+    // its set in 5 of 5 sets (4–17 % under the median, 2026-11-26). A production broker is warm, so one
+    // unrecorded load warms it first.
     say('warming the broker up (ProducerPerformance, 200,000 records, not recorded)');
     await ppOnNewTopic('kh-bench-warmup', 200_000, recordBytes);
     for (const n of sizes) {
