@@ -16,51 +16,12 @@
 //   P:ready:<receiver>      ZSET gid -> time a flush job was enqueued and not yet taken
 //   P:take:<jobId>          hash gid -> JSON {meta, items} taken by a delivery attempt, not yet committed
 //   P:ftake:<jobId>         the same, for a job that failed permanently (restored by `failed retry`)
-
-/** Shared Lua helper: put taken items of one group back (recreating the group when it expired). */
-const RESTORE_GROUP = `
-local function restoreGroup(pre, g, rec, now)
-  local gk = pre .. ':g:' .. g
-  local ik = pre .. ':gi:' .. g
-  local meta = rec.meta
-  if redis.call('EXISTS', gk) == 0 then
-    redis.call('HSET', gk, 'receiver', meta.r, 'groupKey', meta.k, 'labels', meta.l, 'route', meta.rt,
-      'gw', meta.gw, 'gi', meta.gi, 'ri', meta.ri, 'idle', meta.idle, 'newInc', 0, 'pending', 0,
-      'lastSent', 0, 'lastActivity', now)
-  end
-  local sum = 0
-  for _, it in ipairs(rec.items) do
-    local raw = redis.call('HGET', ik, it.k)
-    local inc
-    if raw then inc = cjson.decode(raw) else inc = {s = it.s, c = it.c, f = it.f, l = it.l, n = 0, sent = 0, o = it.o} end
-    if inc.n == 0 or it.o < inc.o then inc.o = it.o end
-    inc.n = inc.n + it.n
-    if it.w == 1 and inc.sent == 1 then
-      inc.sent = 0
-      redis.call('HINCRBY', gk, 'newInc', 1)
-    elseif not raw then
-      redis.call('HINCRBY', gk, 'newInc', 1)
-    end
-    redis.call('HSET', ik, it.k, cjson.encode(inc))
-    sum = sum + it.n
-  end
-  redis.call('HINCRBY', gk, 'pending', sum)
-  redis.call('ZADD', pre .. ':ready:' .. meta.r, 'NX', now, g)
-  redis.call('ZADD', pre .. ':due', 'NX', now, g)
-  return sum
-end
-
-local function restoreAll(pre, key, now)
-  local all = redis.call('HGETALL', key)
-  local sum = 0
-  for i = 1, #all, 2 do sum = sum + restoreGroup(pre, all[i], cjson.decode(all[i + 1]), now) end
-  redis.call('DEL', key)
-  return sum
-end
-`;
+//
+// RECORD_BATCH (the record side) lives here; the delivery side (CLAIM_DUE, TAKE, COMMIT, RESTORE, PARK,
+// UNPARK) in delivery-scripts.ts.
 
 /**
- * ARGV[1] = JSON {prefix, now, ttl, force, groups: {gid: {r,k,l,rt,gw,gi,ri,idle}},
+ * ARGV[1] = JSON {prefix, marks?, now, ttl, force, groups: {gid: {r,k,l,rt,gw,gi,ri,idle}},
  * events: [{o,k,c,f,l,ob,s,m:[gid]}]}. Dedup is per (occurrence, receiver): an event joins the groups of
  * the receivers whose mark it sets now (all of them with force), and nothing when every receiver was
  * marked. Returns per event 1 (joined all its groups), 0 (deduped) or the receivers already marked
@@ -71,6 +32,8 @@ end
 export const RECORD_BATCH = `
 local p = cjson.decode(ARGV[1])
 local pre, now = p.prefix, p.now
+-- dedup marks may live under another prefix (a replay groups under its own prefix, marks under the live one)
+local mp = p.marks or pre
 local out = {}
 local groups = {}
 local function group(g)
@@ -100,12 +63,12 @@ local function marks(ev)
   for _, g in ipairs(ev.m) do
     local r = p.groups[g].r
     if fresh[r] == nil then
-      fresh[r] = mark(pre .. ':seen:' .. ev.o .. ':' .. r)
+      fresh[r] = mark(mp .. ':seen:' .. ev.o .. ':' .. r)
       if fresh[r] then n = n + 1 else skipped[#skipped + 1] = r end
     end
   end
   -- a fleet-wide mark of an earlier version: the occurrence was grouped for every receiver then
-  if n > 0 and p.force ~= 1 and redis.call('EXISTS', pre .. ':seen:' .. ev.o) == 1 then n = 0 end
+  if n > 0 and p.force ~= 1 and redis.call('EXISTS', mp .. ':seen:' .. ev.o) == 1 then n = 0 end
   return fresh, skipped, n
 end
 -- one occurrence joins group g (a storm repeats incidents: each is read once per batch)
@@ -133,7 +96,7 @@ end
 for i, ev in ipairs(p.events) do
   local res = 1
   if #ev.m == 0 then
-    if not mark(pre .. ':seenx:' .. ev.o) then res = 0 end
+    if not mark(mp .. ':seenx:' .. ev.o) then res = 0 end
   else
     local fresh, skipped, n = marks(ev)
     if n == 0 then
@@ -164,127 +127,4 @@ for _, st in pairs(groups) do
   redis.call('HSET', st.gk, 'lastActivity', now)
 end
 return out
-`;
-
-/** ARGV: prefix, now, limit. Returns flat [gid, receiver, window, ...] of groups to flush now. */
-export const CLAIM_DUE = `
-local pre, now, limit = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
-local dueKey = pre .. ':due'
-local due = redis.call('ZRANGEBYSCORE', dueKey, '-inf', now, 'LIMIT', 0, limit)
-local out = {}
-for _, g in ipairs(due) do
-  local gk = pre .. ':g:' .. g
-  local m = redis.call('HMGET', gk, 'receiver', 'gi', 'ri', 'newInc', 'pending', 'lastSent', 'lastActivity', 'idle')
-  if not m[1] then
-    redis.call('ZREM', dueKey, g)
-  else
-    local gi, ri = tonumber(m[2]), tonumber(m[3])
-    local newInc, pending = tonumber(m[4]), tonumber(m[5])
-    local lastSent, lastAct, idle = tonumber(m[6]), tonumber(m[7]), tonumber(m[8])
-    if newInc > 0 or (pending > 0 and now - lastSent >= ri) then
-      local wk = pre .. ':w:' .. g
-      local w = redis.call('INCR', wk)
-      redis.call('PEXPIRE', wk, 30 * 86400000)
-      redis.call('ZADD', pre .. ':ready:' .. m[1], 'NX', now, g)
-      redis.call('ZADD', dueKey, now + gi, g)
-      table.insert(out, g)
-      table.insert(out, m[1])
-      table.insert(out, w)
-    elseif pending == 0 and now - lastAct >= idle then
-      redis.call('DEL', gk, pre .. ':gi:' .. g)
-      redis.call('ZREM', dueKey, g)
-      redis.call('ZREM', pre .. ':ready:' .. m[1], g)
-    else
-      redis.call('ZADD', dueKey, now + gi, g)
-    end
-  end
-end
-return out
-`;
-
-/**
- * ARGV: prefix, jobId, receiver, own gid, merge limit (0: own group only), now, take ttl.
- * First puts back an unfinished take of the same job (a crashed attempt), then takes the pending
- * occurrences of the group(s). Returns {recovered, JSON [{g, meta, items}]}.
- */
-export const TAKE = `${RESTORE_GROUP}
-local pre, jobId, recv, own = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local mergeLimit, now, ttl = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
-local tk = pre .. ':take:' .. jobId
-local recovered = restoreAll(pre, tk, now)
-local readyKey = pre .. ':ready:' .. recv
-local gids = {own}
-if mergeLimit > 0 then
-  for _, g in ipairs(redis.call('ZRANGE', readyKey, 0, mergeLimit - 1)) do
-    if g ~= own then table.insert(gids, g) end
-  end
-end
-local result = {}
-for _, g in ipairs(gids) do
-  redis.call('ZREM', readyKey, g)
-  local gk = pre .. ':g:' .. g
-  local ik = pre .. ':gi:' .. g
-  local m = redis.call('HMGET', gk, 'receiver', 'groupKey', 'labels', 'route', 'gw', 'gi', 'ri', 'idle')
-  if m[1] then
-    local items, sum, newCount = {}, 0, 0
-    local all = redis.call('HGETALL', ik)
-    for i = 1, #all, 2 do
-      local inc = cjson.decode(all[i + 1])
-      if inc.n > 0 then
-        local w = 0
-        if inc.sent == 0 then w = 1; newCount = newCount + 1; inc.sent = 1 end
-        table.insert(items, {k = all[i], s = inc.s, c = inc.c, f = inc.f, l = inc.l, n = inc.n, o = inc.o, w = w})
-        sum = sum + inc.n
-        inc.n = 0
-        redis.call('HSET', ik, all[i], cjson.encode(inc))
-      end
-    end
-    if #items > 0 then
-      redis.call('HINCRBY', gk, 'pending', -sum)
-      -- Lua 5.1 formats -0 as "-0", which HINCRBY rejects; a failing script keeps its earlier writes
-      if newCount > 0 then redis.call('HINCRBY', gk, 'newInc', -newCount) end
-      local meta = {r = m[1], k = m[2], l = m[3], rt = m[4], gw = tonumber(m[5]), gi = tonumber(m[6]),
-        ri = tonumber(m[7]), idle = tonumber(m[8])}
-      local rec = {meta = meta, items = items}
-      redis.call('HSET', tk, g, cjson.encode(rec))
-      table.insert(result, {g = g, meta = meta, items = items})
-    end
-  end
-end
-if #result > 0 then redis.call('PEXPIRE', tk, ttl) end
-return {recovered, cjson.encode(result)}
-`;
-
-/** ARGV: prefix, jobId, now. Marks the taken groups as sent and forgets the take. Returns groups. */
-export const COMMIT = `
-local pre, jobId, now = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local tk = pre .. ':take:' .. jobId
-local gids = redis.call('HKEYS', tk)
-for _, g in ipairs(gids) do
-  local gk = pre .. ':g:' .. g
-  if redis.call('EXISTS', gk) == 1 then redis.call('HSET', gk, 'lastSent', now) end
-end
-redis.call('DEL', tk)
-return #gids
-`;
-
-/** ARGV: prefix, jobId, now. Puts a take back (send failed). Returns occurrences restored. */
-export const RESTORE = `${RESTORE_GROUP}
-return restoreAll(ARGV[1], ARGV[1] .. ':take:' .. ARGV[2], tonumber(ARGV[3]))
-`;
-
-/** ARGV: prefix, jobId, ttl. Keeps a take of a permanently failed job for \`failed retry\`. */
-export const PARK = `
-local tk = ARGV[1] .. ':take:' .. ARGV[2]
-if redis.call('EXISTS', tk) == 0 then return 0 end
-local fk = ARGV[1] .. ':ftake:' .. ARGV[2]
-redis.call('HSET', fk, unpack(redis.call('HGETALL', tk)))
-redis.call('DEL', tk)
-redis.call('PEXPIRE', fk, tonumber(ARGV[3]))
-return 1
-`;
-
-/** ARGV: prefix, jobId, now. Restores a parked take (before retrying a failed job). */
-export const UNPARK = `${RESTORE_GROUP}
-return restoreAll(ARGV[1], ARGV[1] .. ':ftake:' .. ARGV[2], tonumber(ARGV[3]))
 `;

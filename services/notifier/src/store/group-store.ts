@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { KhError } from '@kube-herald/errors';
 import { createLuaScript } from './lua-script.js';
-import { CLAIM_DUE, COMMIT, PARK, RECORD_BATCH, RESTORE, TAKE, UNPARK } from './group-scripts.js';
+import { RECORD_BATCH } from './group-scripts.js';
+import { CLAIM_DUE, COMMIT, PARK, RESTORE, TAKE, UNPARK } from './delivery-scripts.js';
 
 /** One group an event joins: identity and timing (copied into the group when it is created). */
 export interface GroupRef {
@@ -65,6 +66,11 @@ export interface GroupStoreOptions {
   readonly redis: Redis;
   /** Key prefix, e.g. `kh:n`. */
   readonly prefix: string;
+  /**
+   * Prefix of the dedup marks (default `prefix`). A replay groups and delivers under a prefix of its own
+   * (its scheduler and worker never see live groups) while sharing the live fleet's marks.
+   */
+  readonly markPrefix?: string;
   /** TTL of the dedup mark (≥ the replay horizon). */
   readonly dedupTtlMs: number;
   /** A group with nothing pending is deleted after this long without activity (default: ri + gi). */
@@ -179,7 +185,7 @@ interface LuaGroupMeta {
 /** The RECORD_BATCH payload: each group's meta once, events referring to groups by id. */
 function recordPayload(
   items: readonly RecordItem[],
-  base: { prefix: string; now: number; ttl: number; force: number },
+  base: { prefix: string; marks: string; now: number; ttl: number; force: number },
   idleMs: number | undefined,
 ): string {
   const groups: Record<string, LuaGroupMeta> = {};
@@ -242,11 +248,12 @@ const scripts = {
 /** Creates the Redis-backed group store. */
 export function createGroupStore(options: GroupStoreOptions): GroupStore {
   const { redis, prefix: pre } = options;
+  const mp = options.markPrefix ?? pre;
   const chunk = options.chunkSize ?? 500;
   const takeTtl = options.takeTtlMs ?? 86_400_000;
   return {
     async record(items, now, force = false) {
-      const base = { prefix: pre, now, ttl: options.dedupTtlMs, force: force ? 1 : 0 };
+      const base = { prefix: pre, marks: mp, now, ttl: options.dedupTtlMs, force: force ? 1 : 0 };
       // All chunks are sent at once (one connection keeps their order): no round trip waits between them.
       const runs: Promise<unknown>[] = [];
       for (let i = 0; i < items.length; i += chunk) {
@@ -259,9 +266,9 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
       if (queries.length === 0) return [];
       const pipe = redis.pipeline();
       for (const q of queries) {
-        if (q.receivers.length === 0) pipe.exists(`${pre}:seenx:${q.occurrenceId}`);
-        else for (const r of q.receivers) pipe.exists(`${pre}:seen:${q.occurrenceId}:${r}`);
-        if (q.receivers.length > 0) pipe.exists(`${pre}:seen:${q.occurrenceId}`);
+        if (q.receivers.length === 0) pipe.exists(`${mp}:seenx:${q.occurrenceId}`);
+        else for (const r of q.receivers) pipe.exists(`${mp}:seen:${q.occurrenceId}:${r}`);
+        if (q.receivers.length > 0) pipe.exists(`${mp}:seen:${q.occurrenceId}`);
       }
       const marked = ((await pipe.exec()) ?? []).map(([err, v]) => {
         if (err) throw err;
