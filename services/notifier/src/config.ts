@@ -14,6 +14,7 @@ import { receiverSchema } from './receivers/receiver-schema.js';
 import type { ReceiverConfig, ReceiverSecrets } from './receivers/receiver-schema.js';
 import { routeSchema } from './routing/route-schema.js';
 import { routeReceivers } from './routing/route-receivers.js';
+import { consoleConfigSchema } from './console/console-config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -82,6 +83,7 @@ export const notifierConfigSchema = z.object({
   log: z
     .object({ level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info') })
     .prefault({}),
+  console: consoleConfigSchema,
 });
 
 type Parsed = z.output<typeof notifierConfigSchema>;
@@ -91,14 +93,17 @@ export interface NotifierSecrets {
   receiver(name: string): ReceiverSecrets | undefined;
   readonly redisPassword: string | undefined;
   readonly kafkaSaslPassword: string | undefined;
+  /** The operator console's admin token (`console.adminToken` / `console.adminTokenFile`). */
+  readonly consoleAdminToken?: string | undefined;
 }
 
 /** The validated, frozen notifier config. `JSON.stringify(config)` never contains a secret. */
 export type NotifierConfig = Readonly<
-  Omit<Parsed, 'receivers' | 'kafka' | 'redis'> & {
+  Omit<Parsed, 'receivers' | 'kafka' | 'redis' | 'console'> & {
     receivers: readonly ReceiverConfig[];
     kafka: Omit<Parsed['kafka'], 'sasl'> & { sasl?: Omit<NonNullable<Parsed['kafka']['sasl']>, 'password'> };
     redis: Parsed['redis'];
+    console: Omit<Parsed['console'], 'adminToken'>;
   }
 > & { readonly secrets: NotifierSecrets };
 
@@ -204,8 +209,16 @@ function build(parsed: Parsed, res: Resolution): NotifierConfig {
       res.problems.push({ path: 'kafka.sasl', message: 'set password or passwordFile' });
     saslOut = saslRest;
   }
+  const { adminToken: inlineToken, ...consoleRest } = parsed.console;
+  const consoleAdminToken = secretValue(
+    inlineToken,
+    consoleRest.adminTokenFile,
+    'console.adminTokenFile',
+    res,
+  );
   const config = {
     ...parsed,
+    console: consoleRest,
     receivers,
     kafka: saslOut ? { ...kafka, sasl: saslOut } : kafka,
     redis: { ...parsed.redis, url },
@@ -214,6 +227,7 @@ function build(parsed: Parsed, res: Resolution): NotifierConfig {
     receiver: (name: string) => secrets.get(name),
     redisPassword,
     kafkaSaslPassword,
+    consoleAdminToken,
   });
   // Non-enumerable: JSON.stringify, pino and spreads of the config never see the secrets.
   const withSecrets: typeof config & { secrets: NotifierSecrets } = Object.defineProperty(config, 'secrets', {

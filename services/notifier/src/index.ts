@@ -32,3 +32,5 @@ export { createSilenceStore, buildSilence } from './silences/index.js';
 export type { Silence, SilenceInput, SilenceStore, SilenceStoreOptions } from './silences/index.js';
 export { parseKubeEventerSink, kubeEventerSinksToConfig, toYaml } from './kube-eventer.js';
 export type { KubeEventerFragment, KubeEventerConfigOptions } from './kube-eventer.js';
+export { createConsole } from './console/index.js';
+export type { ConsoleDeps, OperatorConsole } from './console/index.js';

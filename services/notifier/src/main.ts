@@ -15,6 +15,7 @@ import { createReceivers } from './receivers/index.js';
 import type { Receiver } from './model.js';
 import { createNotifier } from './notifier.js';
 import { createSilenceStore } from './silences/index.js';
+import { createConsole } from './console/index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -125,6 +126,11 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   const { url } = await health.start();
   closers.unshift(['notifier', () => notifier.close()]);
   await notifier.start();
+  if (config.console.enabled) {
+    const operatorConsole = createConsole({ config, redis: clients.redis, silences, log, kafka: conn });
+    closers.unshift(['console', () => operatorConsole.close()]);
+    await operatorConsole.start();
+  }
   log.info({ topic: config.kafka.topic, groupId: config.kafka.groupId, http: url }, 'notifier started');
 }
 

@@ -1,0 +1,286 @@
+import type { Queue } from 'bullmq';
+import { classify } from '@kube-herald/dingtalk';
+import type { NotifierConfig } from '../config.js';
+import { listFailed } from '../failed.js';
+import type { DeliveryJobData } from '../scheduler.js';
+import type { Silence, SilenceStore } from '../silences/index.js';
+import type { GroupState, StateReader } from './state-reader.js';
+import { createGrowthTracker, type GrowthTracker } from './growth.js';
+
+/** One open incident, merged over the groups (receivers) that hold it. */
+export interface IncidentView {
+  readonly incidentKey: string;
+  readonly cluster: string;
+  readonly clusterName: string;
+  readonly namespace: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly reason: string;
+  readonly type: string;
+  readonly message: string;
+  readonly owner: string;
+  readonly receivers: readonly string[];
+  readonly groupKeys: readonly string[];
+  readonly count: number;
+  readonly firstSeenMs: number;
+  readonly lastSeenMs: number;
+  readonly pending: number;
+  readonly sent: boolean;
+  /** Count gained in about the last minute (since the console first saw the incident when younger). */
+  readonly growth: number;
+  readonly state: 'active' | 'quiet';
+}
+
+/** One group waiting for its next flush. */
+export interface GroupView {
+  readonly gid: string;
+  readonly receiver: string;
+  readonly groupKey: string;
+  readonly route: string;
+  readonly incidents: number;
+  readonly newIncidents: number;
+  readonly pending: number;
+  readonly nextCheckMs: number;
+  readonly lastSentMs: number;
+}
+
+/** A robot: its budget in the current window, throttle block and queue. */
+export interface RobotView {
+  readonly name: string;
+  readonly type: string;
+  /** The webhook with its token masked (never the token itself). */
+  readonly webhook: string;
+  readonly limit: number;
+  readonly used: number;
+  readonly nextSlotInMs: number;
+  readonly blockedForMs: number;
+  readonly readyGroups: number;
+  readonly delayedJobs: number;
+}
+
+/** A failed delivery with the platform's errcode and the operator hint. */
+export interface FailedView {
+  readonly id: string;
+  readonly receiver: string;
+  readonly gid: string;
+  readonly failedAtMs: number | undefined;
+  readonly attempts: number;
+  readonly errcode: string;
+  readonly code: string;
+  readonly hint: string;
+  readonly reason: string;
+}
+
+/** What the console shows: one snapshot of the fleet's shared state. */
+export interface Snapshot {
+  readonly at: number;
+  readonly incidents: readonly IncidentView[];
+  readonly groups: readonly GroupView[];
+  readonly groupsTotal: number;
+  readonly robots: readonly RobotView[];
+  readonly queue: Readonly<Record<string, number>>;
+  readonly failed: readonly FailedView[];
+  readonly silences: readonly Silence[];
+}
+
+/** Dependencies of {@link createSnapshotter}. */
+export interface SnapshotDeps {
+  readonly config: NotifierConfig;
+  readonly reader: StateReader;
+  readonly queue: Queue<DeliveryJobData>;
+  readonly silences: Pick<SilenceStore, 'list'>;
+  /** Rate window of the gate (default 60 000). */
+  readonly rateWindowMs?: number;
+  readonly now?: () => number;
+}
+
+/** Builds snapshots; keeps the per-incident count samples behind `growth`. */
+export interface Snapshotter {
+  snapshot(): Promise<Snapshot>;
+}
+
+const GROUP_LIMIT = 1000;
+const INCIDENTS_PER_GROUP = 500;
+const FAILED_LIMIT = 200;
+
+/** `scheme://host/…` plus a masked token: enough to recognise a robot, never enough to use it. */
+export function maskWebhook(webhook: string | undefined): string {
+  if (webhook === undefined) return '';
+  try {
+    const u = new URL(webhook);
+    const token = u.searchParams.has('access_token') ? '?access_token=***' : '';
+    return `${u.protocol}//${u.host}${u.pathname.length > 1 ? '/…' : '/'}${token}`;
+  } catch {
+    return '***';
+  }
+}
+
+const SECURITY_ERRMSG: Readonly<Record<string, string>> = {
+  security_keyword: 'keywords not in content',
+  security_sign: 'sign not match',
+  security_timestamp: 'invalid timestamp',
+  security_ip: 'ip not in whitelist',
+};
+
+/** errcode and code out of the failed reason (`permanent errcode=310000 code=security_keyword`), with the hint. */
+export function failedDetail(reason: string): { errcode: string; code: string; hint: string } {
+  const transient = /transient delivery failure: (\S+)/.exec(reason)?.[1];
+  if (transient !== undefined)
+    return { errcode: '', code: transient, hint: 'transient failures until the attempts ran out: retry' };
+  const errcode = /errcode=(\S+)/.exec(reason)?.[1] ?? '';
+  const code = /code=(\S+)$/.exec(reason)?.[1] ?? '';
+  const n = Number(errcode);
+  if (!Number.isInteger(n) || errcode === '') return { errcode, code, hint: reason };
+  const errmsg = SECURITY_ERRMSG[code] ?? '';
+  const c = classify({ kind: 'http', status: 200, body: JSON.stringify({ errcode: n, errmsg }) });
+  return { errcode, code: code || c.code, hint: c.hint ?? '' };
+}
+
+interface Summary {
+  type?: string;
+  reason?: string;
+  message?: string;
+  cluster?: { id?: string; name?: string };
+  namespace?: string;
+  object?: { kind?: string; name?: string };
+  owner?: { kind?: string; name?: string };
+}
+
+function parseSummary(json: string): Summary {
+  try {
+    return JSON.parse(json) as Summary;
+  } catch {
+    return {};
+  }
+}
+
+type Acc = {
+  -readonly [K in keyof IncidentView]: IncidentView[K] extends readonly string[] ? string[] : IncidentView[K];
+};
+
+function mergeIncidents(groups: readonly GroupState[], growth: GrowthTracker, quietMs: number, now: number) {
+  const byKey = new Map<string, Acc>();
+  for (const g of groups) {
+    for (const inc of g.incidents) {
+      let a = byKey.get(inc.incidentKey);
+      if (!a) {
+        const s = parseSummary(inc.summary);
+        a = {
+          incidentKey: inc.incidentKey,
+          cluster: s.cluster?.id ?? '',
+          clusterName: s.cluster?.name ?? '',
+          namespace: s.namespace ?? '',
+          kind: s.object?.kind ?? '',
+          name: s.object?.name ?? '',
+          reason: s.reason ?? '',
+          type: s.type ?? '',
+          message: s.message ?? '',
+          owner: s.owner ? `${s.owner.kind ?? ''}/${s.owner.name ?? ''}` : '',
+          receivers: [],
+          groupKeys: [],
+          count: 0,
+          firstSeenMs: inc.firstSeenMs,
+          lastSeenMs: 0,
+          pending: 0,
+          sent: false,
+          growth: 0,
+          state: 'active',
+        };
+        byKey.set(inc.incidentKey, a);
+      }
+      if (!a.receivers.includes(g.receiver)) a.receivers.push(g.receiver);
+      a.groupKeys.push(g.groupKey);
+      a.count = Math.max(a.count, inc.count);
+      a.firstSeenMs = Math.min(a.firstSeenMs, inc.firstSeenMs);
+      a.lastSeenMs = Math.max(a.lastSeenMs, inc.lastSeenMs);
+      a.pending += inc.pending;
+      a.sent ||= inc.sent;
+    }
+  }
+  const out = [...byKey.values()];
+  for (const a of out) {
+    a.growth = growth.observe(a.incidentKey, a.count, now);
+    a.state = now - a.lastSeenMs > quietMs ? 'quiet' : 'active';
+  }
+  growth.retain(new Set(byKey.keys()));
+  return out.sort((x, y) => y.lastSeenMs - x.lastSeenMs);
+}
+
+async function robots(deps: SnapshotDeps, windowMs: number): Promise<RobotView[]> {
+  const delayed = await deps.queue.getDelayed(0, 999);
+  const perReceiver = new Map<string, number>();
+  for (const j of delayed) perReceiver.set(j.data.receiver, (perReceiver.get(j.data.receiver) ?? 0) + 1);
+  return Promise.all(
+    deps.config.receivers.map(async (r) => {
+      const perMinute = r.ratePerMinute ?? 18;
+      const limit = Math.max(1, Math.floor((perMinute * windowMs) / 60_000));
+      const [gate, ready] = await Promise.all([
+        deps.reader.gate(r.name, windowMs),
+        deps.reader.readyCount(r.name),
+      ]);
+      return {
+        name: r.name,
+        type: r.type,
+        webhook: maskWebhook(deps.config.secrets.receiver(r.name)?.webhook),
+        limit,
+        used: gate.used,
+        nextSlotInMs: gate.used >= limit ? gate.oldestFreesInMs : 0,
+        blockedForMs: gate.blockedForMs,
+        readyGroups: ready,
+        delayedJobs: perReceiver.get(r.name) ?? 0,
+      };
+    }),
+  );
+}
+
+async function failedViews(queue: Queue<DeliveryJobData>): Promise<FailedView[]> {
+  return (await listFailed(queue, FAILED_LIMIT)).map((f) => ({
+    id: f.id,
+    receiver: f.receiver,
+    gid: f.gid,
+    failedAtMs: f.finishedOn,
+    attempts: f.attemptsMade,
+    reason: f.failedReason,
+    ...failedDetail(f.failedReason),
+  }));
+}
+
+/** Creates the snapshot builder. */
+export function createSnapshotter(deps: SnapshotDeps): Snapshotter {
+  const growth = createGrowthTracker(60_000);
+  const windowMs = deps.rateWindowMs ?? 60_000;
+  const now = deps.now ?? Date.now;
+  return {
+    async snapshot() {
+      const at = now();
+      const [groups, groupsTotal, robotViews, queue, failed, silences] = await Promise.all([
+        deps.reader.groups(GROUP_LIMIT, INCIDENTS_PER_GROUP),
+        deps.reader.groupCount(),
+        robots(deps, windowMs),
+        deps.queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
+        failedViews(deps.queue),
+        deps.silences.list(),
+      ]);
+      return {
+        at,
+        incidents: mergeIncidents(groups, growth, deps.config.console.quietAfter, at),
+        groups: groups.map((g) => ({
+          gid: g.gid,
+          receiver: g.receiver,
+          groupKey: g.groupKey,
+          route: g.route,
+          incidents: g.incidents.length,
+          newIncidents: g.newIncidents,
+          pending: g.pending,
+          nextCheckMs: g.nextCheckMs,
+          lastSentMs: g.lastSentMs,
+        })),
+        groupsTotal,
+        robots: robotViews,
+        queue,
+        failed,
+        silences,
+      };
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { KafkaConnectionOptions } from '@kube-herald/bus';
+import type { Logger } from '@kube-herald/logging';
+import type { NotifierConfig } from '../config.js';
+import { DELIVERY_QUEUE, notifierPrefixes } from '../notifier.js';
+import { createDecisionEngine } from '../pipeline/decision-engine.js';
+import { compileRoutes, routeEvent } from '../routing/index.js';
+import type { DeliveryJobData } from '../scheduler.js';
+import type { SilenceStore } from '../silences/index.js';
+import { createGroupStore } from '../store/group-store.js';
+import { createConsoleActions } from './console-actions.js';
+import { createConsoleHandler } from './console-routes.js';
+import { createSnapshotter } from './console-state.js';
+import { createWhy } from './console-why.js';
+import { createDecisionIndex, createDecisionTail, type DecisionTail } from './decision-tail.js';
+import { createSseHub } from './sse-hub.js';
+import { createStateReader } from './state-reader.js';
+
+/** Dependencies of {@link createConsole}. */
+export interface ConsoleDeps {
+  readonly config: NotifierConfig;
+  /** A commands connection (shared with the notifier when it serves the console). */
+  readonly redis: Redis;
+  /** A started silence store (its in-memory list answers "would this be silenced"). */
+  readonly silences: SilenceStore;
+  readonly log: Logger;
+  /** Kafka connection for the decision-log tail (`decisionLog.topic`); without it "why" has no history. */
+  readonly kafka?: KafkaConnectionOptions;
+  /** Rate gate window of the fleet (default 60 000). */
+  readonly rateWindowMs?: number;
+  /** Overrides `console.host` / `console.port` (the CLI's flags). */
+  readonly host?: string;
+  readonly port?: number;
+}
+
+/** The operator console: read-only views of the fleet's shared state, and admin actions. */
+export interface OperatorConsole {
+  /** Listens; resolves the URL. */
+  start(): Promise<{ url: string }>;
+  close(): Promise<void>;
+}
+
+/** Wires the console; nothing listens before `start()`. */
+export function createConsole(deps: ConsoleDeps): OperatorConsole {
+  const { config, redis } = deps;
+  const log = deps.log.child({ component: 'console' });
+  const pre = notifierPrefixes(config);
+  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redis, prefix: pre.bull });
+  const store = createGroupStore({ redis, prefix: pre.keys, dedupTtlMs: config.dedup.ttl });
+  const reader = createStateReader({ redis, prefix: pre.keys });
+  const snapshotter = createSnapshotter({
+    config,
+    reader,
+    queue,
+    silences: deps.silences,
+    ...(deps.rateWindowMs ? { rateWindowMs: deps.rateWindowMs } : {}),
+  });
+  const tree = compileRoutes(config.route);
+  const known = new Set(config.receivers.map((r) => r.name));
+  const engine = createDecisionEngine({
+    route: (e) => routeEvent(tree, e, { explain: false }),
+    silences: deps.silences,
+    store,
+  });
+  const topic = config.decisionLog.topic;
+  const index = topic && deps.kafka ? createDecisionIndex(config.console.decisionLines) : undefined;
+  const tail: DecisionTail | undefined =
+    topic && deps.kafka && index
+      ? createDecisionTail({
+          connection: deps.kafka,
+          topic,
+          index,
+          lookbackMs: config.console.decisionLookback,
+          log,
+        })
+      : undefined;
+  const why = createWhy({
+    engine,
+    explain: (e) => routeEvent(tree, e, { receiverKnown: (r) => known.has(r) }),
+    groups: () => reader.groups(1000, 500),
+    ...(index ? { index } : {}),
+  });
+  const actions = createConsoleActions({
+    redis,
+    prefix: pre.keys,
+    silences: deps.silences,
+    queue,
+    store,
+    log,
+  });
+  const snapshot = () => snapshotter.snapshot();
+  const hub = createSseHub({ snapshot, periodMs: config.console.refresh, log });
+  const handler = createConsoleHandler({
+    snapshot,
+    actions,
+    why,
+    hub,
+    adminToken: config.secrets.consoleAdminToken,
+    log,
+  });
+  let server: Server | undefined;
+  let closing: Promise<void> | undefined;
+  return {
+    async start() {
+      await tail?.start();
+      const s = createServer(handler);
+      server = s;
+      const host = deps.host ?? config.console.host;
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(deps.port ?? config.console.port, host, () => resolve());
+      });
+      const { port } = s.address() as AddressInfo;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      log.info({ url, actions: config.secrets.consoleAdminToken !== undefined }, 'console listening');
+      return { url };
+    },
+    close() {
+      closing ??= (async () => {
+        hub.close();
+        if (server) {
+          const s = server;
+          s.closeAllConnections();
+          await new Promise<void>((resolve) => s.close(() => resolve()));
+        }
+        await tail?.close();
+        await queue.close();
+      })();
+      return closing;
+    },
+  };
+}
