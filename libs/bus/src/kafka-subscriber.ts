@@ -10,7 +10,8 @@ import {
   headersToStrings,
   type KafkaConnectionOptions,
 } from './kafka-client.js';
-import type { BusRecord, Subscriber, SubscriberHandler, SubscriberOptions } from './types.js';
+import { createProgressTracker, runBatch } from './record-isolation.js';
+import type { BusRecord, PoisonPolicy, Subscriber, SubscriberHandler, SubscriberOptions } from './types.js';
 
 /** Options of {@link createKafkaSubscriber}. */
 export interface KafkaSubscriberOptions extends KafkaConnectionOptions, SubscriberOptions {
@@ -22,6 +23,8 @@ export interface KafkaSubscriberOptions extends KafkaConnectionOptions, Subscrib
   readonly maxWaitTimeMs?: number;
   /** Bytes fetched per partition and request (default 1 MiB). */
   readonly maxBytesPerPartition?: number;
+  /** Bytes fetched per request over all partitions (default 4 MiB; kafkajs' own default is 10 MiB). */
+  readonly maxBytes?: number;
   /** Called when the kafkajs consumer crashed (the subscriber rejoins by itself; `restart` is always true). */
   readonly onCrash?: (err: Error, restart: boolean) => void;
 }
@@ -70,7 +73,9 @@ export function needsRejoin(err: unknown): boolean {
  * A Kafka {@link Subscriber}: one consumer-group member reading with `eachBatch`, auto-commit off. A
  * partition's offset is committed only after the handler resolved for its records. When the handler
  * rejects, nothing is committed and the same records are handed again after an exponential back-off
- * (heartbeats keep the membership), until they succeed, the partition is revoked, or the subscriber closes.
+ * (heartbeats keep the membership), until they succeed, the partition is revoked, or the subscriber closes;
+ * with a {@link PoisonPolicy}, a record error isolates the failing record (see `runBatch`), so the rest of
+ * the partition moves on. `stalled()` reports partitions whose batch makes no progress.
  */
 export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscriber {
   if (options.topics.length === 0) {
@@ -87,6 +92,7 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
     maxBytesPerPartition: options.maxBytesPerPartition ?? 1_048_576,
+    maxBytes: options.maxBytes ?? 4_194_304,
     allowAutoTopicCreation: false,
     // kafkajs fetches from a dead leader until its metadata expires (default 5 min): re-read it often.
     metadataMaxAge: 10_000,
@@ -104,6 +110,7 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
   let closing: Promise<void> | undefined;
   let recovery: ConsumerRecovery | undefined;
   const abort = new AbortController();
+  const tracker = createProgressTracker();
 
   // kafkajs errors stay unwrapped here: its runner decides from them whether to rejoin or restart. A
   // failure it would not recover from makes this member rejoin now (the batch is handed again after it).
@@ -121,36 +128,35 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     return toCoordinator(() => consumer.commitOffsets([{ topic, partition, offset }]));
   }
 
-  async function eachBatch(handler: SubscriberHandler, payload: EachBatchPayload): Promise<void> {
+  async function eachBatch(
+    handler: SubscriberHandler,
+    poison: PoisonPolicy | undefined,
+    payload: EachBatchPayload,
+  ): Promise<void> {
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const records = batch.messages.map((m) => toRecord(batch, m));
     const heartbeat = (): Promise<void> => toCoordinator(() => payload.heartbeat());
     const isStale = (): boolean => closed || payload.isStale();
-    const isRunning = (): boolean => payload.isRunning();
     const ctx = { topic: batch.topic, partition: batch.partition, heartbeat, isStale };
-    for (let attempt = 0; ; attempt += 1) {
-      if (!isRunning() || isStale() || closed) return;
-      try {
-        await handler(records, ctx);
-        break;
-      } catch (err) {
-        const delay = backoffDelay(attempt, retryDelayMs, maxRetryDelayMs);
-        log.warn(
-          {
-            err,
-            topic: batch.topic,
-            partition: batch.partition,
-            firstOffset: batch.firstOffset(),
-            attempt,
-            delay,
-          },
-          'handler failed; retrying the same records after back-off',
-        );
-        await sleepWithHeartbeat(delay, heartbeat);
-      }
+    const progress = tracker.begin(batch.topic, batch.partition, batch.firstOffset() ?? '0');
+    try {
+      const done = await runBatch({
+        records,
+        handler,
+        ctx,
+        poison,
+        progress,
+        tracker,
+        stopped: () => !payload.isRunning() || isStale(),
+        backOff: (attempt) =>
+          sleepWithHeartbeat(backoffDelay(attempt, retryDelayMs, maxRetryDelayMs), heartbeat),
+        log,
+      });
+      if (!done || isStale()) return;
+    } finally {
+      tracker.end(progress);
     }
-    if (isStale()) return;
     payload.resolveOffset(batch.lastOffset());
     await commit(batch.topic, batch.partition, batch.lastOffset());
     await heartbeat();
@@ -171,28 +177,28 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     }
   }
 
-  async function runConsumer(handler: SubscriberHandler): Promise<void> {
+  async function runConsumer(handler: SubscriberHandler, poison?: PoisonPolicy): Promise<void> {
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: options.partitionsConcurrently ?? 1,
-      eachBatch: (payload) => eachBatch(handler, payload),
+      eachBatch: (payload) => eachBatch(handler, poison, payload),
     });
   }
 
-  async function doStart(handler: SubscriberHandler): Promise<void> {
+  async function doStart(handler: SubscriberHandler, poison?: PoisonPolicy): Promise<void> {
     recovery = watchConsumer({
       consumer,
       log,
-      run: () => runConsumer(handler),
+      run: () => runConsumer(handler, poison),
       isClosed: () => closed,
       pause,
       ...(options.onCrash === undefined ? {} : { onCrash: options.onCrash }),
     });
     try {
-      await runConsumer(handler);
+      await runConsumer(handler, poison);
     } catch (err) {
       throw busError(
         BusErrorCode.subscribeFailed,
@@ -225,10 +231,11 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
   }
 
   return {
-    start: (handler) => {
+    start: (handler, poison) => {
       if (closed) return Promise.reject(busError(BusErrorCode.closed, 'subscriber is closed'));
-      return (started ??= doStart(handler));
+      return (started ??= doStart(handler, poison));
     },
+    stalled: (olderThanMs) => tracker.stalled(olderThanMs),
     close: () => (closing ??= doClose()),
     lag,
   };

@@ -41,9 +41,38 @@ export interface HandlerContext {
  */
 export type SubscriberHandler = (records: readonly BusRecord[], ctx: HandlerContext) => Promise<void>;
 
+/**
+ * How a subscriber takes a record that keeps failing out of its partition, so that no record can stall it.
+ * After a batch failed with an error `isRecordError` accepts, its records are handled one at a time; a
+ * record that fails `maxAttempts` times that way is handed to `onPoison` (e.g. published to a DLQ) and
+ * counts as processed once that resolves. Other errors (an outage) retry the same records with back-off.
+ */
+export interface PoisonPolicy {
+  /** Attempts of one record on its own before it is given up (default 3). */
+  readonly maxAttempts?: number;
+  /** True when the error may come from the records themselves rather than from a dependency being down. */
+  readonly isRecordError: (err: unknown) => boolean;
+  /** Takes a given-up record out of the partition; a rejection is retried like an outage. */
+  readonly onPoison: (record: BusRecord, err: unknown, attempts: number) => Promise<void>;
+}
+
+/** A partition whose current batch has made no progress for a while (see {@link Subscriber.stalled}). */
+export interface StalledPartition {
+  readonly topic: string;
+  readonly partition: number;
+  /** First offset not yet processed. */
+  readonly offset: string;
+  /** Epoch ms of the last progress (batch start, or the last record processed). */
+  readonly since: number;
+  /** Failed handler calls since then. */
+  readonly failures: number;
+}
+
 /** A member of a consumer group. */
 export interface Subscriber {
-  start(handler: SubscriberHandler): Promise<void>;
+  start(handler: SubscriberHandler, poison?: PoisonPolicy): Promise<void>;
+  /** Partitions whose batch in progress has made no progress for `olderThanMs` or more. */
+  stalled?(olderThanMs: number): StalledPartition[];
   /** Stops fetching, waits for the running handler, leaves the group. Idempotent. */
   close(): Promise<void>;
   /** Records not yet committed by the group, summed over the subscribed topics' partitions. */

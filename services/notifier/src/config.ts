@@ -37,6 +37,13 @@ const kafkaSchema = z.object({
   partitionsConcurrently: z.number().int().min(1).max(64).default(3),
   /** Where a consumer group without committed offsets starts: new records only, or the whole topic. */
   startFrom: z.enum(['latest', 'earliest']).default('latest'),
+  /** A partition whose batch makes no progress this long turns /readyz false (warning + metric). */
+  stallTimeout: durationMs.refine((v) => v >= 1000, 'must be at least 1s').default(120_000),
+  /** Attempts of a record that fails on its own before it goes to the DLQ (reason processing_failed). */
+  poisonAttempts: z.number().int().min(1).max(100).default(3),
+  /** Bytes fetched per request (all partitions) and per partition: bounds the records held in memory. */
+  maxBytes: z.number().int().min(65_536).default(4_194_304),
+  maxBytesPerPartition: z.number().int().min(16_384).default(1_048_576),
   ssl: z.boolean().optional(),
   sasl: z
     .object({

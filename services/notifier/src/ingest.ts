@@ -1,5 +1,6 @@
 import { decodeEvent, type EventV1 } from '@kube-herald/events';
 import type { BusMessage, BusRecord, HandlerContext, Publisher } from '@kube-herald/bus';
+import { dlqMessage } from './dlq.js';
 import type { Logger } from '@kube-herald/logging';
 import type { DecisionEngine } from './pipeline/decision-engine.js';
 import type { DecisionLog } from './decision-log.js';
@@ -10,6 +11,8 @@ export interface IngestDeps {
   readonly engine: DecisionEngine;
   readonly publisher: Pick<Publisher, 'publish'>;
   readonly dlqTopic: string;
+  /** Largest DLQ copy the publisher takes (default 1,000,000 bytes, its `maxMessageBytes`). */
+  readonly dlqMaxBytes?: number;
   readonly decisionLog: DecisionLog;
   readonly metrics: NotifierMetrics;
   readonly log: Logger;
@@ -22,20 +25,33 @@ export type IngestHandler = (
   ctx: Pick<HandlerContext, 'topic' | 'partition'>,
 ) => Promise<void>;
 
-const MAX_DETAIL = 1000;
+// A UTF-16 surrogate without its pair: JSON allows it escaped (`"\ud800"`), UTF-8 and Redis' cjson do not.
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_ALL = new RegExp(LONE.source, 'g');
+const wellFormed = (s: string): string => s.replace(LONE_ALL, '\uFFFD');
 
-function dlqMessage(rec: BusRecord, reason: string, detail: string): BusMessage {
-  return {
-    key: rec.key,
-    value: rec.value ?? '',
-    headers: {
-      'x-kh-dlq-reason': reason,
-      'x-kh-dlq-detail': detail.slice(0, MAX_DETAIL),
-      'x-kh-dlq-topic': rec.topic,
-      'x-kh-dlq-partition': String(rec.partition),
-      'x-kh-dlq-offset': rec.offset,
-    },
-  };
+/**
+ * Makes every string (values and keys) of a decoded value well-formed in place — a lone surrogate
+ * becomes U+FFFD, as `String.prototype.toWellFormed` does — so that no field can fail the record script.
+ * Returns how many strings were changed. Deterministic: a redelivered record is changed the same way.
+ */
+export function makeWellFormed(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return 0;
+  let changed = 0;
+  const obj = value as Record<string, unknown>;
+  for (const k of Object.keys(obj)) {
+    const v = obj[k];
+    if (typeof v === 'string' && LONE.test(v)) {
+      obj[k] = wellFormed(v);
+      changed += 1;
+    } else if (typeof v === 'object' && v !== null) changed += makeWellFormed(v);
+    if (!LONE.test(k)) continue;
+    const fixed = wellFormed(k);
+    if (!(fixed in obj)) obj[fixed] = obj[k];
+    delete obj[k];
+    changed += 1;
+  }
+  return changed;
 }
 
 function count(metrics: NotifierMetrics, decisions: Awaited<ReturnType<DecisionEngine['process']>>): void {
@@ -64,6 +80,16 @@ function count(metrics: NotifierMetrics, decisions: Awaited<ReturnType<DecisionE
  * subscriber commits the offsets after the batch's effects are durable; a rejection leaves them uncommitted.
  */
 export function createIngest(deps: IngestDeps): IngestHandler {
+  const handle = recordBatch(deps);
+  return (records, ctx) =>
+    handle(records, ctx).catch((err: unknown) => {
+      // ioredis attaches the command to its errors: a script's payload (whole batches) must not reach logs
+      if (err instanceof Error && 'command' in err) delete (err as { command?: unknown }).command;
+      throw err;
+    });
+}
+
+function recordBatch(deps: IngestDeps): IngestHandler {
   return async (records, ctx) => {
     deps.metrics.consumed.inc(records.length);
     const events: EventV1[] = [];
@@ -71,12 +97,13 @@ export function createIngest(deps: IngestDeps): IngestHandler {
     for (const rec of records) {
       const res = rec.value === null ? undefined : decodeEvent(rec.value);
       if (res?.ok) {
+        if (makeWellFormed(res.event) > 0) deps.metrics.sanitized.inc();
         events.push(res.event);
         continue;
       }
       const reason = res ? res.reason : 'empty_value';
       deps.metrics.dlq.inc({ reason });
-      dlq.push(dlqMessage(rec, reason, res ? res.detail : 'record has no value'));
+      dlq.push(dlqMessage(rec, reason, res ? res.detail : 'record has no value', {}, deps.dlqMaxBytes));
     }
     if (dlq.length > 0) {
       await deps.publisher.publish(deps.dlqTopic, dlq);

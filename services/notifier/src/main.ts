@@ -15,6 +15,7 @@ import { createReceivers } from './receivers/index.js';
 import type { Receiver } from './model.js';
 import { createNotifier } from './notifier.js';
 import { createSilenceStore } from './silences/index.js';
+import { checkTopics, TOPIC_MISSING } from './topics-check.js';
 import { createConsole } from './console/index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -99,6 +100,8 @@ async function startClients(config: NotifierConfig, log: Logger, closers: Closer
 
 /** Starts every part, pushing its closer first, so a failed start closes what already runs. */
 async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]): Promise<void> {
+  const { topic, dlqTopic } = config.kafka;
+  await checkTopics(kafkaConnection(config, log), [topic, dlqTopic, config.decisionLog.topic ?? topic]);
   const { conn, decisionLogPublisher, silences, ...clients } = await startClients(config, log, closers);
   const registry = createRegistry('notifier');
   const subscriber = createKafkaSubscriber({
@@ -107,6 +110,8 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
     topics: [config.kafka.topic],
     fromBeginning: config.kafka.startFrom === 'earliest',
     partitionsConcurrently: config.kafka.partitionsConcurrently,
+    maxBytes: config.kafka.maxBytes,
+    maxBytesPerPartition: config.kafka.maxBytesPerPartition,
     // the subscriber logs the crash and restarts or rejoins by itself; counted so that alerts can see it
     onCrash: () => notifier.metrics.errors.inc({ component: 'kafka-consumer' }),
   });
@@ -156,12 +161,12 @@ function closeReceivers(receivers: ReadonlyMap<string, Receiver>): Promise<void>
 async function run(config: NotifierConfig, log: Logger): Promise<number> {
   const signal = stopSignal();
   const closers: Closer[] = [];
-  let startFailed = false;
+  let startFailed = 0;
   try {
     const started = startAll(config, log, closers).then(
       () => 'started',
       (err: unknown) => {
-        startFailed = true;
+        startFailed = errorCode(err) === TOPIC_MISSING ? 2 : 1;
         log.error({ err, code: errorCode(err) }, 'notifier failed to start');
         return 'failed';
       },
@@ -177,12 +182,13 @@ async function run(config: NotifierConfig, log: Logger): Promise<number> {
     signal.dispose();
   }
   const code = await closeInOrder(closers, log);
-  return startFailed ? 1 : code;
+  return startFailed || code;
 }
 
 /**
  * `kube-herald notifier --config <file>`: loads and validates the config (exit 1 listing every
- * `path: problem`), runs until SIGTERM/SIGINT, then closes in reverse start order. Resolves the exit code.
+ * `path: problem`; exit 2 when a topic it reads or writes does not exist), runs until SIGTERM/SIGINT,
+ * then closes in reverse start order. Resolves the exit code.
  */
 export async function runNotifier(argv: readonly string[], env: Env): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } });

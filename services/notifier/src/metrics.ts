@@ -18,6 +18,9 @@ export interface NotifierMetrics {
   readonly deliveryAttempts: Counter<'receiver' | 'verdict'>;
   readonly takesRecovered: Counter;
   readonly errors: Counter<'component'>;
+  readonly sanitized: Counter;
+  readonly partitionStalls: Counter;
+  readonly stalledPartitions: Gauge;
   readonly consumerLag: Gauge;
   readonly queueDepth: Gauge<'state'>;
   readonly deliveryLatency: Histogram;
@@ -46,6 +49,19 @@ export function createNotifierMetrics(registry: Registry): NotifierMetrics {
       'Attempts that found an unfinished take of a crashed attempt (possible duplicate message)',
     ),
     errors: counter('errors_total', 'Errors reported and survived, by component', ['component']),
+    sanitized: counter(
+      'sanitized_total',
+      'Records whose strings were made well-formed (lone UTF-16 surrogates replaced by U+FFFD)',
+    ),
+    partitionStalls: counter(
+      'partition_stalls_total',
+      'Times a partition made no progress for kafka.stallTimeout (readiness false while it lasts)',
+    ),
+    stalledPartitions: new Gauge({
+      name: `${P}stalled_partitions`,
+      help: 'Partitions whose batch in progress made no progress for kafka.stallTimeout',
+      registers,
+    }),
     consumerLag: new Gauge({
       name: `${P}consumer_lag`,
       help: 'Records of the subscribed topics not yet committed by the consumer group',

@@ -19,6 +19,8 @@ import {
 } from './pipeline/decision-engine.js';
 import { createDispatcher } from './pipeline/dispatch.js';
 import { createIngest } from './ingest.js';
+import { createPoisonPolicy } from './dlq.js';
+import { createStallWatch } from './stall-watch.js';
 import { createScheduler, type DeliveryJobData, type Scheduler } from './scheduler.js';
 import { createDeliveryWorker, deliveryJobDefaults, type DeliveryWorker } from './delivery.js';
 import { closeAll } from './pipeline/close-all.js';
@@ -164,6 +166,19 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     log: log.child({ component: 'ingest' }),
     now,
   });
+  const poison = createPoisonPolicy({
+    publisher: deps.publisher,
+    dlqTopic: config.kafka.dlqTopic,
+    metrics,
+    log: log.child({ component: 'ingest' }),
+    maxAttempts: config.kafka.poisonAttempts,
+  });
+  const stallWatch = createStallWatch({
+    subscriber: deps.subscriber,
+    timeoutMs: config.kafka.stallTimeout,
+    metrics,
+    log,
+  });
   let gaugeTimer: NodeJS.Timeout | undefined;
   let started = false;
   const refreshGauges = async (): Promise<void> => {
@@ -199,11 +214,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     ready: {
       redis: async () => (await redis.ping()) === 'PONG' || 'redis not answering',
       started: () => started || 'not started',
+      partitions: () => stallWatch.check(),
     },
     async start() {
       if (options.deliver !== false) worker.start();
       if (options.schedule !== false) scheduler.start();
-      await deps.subscriber.start(ingest);
+      await deps.subscriber.start(ingest, poison);
+      stallWatch.start();
       pollGauges();
       started = true;
     },
@@ -212,6 +229,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
         [
           ['subscriber', () => deps.subscriber.close()],
           ['gauges', () => Promise.resolve(clearTimeout(gaugeTimer))],
+          ['stall-watch', () => Promise.resolve(stallWatch.stop())],
           ['scheduler', () => scheduler.close()],
           ['worker', () => worker.close()],
           ['worker-connection', () => workerConnection.quit().then(() => undefined)],

@@ -38,6 +38,8 @@ export interface HarnessOptions {
   /** Logger of the notifier instances and their Kafka clients (default: the quiet test logger). */
   readonly log?: Logger;
   readonly decisionLogTopic?: string;
+  /** Further `kafka` config keys (e.g. `stallTimeout`). */
+  readonly kafka?: Record<string, unknown>;
   /** Sees every message the notifier instances publish (DLQ, decision log). */
   readonly tap?: (topic: string, messages: readonly BusMessage[]) => void;
 }
@@ -138,7 +140,7 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
   const dlqTopic = `${topic}.dlq`;
   const prefix = uniqueName('kht');
   const config = parseNotifierConfig({
-    kafka: { brokers: kafkaBrokers(), topic, dlqTopic, groupId: uniqueName('kh-notifier') },
+    kafka: { brokers: kafkaBrokers(), topic, dlqTopic, groupId: uniqueName('kh-notifier'), ...opts.kafka },
     redis: { url: redisUrl(), prefix },
     receivers: opts.robots.map((r) => ({
       name: r.name,
