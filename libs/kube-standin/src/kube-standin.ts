@@ -29,6 +29,16 @@ export interface KubeStandinOptions {
   readonly watchCacheSize?: number;
   /** Interval of BOOKMARK events on watches that ask for them (default 60000, as real servers). */
   readonly bookmarkIntervalMs?: number;
+  /**
+   * BOOKMARKs on Event watches as well (default false: a real API server keeps no watch cache for events
+   * and sends none there; other resources — pods, leases, … — get them every `bookmarkIntervalMs`).
+   */
+  readonly eventBookmarks?: boolean;
+  /**
+   * Like a freshly (re)started API server before its RBAC authorizer synced: for this long after
+   * {@link KubeStandin.start}, every API request answers 403 Forbidden and `/readyz` 500 (default 0: off).
+   */
+  readonly forbiddenAfterStartMs?: number;
   readonly log?: Logger;
   /** Clock for timestamps (tests pin it). */
   readonly now?: () => Date;
@@ -66,7 +76,12 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
   const now = options.now ?? (() => new Date());
   const store = createStore({ watchCacheSize: options.watchCacheSize ?? 10_000 });
   const writer = createObjectWriter(store, now);
-  const hub = createWatchHub({ store, bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000, log });
+  const hub = createWatchHub({
+    store,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+    eventBookmarks: options.eventBookmarks ?? false,
+    log,
+  });
   const faults: FaultState = {
     delayMs: 0,
     down: undefined,
@@ -90,6 +105,9 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
   let baseUrl: string | undefined;
   let closing: Promise<void> | undefined;
   let sweeper: NodeJS.Timeout | undefined;
+  let startedAt = 0;
+  const starting = (): boolean =>
+    (options.forbiddenAfterStartMs ?? 0) > 0 && Date.now() - startedAt < (options.forbiddenAfterStartMs ?? 0);
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://standin.invalid');
@@ -118,6 +136,26 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
     if (url.pathname === '/version') {
       sendJson(res, 200, { major: '1', minor: '33', gitVersion: 'v1.33.0-standin', platform: 'linux/amd64' });
       return;
+    }
+    if (starting()) {
+      if (url.pathname === '/readyz') {
+        res
+          .writeHead(500, { 'Content-Type': 'text/plain' })
+          .end('[-]poststarthook/rbac/bootstrap-roles failed');
+        return;
+      }
+      if (url.pathname !== '/healthz' && url.pathname !== '/livez') {
+        sendJson(
+          res,
+          403,
+          statusObject(
+            403,
+            'Forbidden',
+            `forbidden: User "system:serviceaccount:kube-herald:collector" cannot get path "${url.pathname}"`,
+          ),
+        );
+        return;
+      }
     }
     if (url.pathname === '/healthz' || url.pathname === '/readyz' || url.pathname === '/livez') {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok');
@@ -178,6 +216,7 @@ export function createKubeStandin(options: KubeStandinOptions = {}): KubeStandin
         });
       });
       s.on('error', (err) => log.error({ err }, 'kube-standin server error'));
+      startedAt = Date.now();
       const addr = s.address() as AddressInfo;
       baseUrl = `http://${host}:${addr.port}`;
       const ttl = options.eventTtlMs;

@@ -96,6 +96,10 @@ export function listObjects(store: Store, view: ResourceView, q: ListQuery): Jso
     kind: `${view.kind}List`,
     apiVersion: apiVersionOf(view),
     metadata,
-    items: page.map(([, obj]) => view.toView(obj)),
+    // As the real API server: the list carries kind/apiVersion, its items do not.
+    items: page.map(([, obj]) => {
+      const { kind: _kind, apiVersion: _apiVersion, ...item } = view.toView(obj);
+      return item;
+    }),
   };
 }

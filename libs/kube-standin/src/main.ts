@@ -3,7 +3,8 @@ import { createKubeStandin } from './kube-standin.js';
 
 // Runs the stand-in as its own process (for a demo or a manual session):
 // KUBE_STANDIN_PORT, KUBE_STANDIN_TOKEN, KUBE_STANDIN_CLUSTER, KUBE_STANDIN_KUBECONFIG (file to write),
-// KUBE_STANDIN_BOOKMARK_MS, KUBE_STANDIN_EVENT_TTL_MS, LOG_LEVEL.
+// KUBE_STANDIN_BOOKMARK_MS, KUBE_STANDIN_EVENT_BOOKMARKS=1, KUBE_STANDIN_FORBIDDEN_AFTER_START_MS,
+// KUBE_STANDIN_EVENT_TTL_MS, LOG_LEVEL.
 const env = process.env;
 const log = createLogger({ name: 'kube-standin', level: env.LOG_LEVEL ?? 'info' });
 const standin = createKubeStandin({
@@ -11,6 +12,10 @@ const standin = createKubeStandin({
   ...(env.KUBE_STANDIN_TOKEN ? { token: env.KUBE_STANDIN_TOKEN } : {}),
   ...(env.KUBE_STANDIN_CLUSTER ? { clusterName: env.KUBE_STANDIN_CLUSTER } : {}),
   ...(env.KUBE_STANDIN_BOOKMARK_MS ? { bookmarkIntervalMs: Number(env.KUBE_STANDIN_BOOKMARK_MS) } : {}),
+  ...(env.KUBE_STANDIN_EVENT_BOOKMARKS === '1' ? { eventBookmarks: true } : {}),
+  ...(env.KUBE_STANDIN_FORBIDDEN_AFTER_START_MS
+    ? { forbiddenAfterStartMs: Number(env.KUBE_STANDIN_FORBIDDEN_AFTER_START_MS) }
+    : {}),
   ...(env.KUBE_STANDIN_EVENT_TTL_MS ? { eventTtlMs: Number(env.KUBE_STANDIN_EVENT_TTL_MS) } : {}),
 });
 const { url } = await standin.start(Number(env.KUBE_STANDIN_PORT ?? 0));

@@ -50,11 +50,17 @@ interface Conn {
 export interface WatchHubOptions {
   readonly store: Store;
   readonly bookmarkIntervalMs: number;
+  /**
+   * BOOKMARKs on Event watches too. Off by default, as the real API server: it keeps no watch cache for
+   * events, and watches served straight from etcd send no bookmarks (KUBE-API.md).
+   */
+  readonly eventBookmarks?: boolean;
   readonly log: Logger;
 }
 
 /** Creates the hub that serves `?watch=true` requests from the store's change feed. */
-export function createWatchHub({ store, bookmarkIntervalMs, log }: WatchHubOptions): WatchHub {
+export function createWatchHub(options: WatchHubOptions): WatchHub {
+  const { store, bookmarkIntervalMs, log } = options;
   const conns = new Set<Conn>();
   const counters: WatchCounters = { started: 0, eventsSent: 0, bookmarksSent: 0, expiredSent: 0 };
   let stalled = false;
@@ -128,7 +134,7 @@ export function createWatchHub({ store, bookmarkIntervalMs, log }: WatchHubOptio
     const unsubscribe = store.subscribe(deliver);
 
     const timers: NodeJS.Timeout[] = [];
-    if (q.allowBookmarks) {
+    if (q.allowBookmarks && (q.view.storage !== 'events' || options.eventBookmarks === true)) {
       timers.push(
         setInterval(() => {
           if (stalled) return;

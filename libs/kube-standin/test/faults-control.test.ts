@@ -20,7 +20,7 @@ async function control(r: Running, op: string, body?: unknown): Promise<Record<s
 describe('kube-standin faults and the HTTP control API', () => {
   let r: Running;
   before(async () => {
-    r = await startStandin({ bookmarkIntervalMs: 80 });
+    r = await startStandin({ bookmarkIntervalMs: 80, eventBookmarks: true });
   });
   after(() => r.standin.close());
 

@@ -128,17 +128,75 @@ describe('kube-standin list and watch, driven by @kubernetes/client-node', () =>
     assert.match(String(w.lines[0]!.object.message), /too old resource version/);
   });
 
-  it('sends bookmarks with the current resourceVersion when asked, none otherwise', async () => {
+  it('sends no bookmarks on Event watches (as the real API server), but on other resources when asked', async () => {
     const rv = r.standin.resourceVersion();
-    const plain = await collectWatch(r.kc, '/api/v1/events', { resourceVersion: rv });
-    const w = await collectWatch(r.kc, '/api/v1/events', { resourceVersion: rv, allowWatchBookmarks: true });
-    const [bm] = await w.waitFor(1);
+    const events = await collectWatch(r.kc, '/api/v1/events', {
+      resourceVersion: rv,
+      allowWatchBookmarks: true,
+    });
+    const v1 = await collectWatch(r.kc, '/apis/events.k8s.io/v1/events', {
+      resourceVersion: rv,
+      allowWatchBookmarks: true,
+    });
+    const plain = await collectWatch(r.kc, '/api/v1/pods', { resourceVersion: rv });
+    const pods = await collectWatch(r.kc, '/api/v1/pods', { resourceVersion: rv, allowWatchBookmarks: true });
+    const [bm] = await pods.waitFor(1);
     assert.equal(bm!.type, 'BOOKMARK');
-    assert.equal(bm!.object.kind, 'Event');
+    assert.equal(bm!.object.kind, 'Pod');
     assert.deepEqual(bm!.object.metadata, { resourceVersion: r.standin.resourceVersion() });
-    assert.equal(plain.lines.length, 0);
-    w.abort();
-    plain.abort();
+    await new Promise((res) => setTimeout(res, 350)); // more than three bookmark intervals
+    assert.equal(events.lines.length, 0, 'no bookmark on a core/v1 Event watch');
+    assert.equal(v1.lines.length, 0, 'no bookmark on an events.k8s.io/v1 Event watch');
+    assert.equal(plain.lines.length, 0, 'none unless asked');
+    for (const w of [events, v1, plain, pods]) w.abort();
+  });
+
+  it('sends bookmarks on Event watches only with the eventBookmarks option', async () => {
+    const o = await startStandin({ bookmarkIntervalMs: 50, eventBookmarks: true });
+    try {
+      const w = await collectWatch(o.kc, '/api/v1/events', {
+        resourceVersion: o.standin.resourceVersion(),
+        allowWatchBookmarks: true,
+      });
+      const [bm] = await w.waitFor(1);
+      assert.equal(bm!.type, 'BOOKMARK');
+      assert.equal(bm!.object.kind, 'Event');
+      w.abort();
+    } finally {
+      await o.standin.close();
+    }
+  });
+
+  it('lists items without kind/apiVersion (the list has them), as the real API server', async () => {
+    r.standin.createEvent(podEvent('kindless'));
+    const res = await fetch(`${r.url}/api/v1/events?limit=1`, {
+      headers: { authorization: `Bearer ${r.standin.token}` },
+    });
+    const body = (await res.json()) as {
+      kind: string;
+      apiVersion: string;
+      items: Array<Record<string, unknown>>;
+    };
+    assert.deepEqual([body.kind, body.apiVersion], ['EventList', 'v1']);
+    assert.equal(body.items.length, 1);
+    assert.equal(body.items[0]!.kind, undefined);
+    assert.equal(body.items[0]!.apiVersion, undefined);
+    assert.ok(body.items[0]!.metadata, 'the item itself is there');
+  });
+
+  it('answers 403 for a moment after start with forbiddenAfterStartMs, /readyz 500 meanwhile', async () => {
+    const o = await startStandin({ forbiddenAfterStartMs: 400 });
+    try {
+      const get = (path: string) =>
+        fetch(`${o.url}${path}`, { headers: { authorization: `Bearer ${o.standin.token}` } });
+      assert.equal((await get('/api/v1/events')).status, 403);
+      assert.equal((await get('/readyz')).status, 500);
+      await new Promise((res) => setTimeout(res, 450));
+      assert.equal((await get('/api/v1/events')).status, 200);
+      assert.equal((await get('/readyz')).status, 200);
+    } finally {
+      await o.standin.close();
+    }
   });
 
   it('ends the watch after timeoutSeconds', async () => {

@@ -54,6 +54,8 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
         pageSize: k.pageSize,
         watchTimeoutSeconds: k.watchTimeoutSeconds,
         stallTimeoutMs: k.stallTimeout,
+        heartbeatIntervalMs: k.heartbeatInterval,
+        heartbeatNamespace: le.namespace,
         retryBaseMs: o.retryBaseMs,
         log,
         metrics,

@@ -20,6 +20,10 @@ const kubernetesSchema = z.strictObject({
   namespaces: z.array(z.string().min(1)).default([]),
   watchTimeoutSeconds: positiveInt.max(3600).default(300),
   stallTimeout: durationMs.default(90_000),
+  // A quiet Event watch (real API servers send no bookmarks there) gets a heartbeat Event written into it
+  // after this much silence (at most stallTimeout / 2; 0 = never): it proves the connection alive and keeps
+  // the resourceVersion younger than the API server's compaction (watch-heartbeat.ts).
+  heartbeatInterval: durationMs.default(60_000),
   pageSize: positiveInt.max(10_000).default(500),
 });
 

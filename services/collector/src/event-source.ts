@@ -1,12 +1,23 @@
 /** How an Event object reached the collector: a LIST item or a watch change. */
 export type SourceEventType = 'LISTED' | 'ADDED' | 'MODIFIED' | 'DELETED';
 
+/**
+ * Where a source is in its stream: the resourceVersion a watch of `scope` (a namespace, `*` for the whole
+ * cluster) can resume from once this event and everything before it are handled.
+ */
+export interface SourcePosition {
+  readonly scope: string;
+  readonly rv: string;
+}
+
 /** One Event object as read from the API, untouched. */
 export interface SourceEvent {
   readonly type: SourceEventType;
   readonly object: unknown;
   /** Milliseconds since the epoch when the collector read it. */
   readonly observedAt: number;
+  /** Set on watch events and on the last item of a LIST (a LIST's other items are no resume point). */
+  readonly position?: SourcePosition;
 }
 
 /** Receives events synchronously, in order; may call `pause()` on the source from inside. */

@@ -51,6 +51,7 @@ export function kubeHttpError(status: number, what: string, body: unknown): KhEr
 }
 
 const NEWLINE = 0x0a;
+const KEEPALIVE_MS = 30_000;
 
 /** Calls `onLine` with each complete line of `res` (a line may span chunks; only its own bytes are joined). */
 function splitLines(res: IncomingMessage, onLine: (line: string) => void): void {
@@ -128,6 +129,8 @@ export function createKubeClient(
         headers: { ...(auth.headers as Record<string, string>), ...headers },
         signal,
       });
+      // TCP keep-alive probes: a peer that vanished (node gone, NAT entry dropped) ends a silent watch.
+      req.once('socket', (socket) => socket.setKeepAlive(true, KEEPALIVE_MS));
       req.once('response', resolve);
       req.on('error', reject); // `on`: an abort after the response errors the request again
       req.end(body);

@@ -1,8 +1,11 @@
 import { KhError, errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
 import type { EventSink, EventSource } from './event-source.js';
+import { isGone, resourceVersionOf, statusOf } from './watch-lines.js';
 import { kubeHttpError, type KubeClient, type WatchHandle } from './kube-client.js';
 import type { CollectorMetrics } from './metrics.js';
+import { createSilenceWatch, type SilenceWatch } from './silence-watch.js';
+import { createWatchHeartbeat, isHeartbeatEvent } from './watch-heartbeat.js';
 
 /** Which Event API to read. */
 export type EventsApi = 'core/v1' | 'events.k8s.io/v1';
@@ -15,8 +18,20 @@ export interface KubeEventSourceOptions {
   readonly namespaces: readonly string[];
   readonly pageSize: number;
   readonly watchTimeoutSeconds: number;
-  /** A watch silent (no line, no bookmark) for this long is restarted. */
+  /**
+   * A watch silent this long although a heartbeat was written into it is dead and restarted. Without
+   * heartbeats, silence is normal: only a watch outliving its `watchTimeoutSeconds` by this much is.
+   */
   readonly stallTimeoutMs: number;
+  /**
+   * A watch silent this long (at most half `stallTimeoutMs`) gets a heartbeat Event written into it
+   * (watch-heartbeat.ts); 0 = never. Default 0.
+   */
+  readonly heartbeatIntervalMs?: number;
+  /** Namespace of the heartbeat Event of a cluster-wide watch (a namespaced watch uses its own). */
+  readonly heartbeatNamespace?: string;
+  /** Per scope (`*` or a namespace), a resourceVersion to watch from instead of listing first. */
+  readonly resumeFrom?: Readonly<Record<string, string>>;
   readonly log: Logger;
   readonly metrics: CollectorMetrics;
   readonly now?: () => number;
@@ -62,37 +77,36 @@ type EndReason = 'closed' | 'stall' | 'expired' | 'error' | 'backpressure' | 'sh
 interface WatchEnd {
   readonly reason: EndReason;
   readonly err?: unknown;
+  /** The watch was answered and delivered lines (or lived a while): a later failure starts the back-off anew. */
+  healthy?: boolean;
 }
 
-function resourceVersionOf(obj: unknown): string | undefined {
-  const meta = (obj as { metadata?: { resourceVersion?: unknown } } | null)?.metadata;
-  return typeof meta?.resourceVersion === 'string' && meta.resourceVersion ? meta.resourceVersion : undefined;
-}
-
-function statusOf(obj: unknown): { code: number | undefined; message: string } {
-  const s = (obj ?? {}) as { code?: unknown; message?: unknown };
-  return {
-    code: typeof s.code === 'number' ? s.code : undefined,
-    message: typeof s.message === 'string' ? s.message : 'watch error',
-  };
-}
-
-/** True for 410 Gone / Expired, from a LIST (continue token or RV) or a watch ERROR. */
-function isGone(err: unknown): boolean {
-  return err instanceof KhError && err.details?.status === 410;
-}
+/** A watch that lived this long counts as healthy even without a line (its failure resets the back-off). */
+const HEALTHY_WATCH_MS = 5_000;
 
 function createReflector(o: KubeEventSourceOptions, namespace: string | undefined): EventSource {
-  const log = o.log.child({ component: 'reflector', api: o.api, namespace: namespace ?? '*' });
+  const scope = namespace ?? '*';
+  const log = o.log.child({ component: 'reflector', api: o.api, namespace: scope });
   const path = eventsPath(o.api, namespace);
   const now = o.now ?? Date.now;
   const maxPauseMs = o.maxWatchPauseMs ?? MAX_WATCH_PAUSE_MS;
+  const hbNamespace = namespace ?? o.heartbeatNamespace;
+  const heartbeat =
+    (o.heartbeatIntervalMs ?? 0) > 0 && hbNamespace ? createWatchHeartbeat(o.client, hbNamespace) : undefined;
+  const silence: SilenceWatch = createSilenceWatch({
+    heartbeat,
+    heartbeatAfterMs: Math.min(o.heartbeatIntervalMs ?? 0, o.stallTimeoutMs / 2),
+    stallTimeoutMs: o.stallTimeoutMs,
+    watchTimeoutMs: o.watchTimeoutSeconds * 1000,
+    log,
+    metrics: o.metrics,
+  });
   let sink: EventSink = () => undefined;
-  let rv: string | undefined;
+  let rv: string | undefined = o.resumeFrom?.[scope];
   let relistReason = 'initial';
   let paused = false;
   let closed = false;
-  let listed = false;
+  let listed = rv !== undefined; // resuming from a checkpoint: watching is being synced
   let loop: Promise<void> | undefined;
   let current: { stop(reason: EndReason): void; pause(): void; resume(): void } | undefined;
   let wake: (() => void) | undefined;
@@ -109,6 +123,25 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
     while (paused && !closed) await pauseWait();
   };
 
+  // A real API server's LIST items carry no kind/apiVersion (the list does): they are filled in here, so
+  // that normalize reads the API they came from instead of guessing it from the shape.
+  function deliverPage(items: unknown[], apiVersion: unknown, lastRv: string | undefined): void {
+    const observedAt = now();
+    const last = items.length - 1;
+    for (let i = 0; i <= last; i++) {
+      const object = items[i] as Record<string, unknown> | null;
+      if (isHeartbeatEvent(object)) continue;
+      if (object && typeof object === 'object' && object.apiVersion === undefined) {
+        object.apiVersion = apiVersion;
+        object.kind = 'Event';
+      }
+      const position = i === last && lastRv ? { scope, rv: lastRv } : undefined;
+      sink(
+        position ? { type: 'LISTED', object, observedAt, position } : { type: 'LISTED', object, observedAt },
+      );
+    }
+  }
+
   async function listAll(): Promise<string> {
     o.metrics.relists.inc({ reason: relistReason });
     relistReason = 'error'; // what the next LIST is for if this one fails
@@ -122,18 +155,18 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
       const res = await o.client.request('GET', `${path}?${q.toString()}`);
       if (res.status !== 200) throw kubeHttpError(res.status, `LIST ${path}`, res.body);
       const page = res.body as {
+        apiVersion?: unknown;
         items?: unknown;
         metadata?: { resourceVersion?: unknown; continue?: unknown };
       };
       if (!Array.isArray(page?.items)) throw new KhError('kube_bad_list', `LIST ${path}: no items array`);
-      const observedAt = now();
-      for (const object of page.items as unknown[]) sink({ type: 'LISTED', object, observedAt });
       listRv ??=
         typeof page.metadata?.resourceVersion === 'string' ? page.metadata.resourceVersion : undefined;
       cont =
         typeof page.metadata?.continue === 'string' && page.metadata.continue
           ? page.metadata.continue
           : undefined;
+      deliverPage(page.items as unknown[], page.apiVersion, cont || !listRv ? undefined : listRv);
     } while (cont);
     if (!listRv) throw new KhError('kube_bad_list', `LIST ${path}: no resourceVersion`);
     listed = true;
@@ -155,8 +188,16 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
       case 'ADDED':
       case 'MODIFIED':
       case 'DELETED':
-        sink({ type, object: obj, observedAt: now() });
         if (lineRv) rv = lineRv;
+        if (isHeartbeatEvent(obj)) {
+          silence.heartbeatSeen(heartbeat?.nonceOf(obj));
+          return;
+        }
+        sink(
+          lineRv
+            ? { type, object: obj, observedAt: now(), position: { scope, rv: lineRv } }
+            : { type, object: obj, observedAt: now() },
+        );
         return;
       default:
         log.warn({ type }, 'unknown watch event type ignored');
@@ -168,31 +209,30 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
     return new Promise<WatchEnd>((resolve) => {
       let ended = false;
       let handle: WatchHandle | undefined;
-      let timer: NodeJS.Timeout | undefined;
       let pauseTimer: NodeJS.Timeout | undefined;
+      let openedAt: number | undefined;
+      let lines = 0;
       // If the watch ends while paused (server timeout, closed connection, the pause bound), the lines the
       // client still held are dropped with it: rv only moved for delivered lines, so the next watch (opened
       // on resume) starts right after the last delivered one and the server sends the rest again, in order.
       const finish = (end: WatchEnd): void => {
         if (ended) return;
         ended = true;
-        clearTimeout(timer);
+        silence.stop();
         clearTimeout(pauseTimer);
         current = undefined;
         handle?.abort();
+        end.healthy = lines > 0 || (openedAt !== undefined && now() - openedAt >= HEALTHY_WATCH_MS);
         resolve(end);
       };
-      const kick = (): void => {
-        clearTimeout(timer);
-        timer = setTimeout(() => finish({ reason: 'stall' }), o.stallTimeoutMs);
-      };
+      const kick = (): void => silence.kick(() => finish({ reason: 'stall' }));
       current = {
         stop: (reason) => finish({ reason }),
         pause() {
           // No handle yet (the answer still on its way; the sink only pauses from inside a line or a LIST,
           // so this is not expected): end it as before, the resume watches again from rv.
           if (!handle) return finish({ reason: 'backpressure' });
-          clearTimeout(timer); // paused time is not silence: the watchdog restarts on resume
+          silence.stop(); // paused time is not silence: the watchdog restarts on resume
           handle.pause();
           clearTimeout(pauseTimer);
           pauseTimer = setTimeout(() => finish({ reason: 'backpressure' }), maxPauseMs);
@@ -211,13 +251,15 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
       };
       const line = (type: string, obj: unknown): void => {
         if (ended) return; // lines after a stop are not consumed: the RV stays before them
-        kick();
+        lines++;
+        if (!paused) kick();
         onLine(type, obj, finish);
       };
       const done = (err: unknown): void => finish(err ? { reason: 'error', err } : { reason: 'closed' });
       o.client.watch(path, query, line, done).then(
         (h) => {
           handle = h;
+          openedAt = now();
           if (ended) h.abort();
         },
         (err: unknown) => finish({ reason: 'error', err }),
@@ -225,27 +267,29 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
     });
   }
 
-  async function cycle(): Promise<boolean> {
+  /** One LIST (when needed) and one watch; resolves with the failure count the back-off continues from. */
+  async function cycle(failures: number): Promise<number> {
     if (rv === undefined) rv = await listAll();
-    if (closed || paused) return true;
+    if (closed || paused) return 0;
     const end = await watchOnce(rv);
-    if (end.reason === 'shutdown') return true;
+    if (end.reason === 'shutdown') return 0;
     o.metrics.watchRestarts.inc({ reason: end.reason });
     if (end.reason === 'expired') {
       log.info({ err: end.err, rv }, 'watch expired (410); listing again');
       rv = undefined;
       relistReason = 'expired';
-      return true;
+      return 0;
     }
     if (end.reason === 'error' || end.reason === 'stall') {
       log.warn(
         { err: end.err, rv, reason: end.reason },
         'watch ended abnormally; resuming from last resourceVersion',
       );
-      return false;
+      // A watch that ran healthily before it broke starts the back-off anew: only failures in a row grow it.
+      return end.healthy ? 1 : failures + 1;
     }
     log.debug({ rv, reason: end.reason }, 'watch ended; resuming');
-    return true;
+    return 0;
   }
 
   async function run(): Promise<void> {
@@ -254,7 +298,7 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
       await waitResumed();
       if (closed) break;
       try {
-        failures = (await cycle()) ? 0 : failures + 1;
+        failures = await cycle(failures);
       } catch (err) {
         if (closed) break;
         failures += 1;

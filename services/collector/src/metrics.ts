@@ -16,6 +16,7 @@ export interface CollectorMetrics {
   readonly buffered: Gauge;
   readonly watchRestarts: Counter<'reason'>;
   readonly relists: Counter<'reason'>;
+  readonly heartbeats: Counter<'result'>;
   readonly publishLatency: Histogram;
   readonly publishFailures: Counter<'code'>;
   readonly enrichmentFailures: Counter<'reason'>;
@@ -45,6 +46,9 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
     }),
     watchRestarts: counter('watch_restarts_total', 'Watch streams restarted, by reason.', ['reason']),
     relists: counter('relists_total', 'Full LISTs, by reason.', ['reason']),
+    heartbeats: counter('watch_heartbeats_total', 'Heartbeats written into quiet watches, by result.', [
+      'result',
+    ]),
     publishLatency: new Histogram({
       name: P + 'publish_latency_seconds',
       help: 'From observation (list/watch) to Kafka acknowledgement.',

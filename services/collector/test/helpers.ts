@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseConfig } from '@kube-herald/config';
 import { decodeEvent, type EventV1 } from '@kube-herald/events';
 import { createLogger, type Logger } from '@kube-herald/logging';
-import { createKubeStandin, type KubeStandin } from '@kube-herald/kube-standin';
+import { createKubeStandin, type KubeStandin, type KubeStandinOptions } from '@kube-herald/kube-standin';
 import { createRegistry, type Registry } from '@kube-herald/observability';
 import {
   collectorConfigSchema,
@@ -38,7 +38,7 @@ export function testConfig(doc: Record<string, unknown> = {}): CollectorConfig {
 
 /** A stand-in API server with a client for it. */
 export async function startStandin(
-  options: { bookmarkIntervalMs?: number; watchCacheSize?: number } = {},
+  options: KubeStandinOptions = {},
 ): Promise<{ standin: KubeStandin; client: KubeClient; kubeconfig: string }> {
   const standin = createKubeStandin(options);
   await standin.start(0);
@@ -110,3 +110,18 @@ export function countById(events: readonly EventV1[]): Map<string, number> {
   for (const e of events) m.set(e.occurrenceId, (m.get(e.occurrenceId) ?? 0) + 1);
   return m;
 }
+
+/** A logger that keeps every line (parsed) for assertions about warnings. */
+export function recordingLog(level = 'info'): { log: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = createLogger({
+    name: 'collector-test',
+    level,
+    destination: { write: (s: string) => void lines.push(JSON.parse(s) as Record<string, unknown>) },
+  });
+  return { log, lines };
+}
+
+/** Log lines at warn (40) or above. */
+export const warnings = (lines: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> =>
+  lines.filter((l) => typeof l.level === 'number' && l.level >= 40);

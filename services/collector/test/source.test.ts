@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it, before, after } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { metricValue, waitFor } from './helpers.js';
+import { metricValue, recordingLog, waitFor, warnings } from './helpers.js';
 import { expectedIds, pod, publishedExactly, rig, staleEvent, type Rig } from './standin-rig.js';
 
 describe('collector over the Kubernetes API stand-in', () => {
@@ -119,25 +119,91 @@ describe('collector over the Kubernetes API stand-in', () => {
     }
   });
 
-  it('bookmarks keep a quiet watch alive and advance the resourceVersion', async () => {
+  it('a quiet watch without bookmarks is not a stall: heartbeats keep it alive and fresh across compactions', async () => {
+    // Scaled down: the watch asks the server to end it every 2 s, heartbeats after 300 ms of silence, and
+    // the history is compacted every 700 ms — for 6 s, no warning, no stall restart, no re-list.
+    const { log, lines } = recordingLog();
     const r = await rig(
-      { kubernetes: { namespaces: ['shop'], stallTimeout: '2s', watchTimeoutSeconds: 60 } },
-      { bookmarkIntervalMs: 100 },
+      {
+        kubernetes: {
+          namespaces: ['shop'],
+          stallTimeout: '1500ms',
+          heartbeatInterval: '300ms',
+          watchTimeoutSeconds: 2,
+        },
+      },
+      {},
+      log,
     );
     try {
       await r.collector.start();
       await waitFor('watching', () => r.standin.stats().openWatches === 1);
-      // Changes in a namespace this collector does not watch move the global resourceVersion on.
-      for (let i = 0; i < 5; i++) r.standin.createEvent({ ...pod(`o${i}`), namespace: 'other' });
-      const sent = r.standin.stats().bookmarksSent;
-      await waitFor('bookmarks', () => r.standin.stats().bookmarksSent >= sent + 3, 15_000);
+      const compactions = setInterval(() => {
+        // Changes the watch never sees (another namespace) move the server's resourceVersion on.
+        r.standin.createEvent({ ...pod('elsewhere'), namespace: 'other' });
+        r.standin.compact();
+      }, 700);
+      await sleep(6000);
+      clearInterval(compactions);
+      assert.equal(r.standin.stats().bookmarksSent, 0, 'the stand-in sends no bookmarks on event watches');
+      assert.ok((await metricValue(r.metrics.heartbeats, { result: 'seen' })) >= 5, 'heartbeats came back');
       assert.equal(await metricValue(r.metrics.watchRestarts, { reason: 'stall' }), 0);
-      // History before now is gone: only a watch resumed from a bookmark's resourceVersion avoids a 410.
-      r.standin.compact();
-      r.standin.dropWatches();
-      r.standin.createEvent(pod('after-compaction'));
+      assert.equal(await metricValue(r.metrics.watchRestarts, { reason: 'expired' }), 0);
+      assert.ok((await metricValue(r.metrics.watchRestarts, { reason: 'closed' })) >= 2, 'server timeouts');
+      assert.equal(await metricValue(r.metrics.relists), 1, 'the initial LIST only');
+      assert.deepEqual(warnings(lines), []);
+      r.standin.createEvent(pod('after-quiet'));
       await publishedExactly(r, expectedIds(r.standin, 'test-1').slice(-1));
-      assert.equal(await metricValue(r.metrics.relists), 1, 'resumed from the bookmark, no relist');
+      assert.equal(r.publisher.records.length, 1, 'heartbeats are never published');
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('without heartbeats (refused by RBAC) a silent watch waits for the server to end it', async () => {
+    const { log, lines } = recordingLog();
+    const r = await rig(
+      { kubernetes: { stallTimeout: '600ms', heartbeatInterval: '200ms', watchTimeoutSeconds: 1 } },
+      {},
+      log,
+    );
+    try {
+      await r.collector.start();
+      await waitFor('watching', () => r.standin.stats().openWatches === 1);
+      r.standin.forbid(['events']); // the open watch goes on; the heartbeat's write is refused
+      await waitFor(
+        'refused',
+        async () => (await metricValue(r.metrics.heartbeats, { result: 'refused' })) >= 1,
+      );
+      r.standin.forbid([]);
+      await sleep(3000); // three server timeouts, each longer than the stall timeout
+      assert.equal(await metricValue(r.metrics.watchRestarts, { reason: 'stall' }), 0);
+      assert.ok((await metricValue(r.metrics.watchRestarts, { reason: 'closed' })) >= 2);
+      assert.deepEqual(
+        warnings(lines).filter((l) => l.reason === 'stall'),
+        [],
+        'no stall warning for a quiet watch',
+      );
+    } finally {
+      await r.close();
+    }
+  });
+
+  it('resets the back-off after a watch that ran healthily (repeated socket resets)', async () => {
+    const r = await rig({ kubernetes: { stallTimeout: '20s', heartbeatInterval: 0 } });
+    try {
+      await r.collector.start();
+      for (let round = 0; round < 6; round++) {
+        await waitFor('watch open', () => r.standin.stats().openWatches === 1);
+        r.standin.createEvent(pod(`reset${round}`));
+        await waitFor('delivered', () => r.publisher.records.length === round + 1);
+        const t0 = Date.now();
+        assert.equal(r.standin.dropWatches(), 1);
+        await waitFor('re-watch', () => r.standin.stats().openWatches === 1, 10_000);
+        // retryBaseMs is 50 in the rig: growing, the sixth wait would be 50 * 2^5 = 1.6 s
+        assert.ok(Date.now() - t0 < 600, `round ${round}: re-watched after ${Date.now() - t0} ms`);
+      }
+      await publishedExactly(r, expectedIds(r.standin, 'test-1'));
     } finally {
       await r.close();
     }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { occurrenceId } from '@kube-herald/events';
 import type { KubeStandin } from '@kube-herald/kube-standin';
+import type { Logger } from '@kube-herald/logging';
 import {
   createCollector,
   createKubeEventSource,
@@ -29,7 +30,11 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function rig(doc: Record<string, unknown> = {}, standinOptions = {}): Promise<Rig> {
+export async function rig(
+  doc: Record<string, unknown> = {},
+  standinOptions = {},
+  log: Logger = quietLog,
+): Promise<Rig> {
   const { standin, client } = await startStandin(standinOptions);
   const config = testConfig(doc);
   const { metrics } = newMetrics();
@@ -42,13 +47,15 @@ export async function rig(doc: Record<string, unknown> = {}, standinOptions = {}
     pageSize: k.pageSize,
     watchTimeoutSeconds: k.watchTimeoutSeconds,
     stallTimeoutMs: k.stallTimeout,
+    heartbeatIntervalMs: k.heartbeatInterval,
+    heartbeatNamespace: config.leaderElection.namespace,
     retryBaseMs: 50,
-    log: quietLog,
+    log,
     metrics,
   });
   const collector = createCollector({
     config,
-    log: quietLog,
+    log,
     metrics,
     source,
     publisher,

@@ -19,7 +19,7 @@ import { pod } from './standin-rig.js';
 
 /** The real list+watch source on a stand-in, with a sink that records and pauses at chosen counts. */
 async function sourceRig(
-  options: { stallTimeoutMs?: number; maxWatchPauseMs?: number } = {},
+  options: { stallTimeoutMs?: number; maxWatchPauseMs?: number; heartbeatIntervalMs?: number } = {},
   standinOptions: { bookmarkIntervalMs?: number } = {},
 ) {
   const { standin, client } = await startStandin(standinOptions);
@@ -33,6 +33,8 @@ async function sourceRig(
     pageSize: 500,
     watchTimeoutSeconds: 60,
     stallTimeoutMs: options.stallTimeoutMs ?? 5000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 0,
+    heartbeatNamespace: 'kube-herald',
     retryBaseMs: 50,
     log: quietLog,
     metrics,
@@ -190,7 +192,8 @@ describe('a paused watch', () => {
     });
 
     it('the watchdog does not count a pause as silence, and watches again after resume', async () => {
-      const r = await sourceRig({ stallTimeoutMs: 700 }, { bookmarkIntervalMs: 150 });
+      // No bookmarks on event watches (as a real API server): heartbeats after 350 ms of silence.
+      const r = await sourceRig({ stallTimeoutMs: 700, heartbeatIntervalMs: 350 });
       open.push(r);
       const started = r.standin.stats().watchesStarted;
       r.pauseAt.add(1);
@@ -198,6 +201,7 @@ describe('a paused watch', () => {
       await waitFor('paused at 1', () => r.got.length === 1);
       await sleep(1600); // more than twice the stall timeout, less than the pause bound
       assert.equal(await metricValue(r.metrics.watchRestarts), 0, 'no stall restart while paused');
+      assert.equal(await metricValue(r.metrics.heartbeats), 0, 'no heartbeat while paused');
       assert.equal(r.standin.stats().watchesStarted, started);
       r.source.resume();
       r.standin.createEvent(pod('second'));
