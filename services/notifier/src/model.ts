@@ -19,6 +19,8 @@ export interface GroupTiming {
   readonly groupWait: number;
   readonly groupInterval: number;
   readonly repeatInterval: number;
+  /** An incident without a new occurrence for this long is reported once as resolved (0: never). */
+  readonly resolveAfter?: number;
 }
 
 /** One route that an event matched: where it goes and how it is grouped. */
@@ -59,8 +61,11 @@ export interface IncidentDescription {
 /** An incident (repeats of one problem on one object) as it appears in a digest. */
 export interface IncidentSummary extends IncidentDescription {
   readonly incidentKey: string;
-  /** new: first time in a message; grown: count went up since the last message; ongoing: repeat reminder. */
-  readonly status: 'new' | 'grown' | 'ongoing';
+  /**
+   * new: first time in a message; grown: count went up since the last message; ongoing: repeat reminder;
+   * resolved: no new occurrence for the route's resolveAfter (reported once, with its total count).
+   */
+  readonly status: 'new' | 'grown' | 'ongoing' | 'resolved';
   /** Occurrences accounted in this message (since the last message of this group). */
   readonly newOccurrences: number;
   /** Highest Kubernetes count seen for the incident. */

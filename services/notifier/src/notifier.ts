@@ -7,7 +7,7 @@ import type { Check } from '@kube-herald/observability';
 import { errorCode } from '@kube-herald/errors';
 import type { NotifierConfig } from './config.js';
 import type { Receiver } from './model.js';
-import { compileRoutes, routeEvent } from './routing/index.js';
+import { compileRoutes, resolveAfterByRoute, routeEvent } from './routing/index.js';
 import { createGroupStore, type GroupStore } from './store/group-store.js';
 import { createRateGate } from './rate-gate.js';
 import { createNotifierMetrics, type NotifierMetrics } from './metrics.js';
@@ -94,13 +94,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const pre = notifierPrefixes(config);
   const now = options.now ?? Date.now;
   const metrics = createNotifierMetrics(deps.registry);
+  const tree = compileRoutes(config.route);
   const store = createGroupStore({
     redis,
     prefix: pre.keys,
     dedupTtlMs: config.dedup.ttl,
     ...(options.groupIdleMs === undefined ? {} : { idleMs: options.groupIdleMs }),
+    resolveAfter: { byRoute: resolveAfterByRoute(tree), fallback: tree.timing.resolveAfter ?? 0 },
   });
-  const tree = compileRoutes(config.route);
   const engine = createDecisionEngine({
     route: (e) => routeEvent(tree, e, { explain: false }),
     ...(options.silences ? { silences: options.silences } : {}),

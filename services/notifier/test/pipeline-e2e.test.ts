@@ -8,7 +8,8 @@ const route = {
   groupBy: ['cluster', 'namespace', 'reason'],
   groupWait: '300ms',
   groupInterval: '1s',
-  repeatInterval: '2s',
+  // an unchanged group gets a reminder at repeatInterval: none within this test
+  repeatInterval: '1h',
 };
 
 test('Kafka records → dedup → group → one signed DingTalk message; redelivery sends nothing twice', async () => {

@@ -5,12 +5,15 @@ import type { EventV1 } from '@kube-herald/events';
 import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
 
 const REPEAT_MS = 3000;
+const GI_MS = 500;
 const route = {
   receiver: 'oncall',
   groupBy: ['cluster', 'namespace'],
   groupWait: '200ms',
-  groupInterval: '500ms',
+  groupInterval: `${GI_MS}ms`,
   repeatInterval: `${REPEAT_MS}ms`,
+  // no resolved notices here (the second test has them): idle groups expire as soon as they are idle
+  resolveAfter: '0s',
 };
 
 const INCIDENTS = [
@@ -50,7 +53,7 @@ function accounted(messages: readonly RecordedMessage[]): Accounted {
   return { maxCount, perMessage };
 }
 
-test('repeats wait for repeatInterval, idle groups expire, and the rendered ×counts account for every event', async () => {
+test('growth is news at groupInterval, idle groups expire, and the rendered ×counts account for every event', async () => {
   const h = await createHarness({ robots: [{ name: 'oncall' }], route });
   try {
     const a = await h.instance({ groupIdleMs: 1500 });
@@ -69,14 +72,15 @@ test('repeats wait for repeatInterval, idle groups expire, and the rendered ×co
     const firstOf = (ns: string) => msgs().find((m) => m.text.includes(ns))?.time ?? Infinity;
     const first = { 'ns-a': firstOf('ns-a'), 'ns-b': firstOf('ns-b') };
 
-    // the same incidents repeat: nothing new, so no message before repeatInterval (groupInterval is 500 ms);
-    // an early message would be the third one, sent well before its group's first + repeatInterval
+    // the same incidents grow: a changed group is news at groupInterval (500 ms), long before repeatInterval
     await h.publish(wave(INCIDENTS, 2));
-    await until(() => msgs().length === 4, 30_000, 'repeat reminders after repeatInterval');
+    await until(() => msgs().length === 4, 30_000, 'growth reported at groupInterval');
     for (const m of msgs().slice(2)) {
       const since = m.time - (m.text.includes('ns-a') ? first['ns-a'] : first['ns-b']);
-      assert.ok(since >= REPEAT_MS, `reminder ${since} ms after its group's first message`);
-      assert.match(m.text, /（\+2）/, 'a reminder says how much the incident grew');
+      assert.ok(since >= GI_MS, `growth ${since} ms after its group's first message (≥ groupInterval)`);
+      assert.ok(since < REPEAT_MS, `growth ${since} ms after its group's first message (< repeatInterval)`);
+      assert.match(m.text, /（\+2）/, 'the message says how much the incident grew');
+      assert.match(m.text, /个增长/);
     }
     assert.equal(await metricValue(a.registry, 'kube_herald_notifier_grouped_total'), 25);
 
@@ -125,6 +129,53 @@ test('mentions from the involved object label: in `at` and in the text; objects 
     assert.match(payments.text, /@13800000002/);
     assert.deepEqual(orders.at.atMobiles, []);
     assert.doesNotMatch(orders.text, /@1\d{10}/);
+  } finally {
+    await h.close();
+  }
+});
+
+test('an unchanged group gets reminders at repeatInterval; a quiet incident is reported once as resolved (per-route resolveAfter, 0 disables)', async () => {
+  const h = await createHarness({
+    robots: [{ name: 'oncall' }],
+    route: {
+      ...route,
+      repeatInterval: '2500ms',
+      resolveAfter: '5s',
+      routes: [{ match: { namespace: 'ns-b' }, resolveAfter: '0s' }],
+    },
+  });
+  try {
+    await h.instance();
+    await h.publish([warning({ ns: 'ns-a', name: 'api-0' }, 1), warning({ ns: 'ns-a', name: 'api-0' }, 2)]);
+    await h.publish([warning({ ns: 'ns-b', name: 'web-0' }, 1)]);
+    const published = Date.now();
+    const of = (ns: string) => h.standin.messages('oncall').filter((m) => m.text.includes(ns));
+    const isResolved = (m: RecordedMessage) => m.text.includes('【恢复】');
+    await until(() => of('ns-a').some(isResolved), 30_000, 'the resolved notice');
+    const a = of('ns-a');
+    const resolved = a.filter(isResolved);
+    assert.equal(resolved.length, 1);
+    const notice = resolved[0]!;
+    assert.match(notice.text, /^#### 【恢复】/);
+    assert.match(notice.text, /\*\*次数\*\*: 2 次/, 'with its total count');
+    assert.match(notice.title ?? '', /已恢复 BackOff ns-a\/api/);
+    const after = notice.time - published;
+    assert.ok(after >= 5000 && after < 5000 + 3000, `resolved ${after} ms after the last occurrence`);
+    assert.ok(
+      a.some((m) => m.text.startsWith('#### 【持续】') && m.time < notice.time),
+      'a reminder of the unchanged group came at repeatInterval before',
+    );
+    // forgotten after the notice: no further ns-a message; ns-b (resolveAfter 0) only gets reminders
+    await new Promise((r) => setTimeout(r, 3500));
+    assert.equal(of('ns-a').length, a.length, 'nothing more about a resolved incident');
+    const b = of('ns-b');
+    // one reminder at repeatInterval, then the idle group (repeatInterval + groupInterval) is forgotten
+    assert.equal(b.length, 2, 'ns-b: its first message and one reminder');
+    assert.ok(
+      b.every((m) => !isResolved(m)),
+      'resolveAfter 0: never resolved',
+    );
+    for (const m of b.slice(1)) assert.match(m.title ?? '', /^\[prod-hz\] 持续 BackOff ns-b\/web ×1$/);
   } finally {
     await h.close();
   }

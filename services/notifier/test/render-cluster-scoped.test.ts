@@ -116,9 +116,10 @@ test('storm: cluster-scoped objects are left out of the namespace breakdown; nex
     windowEnd: '2025-03-01T15:59:30Z',
   });
   const lines = render(d).text.split('\n');
-  assert.equal(lines[1], '- **NodeNotReady** 5 个对象，5 次（payments 3，orders 1）');
+  assert.equal(lines[1], '- 5 个新问题');
+  assert.equal(lines[2], '- **NodeNotReady** 5 个对象，5 次（payments 3，orders 1）');
   // in the receiver's zone (UTC+8: 16:01Z is 00:01 the next day)
-  assert.equal(lines[2], '> 本群每分钟最多 20 条消息，已合并为摘要；下一次汇总 00:01。没有任何事件被丢弃。');
+  assert.equal(lines[3], '> 本群每分钟最多 20 条消息，已合并为摘要；下一次汇总 00:01。没有任何事件被丢弃。');
   const en = render(d, { locale: 'en', timeZone: 'UTC' }).text;
   assert.match(en, /^- \*\*NodeNotReady\*\* 5 objects, 5 times \(payments 3, orders 1\)$/m);
   assert.match(en, /; next summary at 16:01\. No event was dropped\.$/);

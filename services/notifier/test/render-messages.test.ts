@@ -132,7 +132,33 @@ test('storm summary: totals per reason, objects, namespaces, next summary time, 
   assert.equal(body.markdown.title, '[prod-hz] 事件风暴: 52 条 Warning / 7 个对象');
   const lines = body.markdown.text.split('\n');
   assert.equal(lines[0], '#### 【风暴】prod-hz 杭州生产 · 5 分钟内 52 条 Warning，涉及 7 个对象');
-  assert.equal(lines[1], '- **BackOff** 5 个 Pod，50 次（payments 3，orders 2）');
-  assert.equal(lines[2], '- **NodeNotReady** 2 个 Node，2 次：node-7、node-9');
-  assert.equal(lines[3], '> 本群每分钟最多 20 条消息，已合并为摘要；下一次汇总 10:21。没有任何事件被丢弃。');
+  assert.equal(lines[1], '- 7 个新问题', 'what is new and what grew');
+  assert.equal(lines[2], '- **BackOff** 5 个 Pod，50 次（payments 3，orders 2）');
+  assert.equal(lines[3], '- **NodeNotReady** 2 个 Node，2 次：node-7、node-9');
+  assert.equal(lines[4], '> 本群每分钟最多 20 条消息，已合并为摘要；下一次汇总 10:21。没有任何事件被丢弃。');
+  // without a scheduled next summary the message promises none
+  const { merged: _m, ...single } = d;
+  const none = renderDingtalk('oncall', { ...single, merged: { groups: 4 } }, zhMarkdown)
+    .body as unknown as Md;
+  assert.match(none.markdown.text, /> 本群每分钟最多 20 条消息，已合并为摘要。没有任何事件被丢弃。/);
+  assert.doesNotMatch(none.markdown.text, /下一次汇总/);
+});
+
+test('storm summary lists grown and resolved incidents; digests say the reason; a resolved incident has its own tag', () => {
+  const grown = incident({ object: { kind: 'Pod', name: 'api-0' }, status: 'grown', newOccurrences: 4 });
+  const fresh = incident({ object: { kind: 'Pod', name: 'api-1' }, newOccurrences: 2 });
+  const gone = incident({ object: { kind: 'Pod', name: 'db-0' }, status: 'resolved', newOccurrences: 0 });
+  const storm = renderDingtalk('oncall', digest([grown, fresh, gone], { merged: { groups: 2 } }), zhMarkdown)
+    .body as unknown as Md;
+  const lines = storm.markdown.text.split('\n');
+  assert.equal(lines[1], '- 1 个新问题，1 个增长，1 个已恢复');
+  assert.match(storm.markdown.text, /- 1 个已恢复：BackOff db-0/);
+  const dg = renderDingtalk('oncall', digest([grown, fresh]), zhMarkdown).body as unknown as Md;
+  assert.match(dg.markdown.title, / BackOff: 1 个新问题, 1 个增长$/, 'the title says the reason');
+  const one = renderDingtalk('oncall', digest([gone]), zhMarkdown).body as unknown as Md;
+  assert.match(one.markdown.title, /已恢复 BackOff/);
+  assert.match(one.markdown.text, /^#### 【恢复】/);
+  const two = renderDingtalk('oncall', digest([gone, { ...gone, incidentKey: 'k2' }]), zhMarkdown)
+    .body as unknown as Md;
+  assert.match(two.markdown.text, /\*\*已恢复\*\* BackOff Pod db-0.*×\d+（.*，持续 \d+ 分钟）/);
 });

@@ -40,7 +40,8 @@ function toIncident(t: TakenIncident, mentionLabel: string | undefined): Inciden
     .filter(Boolean);
   return {
     incidentKey: t.incidentKey,
-    status: t.isNew ? 'new' : 'grown',
+    status:
+      t.quiet === 'resolved' ? 'resolved' : t.quiet === 'ongoing' ? 'ongoing' : t.isNew ? 'new' : 'grown',
     type: s.type,
     reason: s.reason,
     message: s.message,

@@ -113,25 +113,26 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   };
 
-  // A merged summary says when the next one comes: the merged groups' groupInterval, or later when the
-  // robot's budget is spent until a slot of the sliding window frees.
-  const nextSummaryAt = (groups: readonly TakenGroup[], nextSlotMs: number): number | undefined => {
-    if (groups.length < 2) return undefined;
-    const intervals = groups.map((g) => g.groupInterval ?? 0);
-    return now() + Math.max(Math.min(...intervals), nextSlotMs);
-  };
+  // A merged summary names the next one only when one is really scheduled: groups of the receiver are
+  // still waiting for a delivery after this take (their jobs run when the gate frees the next slot).
+  // Later events are reported at their groups' groupInterval; no promise is made for them.
+  const nextSummaryAt = (
+    groups: readonly TakenGroup[],
+    readyLeft: number,
+    nextSlotMs: number,
+  ): number | undefined => (groups.length < 2 || readyLeft <= 0 ? undefined : now() + nextSlotMs);
 
   const sendTaken = async (
     jobId: string,
     receiver: Receiver,
     groups: readonly TakenGroup[],
-    nextSlotMs: number,
+    next: { readonly readyLeft: number; readonly nextSlotMs: number },
   ) => {
     let outcome: DeliveryOutcome;
     let notification: Notification;
     try {
       const mentionLabel = deps.mentionLabels?.get(receiver.name);
-      const nextAt = nextSummaryAt(groups, nextSlotMs);
+      const nextAt = nextSummaryAt(groups, next.readyLeft, next.nextSlotMs);
       notification = receiver.render(
         buildDigest(receiver.name, groups, {
           ...(mentionLabel ? { mentionLabel } : {}),
@@ -173,7 +174,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         await deps.gate.release(receiverName, member);
         return { kind: 'skipped', reason: 'nothing-pending' };
       }
-      return sendTaken(jobId, receiver, taken.groups, gate.nextSlotMs ?? 0);
+      return sendTaken(jobId, receiver, taken.groups, {
+        readyLeft: taken.readyLeft,
+        nextSlotMs: gate.nextSlotMs ?? 0,
+      });
     },
   };
 }

@@ -2,6 +2,7 @@ import type { IncidentSummary } from '../model.js';
 import { MESSAGE_MAX, baseVars, headerCluster } from './draft.js';
 import type { Draft, DraftContext } from './draft.js';
 import { formatCount, localTime } from './time-format.js';
+import { statusCounts } from './draft-incident.js';
 
 interface ReasonTotals {
   readonly reason: string;
@@ -66,10 +67,32 @@ export function draftStorm(ctx: DraftContext): Draft {
   // minutes ahead at most: the time alone is unambiguous, also across midnight
   const next = digest.merged?.nextAt ? localTime(digest.merged.nextAt, ctx.timeZone).minute : undefined;
   const tag = digest.test ? s.tag.test : s.tag.storm;
+  // what is news in this summary: new incidents and incidents whose count grew (and resolved ones)
+  const counts = statusCounts(ctx.incidents);
+  const active = ctx.incidents.filter((i) => i.status === 'new' || i.status === 'grown');
+  const quiet = ctx.incidents.filter((i) => i.status === 'ongoing' || i.status === 'resolved');
+  const sep = ctx.locale === 'zh-CN' ? '：' : ': ';
   return {
     title: s.stormTitle(cluster.id, n, typeWord, objects),
-    head: [style.heading(`${tag}${s.stormHead(cluster.display, minutes, n, typeWord, objects)}`)],
-    items: byReason(ctx.incidents).map((t) => ({ line: stormItem(t, ctx), incidents: t.incidents.length })),
+    head: [
+      style.heading(`${tag}${s.stormHead(cluster.display, minutes, n, typeWord, objects)}`),
+      style.bullet(s.summary(counts)),
+    ],
+    items: [
+      ...byReason(active).map((t) => ({ line: stormItem(t, ctx), incidents: t.incidents.length })),
+      ...(quiet.length > 0
+        ? [
+            {
+              line: style.bullet(
+                `${s.summary({ ...counts, new: 0, grown: 0 })}${sep}${s.list(
+                  quiet.slice(0, 5).map((i) => style.esc(`${i.reason} ${i.object.name}`, MESSAGE_MAX.name)),
+                )}${quiet.length > 5 ? '…' : ''}`,
+              ),
+              incidents: quiet.length,
+            },
+          ]
+        : []),
+    ],
     foot: [style.quote(s.stormFoot(next))],
     vars: baseVars(ctx),
   };

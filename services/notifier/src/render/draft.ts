@@ -53,6 +53,10 @@ export function headerNamespace(ctx: DraftContext): string | undefined {
 
 export function tagFor(ctx: DraftContext): string {
   if (ctx.digest.test) return ctx.s.tag.test;
+  const all = (st: IncidentSummary['status']) =>
+    ctx.incidents.length > 0 && ctx.incidents.every((i) => i.status === st);
+  if (all('resolved')) return ctx.s.tag.resolved;
+  if (all('ongoing')) return ctx.s.tag.ongoing;
   return ctx.incidents.some((i) => i.type === 'Warning') ? ctx.s.tag.Warning : ctx.s.tag.Normal;
 }
 

@@ -28,7 +28,12 @@ export interface RenderOptions {
   readonly actionCard?: { readonly title: string; readonly url: string };
 }
 
-const STATUS_RANK: Readonly<Record<IncidentSummary['status'], number>> = { new: 0, grown: 1, ongoing: 2 };
+const STATUS_RANK: Readonly<Record<IncidentSummary['status'], number>> = {
+  new: 0,
+  grown: 1,
+  ongoing: 2,
+  resolved: 3,
+};
 
 /** Display order: new before grown before ongoing, Warning before Normal, higher count first. */
 export function orderIncidents(incidents: readonly IncidentSummary[]): IncidentSummary[] {

@@ -1,6 +1,14 @@
 /** Locales of the default templates. */
 export type Locale = 'zh-CN' | 'en';
 
+/** Incidents of a message by status. */
+export interface StatusCounts {
+  readonly new: number;
+  readonly grown: number;
+  readonly ongoing: number;
+  readonly resolved: number;
+}
+
 /** Every locale-dependent piece of the default messages (the product's voice, see MESSAGES.md). */
 export interface Strings {
   readonly tag: {
@@ -8,15 +16,21 @@ export interface Strings {
     readonly Normal: string;
     readonly storm: string;
     readonly test: string;
+    readonly resolved: string;
+    readonly ongoing: string;
   };
   readonly object: string;
   readonly namespace: string;
   readonly count: string;
   readonly paren: (s: string) => string;
-  readonly times: (count: string, first: string, last: string, offset: string) => string;
+  readonly times: (count: string, first: string, last: string, offset: string, grown?: string) => string;
   /** `3 个新问题，1 个持续`; `sep` joins the parts (the title uses `, `). */
-  readonly summary: (fresh: number, grown: number, ongoing: number, sep?: string) => string;
+  readonly summary: (c: StatusCounts, sep?: string) => string;
   readonly ongoing: string;
+  /** The word of a resolved incident (已恢复 / resolved). */
+  readonly resolved: string;
+  /** `，持续 12 分钟` — how long a resolved incident lasted. */
+  readonly lasted: (minutes: number) => string;
   readonly since: (t: string) => string;
   readonly grownBy: (n: string) => string;
   readonly more: (n: number, hint: string) => string;
@@ -32,15 +46,31 @@ export interface Strings {
 }
 
 const zh: Strings = {
-  tag: { Warning: '【告警】', Normal: '【通知】', storm: '【风暴】', test: '【测试】' },
+  tag: {
+    Warning: '【告警】',
+    Normal: '【通知】',
+    storm: '【风暴】',
+    test: '【测试】',
+    resolved: '【恢复】',
+    ongoing: '【持续】',
+  },
   object: '对象',
   namespace: '命名空间',
   count: '次数',
   paren: (s) => `（${s}）`,
-  times: (c, f, l, o) => `${c} 次，首次 ${f}，最近 ${l}（${o}）`,
-  summary: (f, g, o, sep = '，') =>
-    [f && `${f} 个新问题`, g && `${g} 个增长`, o && `${o} 个持续`].filter(Boolean).join(sep) || '无新问题',
+  times: (c, f, l, o, g = '') => `${c} 次${g}，首次 ${f}，最近 ${l}（${o}）`,
+  summary: (c, sep = '，') =>
+    [
+      c.new && `${c.new} 个新问题`,
+      c.grown && `${c.grown} 个增长`,
+      c.ongoing && `${c.ongoing} 个持续`,
+      c.resolved && `${c.resolved} 个已恢复`,
+    ]
+      .filter(Boolean)
+      .join(sep) || '无新问题',
   ongoing: '持续',
+  resolved: '已恢复',
+  lasted: (m) => `，持续 ${m} 分钟`,
   since: (t) => `（自 ${t}）`,
   grownBy: (n) => `（+${n}）`,
   more: (n, hint) => `另有 ${n} 个问题未列出（消息长度上限），完整列表：${hint}`,
@@ -57,16 +87,31 @@ const zh: Strings = {
 };
 
 const en: Strings = {
-  tag: { Warning: '[ALERT] ', Normal: '[INFO] ', storm: '[STORM] ', test: '[TEST] ' },
+  tag: {
+    Warning: '[ALERT] ',
+    Normal: '[INFO] ',
+    storm: '[STORM] ',
+    test: '[TEST] ',
+    resolved: '[RESOLVED] ',
+    ongoing: '[ONGOING] ',
+  },
   object: 'Object',
   namespace: 'Namespace',
   count: 'Count',
   paren: (s) => ` (${s})`,
-  times: (c, f, l, o) => `${c} times, first ${f}, last ${l} (${o})`,
-  summary: (f, g, o) =>
-    [f && `${f} new`, g && `${g} growing`, o && `${o} ongoing`].filter(Boolean).join(', ') ||
-    'no new problems',
+  times: (c, f, l, o, g = '') => `${c} times${g}, first ${f}, last ${l} (${o})`,
+  summary: (c) =>
+    [
+      c.new && `${c.new} new`,
+      c.grown && `${c.grown} growing`,
+      c.ongoing && `${c.ongoing} ongoing`,
+      c.resolved && `${c.resolved} resolved`,
+    ]
+      .filter(Boolean)
+      .join(', ') || 'no new problems',
   ongoing: 'ongoing',
+  resolved: 'resolved',
+  lasted: (m) => `, lasted ${m} min`,
   since: (t) => ` (since ${t})`,
   grownBy: (n) => ` (+${n})`,
   more: (n, hint) => `${n} more not listed (message size limit); full list: ${hint}`,

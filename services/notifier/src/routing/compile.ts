@@ -10,6 +10,7 @@ export const ROUTE_DEFAULTS: GroupTiming = Object.freeze({
   groupWait: 10_000,
   groupInterval: 60_000,
   repeatInterval: 4 * 3_600_000,
+  resolveAfter: 15 * 60_000,
 });
 
 /** A drop rule, compiled: every matcher must match for the rule to drop. */
@@ -54,6 +55,7 @@ function compileNode(cfg: RouteConfig, id: string, parent: CompiledRoute | undef
     groupWait: cfg.groupWait ?? inherited.groupWait,
     groupInterval: cfg.groupInterval ?? inherited.groupInterval,
     repeatInterval: cfg.repeatInterval ?? inherited.repeatInterval,
+    resolveAfter: cfg.resolveAfter ?? inherited.resolveAfter ?? 0,
   });
   const drop = (cfg.drop ?? []).map((rule, i): CompiledDropRule => {
     const ms = matchers(rule, '=~', `${id}.drop[${i}]`);
@@ -89,4 +91,15 @@ function compileNode(cfg: RouteConfig, id: string, parent: CompiledRoute | undef
  */
 export function compileRoutes(route: RouteConfig): CompiledRoute {
   return compileNode(route, 'root', undefined);
+}
+
+/** Each route's resolveAfter (ms, 0: no resolved notices), by route id (the `route` of its groups). */
+export function resolveAfterByRoute(tree: CompiledRoute): Record<string, number> {
+  const out: Record<string, number> = {};
+  const walk = (n: CompiledRoute): void => {
+    out[n.id] = n.timing.resolveAfter ?? 0;
+    n.routes.forEach(walk);
+  };
+  walk(tree);
+  return out;
 }

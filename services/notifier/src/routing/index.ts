@@ -12,7 +12,7 @@ export {
 export type { CompiledMatcher, MatchOp, Matcher } from './matcher.js';
 export { routeSchema, fieldPatternsSchema } from './route-schema.js';
 export type { RouteConfig, RouteConfigInput } from './route-schema.js';
-export { ROUTE_DEFAULTS, compileRoutes } from './compile.js';
+export { ROUTE_DEFAULTS, compileRoutes, resolveAfterByRoute } from './compile.js';
 export type { CompiledDropRule, CompiledRoute } from './compile.js';
 export { routeEvent } from './route-event.js';
 export type { RouteEventOptions } from './route-event.js';

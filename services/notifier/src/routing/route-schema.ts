@@ -39,6 +39,8 @@ export const routeSchema = z.object({
   groupWait: durationMs.optional(),
   groupInterval: durationMs.optional(),
   repeatInterval: durationMs.optional(),
+  /** An incident without a new occurrence for this long is reported once as resolved; 0 disables. */
+  resolveAfter: durationMs.optional(),
   get routes(): z.ZodOptional<z.ZodArray<typeof routeSchema>> {
     return z.array(routeSchema).optional();
   },

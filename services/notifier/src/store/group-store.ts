@@ -46,6 +46,8 @@ export interface TakenIncident {
 export interface TakenGroup {
   readonly gid: string;
   readonly receiver: string;
+  /** Without occurrences: a resolved notice or a repeat reminder of an unchanged group. */
+  readonly quiet?: 'resolved' | 'ongoing';
   readonly groupKey: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly route: string;
@@ -85,6 +87,8 @@ export interface GroupStoreOptions {
  * What recording did with one item. Dedup is per (occurrence, receiver): the item joined the groups of
  * every receiver not listed in `deduped`. An item without groups has a light mark of its own.
  */
+  /** resolveAfter (ms, 0 disables resolved notices) by route id, and for routes not listed. Default 0. */
+  readonly resolveAfter?: { readonly byRoute: Readonly<Record<string, number>>; readonly fallback: number };
 export interface RecordOutcome {
   /** False when nothing was recorded: every receiver (or, without groups, the occurrence) was marked. */
   readonly fresh: boolean;
@@ -132,6 +136,8 @@ export function groupId(receiver: string, groupKey: string): string {
 interface LuaItem {
   k: string;
   s: string;
+  /** Groups of the receiver still waiting for a delivery after this take (a further message is due). */
+  readonly readyLeft: number;
   c: number;
   f: number;
   l: number;
@@ -146,8 +152,9 @@ interface LuaGroup {
 }
 
 function parseTake(raw: unknown): TakeResult {
-  if (!Array.isArray(raw) || raw.length !== 2 || typeof raw[1] !== 'string') {
+  if (!Array.isArray(raw) || raw.length < 2 || typeof raw[1] !== 'string') {
     throw new KhError('notifier_store_bad_reply', 'unexpected reply of the take script');
+  st?: 'r' | 'o';
   }
   const decoded = JSON.parse(raw[1]) as LuaGroup[] | Record<string, never>;
   const groups = (Array.isArray(decoded) ? decoded : []).map((g) => ({
@@ -168,7 +175,7 @@ function parseTake(raw: unknown): TakeResult {
       isNew: i.w === 1,
     })),
   }));
-  return { recovered: Number(raw[0]), groups };
+  return { recovered: Number(raw[0]), groups, readyLeft: Number(raw[2] ?? 0) };
 }
 
 interface LuaGroupMeta {
@@ -176,6 +183,7 @@ interface LuaGroupMeta {
   k: string;
   l: string;
   rt: string;
+      ...(i.st === 'r' ? { quiet: 'resolved' as const } : i.st === 'o' ? { quiet: 'ongoing' as const } : {}),
   gw: number;
   gi: number;
   ri: number;
@@ -250,7 +258,10 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
   const { redis, prefix: pre } = options;
   const mp = options.markPrefix ?? pre;
   const chunk = options.chunkSize ?? 500;
-  const takeTtl = options.takeTtlMs ?? 86_400_000;
+  // a take outlives the failed job it may belong to (failed jobs are kept 7 days): `failed retry` finds it
+  const takeTtl = options.takeTtlMs ?? 8 * 86_400_000;
+  const ra = JSON.stringify(options.resolveAfter?.byRoute ?? {});
+  const raFallback = options.resolveAfter?.fallback ?? 0;
   return {
     async record(items, now, force = false) {
       const base = { prefix: pre, marks: mp, now, ttl: options.dedupTtlMs, force: force ? 1 : 0 };
@@ -278,7 +289,8 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
       return queries.map((q) => seenOutcome(q.receivers, marked.slice(at, (at += slots(q)))));
     },
     async claimDue(now, limit) {
-      const flat = (await scripts.claim.run(redis, [], [pre, now, limit])) as (string | number)[];
+      const args = [pre, now, limit, ra, raFallback];
+      const flat = (await scripts.claim.run(redis, [], args)) as (string | number)[];
       const out: DueFlush[] = [];
       for (let i = 0; i + 2 < flat.length; i += 3) {
         out.push({ gid: String(flat[i]), receiver: String(flat[i + 1]), window: Number(flat[i + 2]) });
@@ -293,9 +305,8 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
       return (await redis.exists(`${pre}:take:${jobId}`)) === 1;
     },
     async take(jobId, receiver, gid, mergeLimit, now) {
-      return parseTake(
-        await scripts.take.run(redis, [], [pre, jobId, receiver, gid, mergeLimit, now, takeTtl]),
-      );
+      const args = [pre, jobId, receiver, gid, mergeLimit, now, takeTtl, ra, raFallback];
+      return parseTake(await scripts.take.run(redis, [], args));
     },
     async commit(jobId, now) {
       return Number(await scripts.commit.run(redis, [], [pre, jobId, now]));
