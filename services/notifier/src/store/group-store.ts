@@ -40,14 +40,14 @@ export interface TakenIncident {
   readonly oldestObservedMs: number;
   readonly occurrences: number;
   readonly isNew: boolean;
+  /** Without occurrences: a resolved notice or a repeat reminder of an unchanged group. */
+  readonly quiet?: 'resolved' | 'ongoing';
 }
 
 /** A taken group. */
 export interface TakenGroup {
   readonly gid: string;
   readonly receiver: string;
-  /** Without occurrences: a resolved notice or a repeat reminder of an unchanged group. */
-  readonly quiet?: 'resolved' | 'ongoing';
   readonly groupKey: string;
   readonly labels: Readonly<Record<string, string>>;
   readonly route: string;
@@ -81,14 +81,14 @@ export interface GroupStoreOptions {
   readonly takeTtlMs?: number;
   /** Events per Lua call (bounds how long one script blocks Redis). Default 500. */
   readonly chunkSize?: number;
+  /** resolveAfter (ms, 0 disables resolved notices) by route id, and for routes not listed. Default 0. */
+  readonly resolveAfter?: { readonly byRoute: Readonly<Record<string, number>>; readonly fallback: number };
 }
 
 /**
  * What recording did with one item. Dedup is per (occurrence, receiver): the item joined the groups of
  * every receiver not listed in `deduped`. An item without groups has a light mark of its own.
  */
-  /** resolveAfter (ms, 0 disables resolved notices) by route id, and for routes not listed. Default 0. */
-  readonly resolveAfter?: { readonly byRoute: Readonly<Record<string, number>>; readonly fallback: number };
 export interface RecordOutcome {
   /** False when nothing was recorded: every receiver (or, without groups, the occurrence) was marked. */
   readonly fresh: boolean;
@@ -126,6 +126,8 @@ export interface TakeResult {
   /** Occurrences put back from an unfinished earlier attempt of the same job. */
   readonly recovered: number;
   readonly groups: readonly TakenGroup[];
+  /** Groups of the receiver still waiting for a delivery after this take (a further message is due). */
+  readonly readyLeft: number;
 }
 
 /** Stable short id of a group: hash of receiver + groupKey. */
@@ -136,14 +138,13 @@ export function groupId(receiver: string, groupKey: string): string {
 interface LuaItem {
   k: string;
   s: string;
-  /** Groups of the receiver still waiting for a delivery after this take (a further message is due). */
-  readonly readyLeft: number;
   c: number;
   f: number;
   l: number;
   n: number;
   o: number;
   w: number;
+  st?: 'r' | 'o';
 }
 interface LuaGroup {
   g: string;
@@ -154,7 +155,6 @@ interface LuaGroup {
 function parseTake(raw: unknown): TakeResult {
   if (!Array.isArray(raw) || raw.length < 2 || typeof raw[1] !== 'string') {
     throw new KhError('notifier_store_bad_reply', 'unexpected reply of the take script');
-  st?: 'r' | 'o';
   }
   const decoded = JSON.parse(raw[1]) as LuaGroup[] | Record<string, never>;
   const groups = (Array.isArray(decoded) ? decoded : []).map((g) => ({
@@ -173,6 +173,7 @@ function parseTake(raw: unknown): TakeResult {
       oldestObservedMs: i.o,
       occurrences: i.n,
       isNew: i.w === 1,
+      ...(i.st === 'r' ? { quiet: 'resolved' as const } : i.st === 'o' ? { quiet: 'ongoing' as const } : {}),
     })),
   }));
   return { recovered: Number(raw[0]), groups, readyLeft: Number(raw[2] ?? 0) };
@@ -183,7 +184,6 @@ interface LuaGroupMeta {
   k: string;
   l: string;
   rt: string;
-      ...(i.st === 'r' ? { quiet: 'resolved' as const } : i.st === 'o' ? { quiet: 'ongoing' as const } : {}),
   gw: number;
   gi: number;
   ri: number;
