@@ -6,6 +6,8 @@ import type { EventSource } from './event-source.js';
 import type { KubeClient } from './kube-client.js';
 import { createKubeEventSource } from './kube-event-source.js';
 import { createLeaseElector, type LeaseElector } from './lease-elector.js';
+import { loadCheckpoint, type CheckpointStore } from './checkpoint.js';
+import { createSeenSet } from './lru.js';
 import type { CollectorMetrics } from './metrics.js';
 import type { EventPublisher } from './publish-queue.js';
 
@@ -19,8 +21,12 @@ export interface CollectorServiceOptions {
   /** Replica identity: Lease holder and `collector.instance` on events. */
   readonly identity: string;
   readonly version: string;
-  /** Replaces the Kubernetes list+watch (tests). */
-  readonly createSource?: () => EventSource;
+  /** Replaces the Kubernetes list+watch (tests); gets the checkpoint's positions. */
+  readonly createSource?: (resumeFrom: Readonly<Record<string, string>> | undefined) => EventSource;
+  /** Where each leadership term resumes from (kafka-checkpoint.ts); none: every term lists. */
+  readonly checkpoints?: CheckpointStore;
+  /** Longest wait for the checkpoint at the start of a term (default 20 s). */
+  readonly checkpointTimeoutMs?: number;
   readonly retryBaseMs?: number;
   /** Deadline for flushing the buffer on shutdown. */
   readonly flushTimeoutMs?: number;
@@ -46,8 +52,9 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
     : undefined;
   const makeSource =
     o.createSource ??
-    (() =>
+    ((resumeFrom: Readonly<Record<string, string>> | undefined) =>
       createKubeEventSource({
+        ...(resumeFrom ? { resumeFrom } : {}),
         client: o.client,
         api: k.api,
         namespaces: k.namespaces,
@@ -64,13 +71,24 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
   let elector: LeaseElector | undefined;
   let closing: Promise<void> | undefined;
 
-  const lead = async (): Promise<void> => {
+  let starting: Promise<void> | undefined;
+  const startTerm = async (): Promise<void> => {
+    const ckpt = await loadCheckpoint(o.checkpoints, o.checkpointTimeoutMs ?? 20_000, log);
+    // A set per term, seeded with what Kafka holds: what an earlier term buffered but dropped when its
+    // lease was lost was never published, and must not count as published now.
+    const seen = createSeenSet(config.collector.seenSize);
+    for (const id of ckpt?.occurrenceIds ?? []) seen.add(id);
+    const positions = ckpt && Object.keys(ckpt.positions).length > 0 ? ckpt.positions : undefined;
+    if (closing || (elector && !elector.isLeader())) return; // lost or stopping while reading it
     current = createCollector({
       config,
       log,
       metrics,
       enricher,
-      source: makeSource(),
+      seen,
+      checkpoints: o.checkpoints !== undefined,
+      ...(elector ? { mayPublish: () => elector?.mayPublish() ?? false } : {}),
+      source: makeSource(positions),
       publisher: o.publisher,
       instance: o.identity,
       version: o.version,
@@ -78,7 +96,13 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
     });
     await current.start();
   };
+  // The checkpoint read takes seconds: the elector must go on renewing meanwhile, so a term starts aside.
+  const lead = (): Promise<void> => {
+    starting = startTerm().catch((err: unknown) => log.error({ err }, 'leadership term failed to start'));
+    return elector ? Promise.resolve() : starting;
+  };
   const stopLeading = async (why: 'lost' | 'shutdown'): Promise<void> => {
+    await starting;
     const c = current;
     current = undefined;
     await c?.close({ discard: why === 'lost', flushTimeoutMs: o.flushTimeoutMs });

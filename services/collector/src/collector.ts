@@ -3,7 +3,8 @@ import type { Logger } from '@kube-herald/logging';
 import type { CollectorConfig } from './config.js';
 import type { Enricher, Enrichment } from './enricher.js';
 import type { EventSource, SourceEvent } from './event-source.js';
-import { createSeenSet } from './lru.js';
+import { CHECKPOINT_HEADER } from './checkpoint.js';
+import { createSeenSet, type SeenSet } from './lru.js';
 import type { SourceEventType } from './event-source.js';
 import type { CollectorMetrics, SkipReason } from './metrics.js';
 import { createPublishQueue, type EventPublisher, type OutboundRecord } from './publish-queue.js';
@@ -21,6 +22,12 @@ export interface CollectorOptions {
   readonly version: string;
   readonly now?: () => number;
   readonly publishRetryBaseMs?: number;
+  /** The occurrenceIds published so far (default: an empty set of `seenSize`). */
+  readonly seen?: SeenSet;
+  /** Stamp records with the acknowledged source positions (checkpoint.ts). */
+  readonly checkpoints?: boolean;
+  /** False while publishing is not allowed (leadership in doubt): nothing is sent until it is again. */
+  readonly mayPublish?: () => boolean;
 }
 
 /** How to stop: flush what is buffered (SIGTERM) or drop it because another replica now leads. */
@@ -60,7 +67,7 @@ export function createCollector(o: CollectorOptions): Collector {
     cluster: { id: cluster.id, name: cluster.name ?? cluster.id },
     collector: { instance: o.instance, version: o.version },
   };
-  const seen = createSeenSet(cc.seenSize);
+  const seen = o.seen ?? createSeenSet(cc.seenSize);
   const budgetMs = cc.enrichment.budget;
   const queue = createPublishQueue({
     publisher: o.publisher,
@@ -71,6 +78,8 @@ export function createCollector(o: CollectorOptions): Collector {
     metrics: m,
     now,
     retryBaseMs: o.publishRetryBaseMs,
+    ...(o.checkpoints ? { checkpointHeader: CHECKPOINT_HEADER } : {}),
+    ...(o.mayPublish ? { mayPublish: o.mayPublish } : {}),
     onFull: () => {
       log.warn({ buffered: queue.size, bytes: queue.bytes }, 'buffer full: pausing the watch (backpressure)');
       o.source.pause();
@@ -154,6 +163,7 @@ export function createCollector(o: CollectorOptions): Collector {
           m.normalizeFailures.inc({ reason: 'exception' });
           log.warn({ err }, 'unexpected error while handling an event');
         }
+        if (ev.position) queue.mark(ev.position);
       });
     },
     ready() {

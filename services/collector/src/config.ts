@@ -64,6 +64,15 @@ const collectorSchema = z.strictObject({
   // Allocated at start as typed arrays of ~40 bytes per id (id-table.ts): 10 million ids are ~400 MB.
   seenSize: positiveInt.max(10_000_000).default(200_000),
   enrichment: enrichmentSchema.prefault({}),
+  // Each leadership term (a restart, a new leader) resumes where the last one stopped: the positions and
+  // occurrenceIds read back from the tail of the topic (kafka-checkpoint.ts) instead of a full re-list.
+  resume: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      tailPerPartition: positiveInt.max(100_000).default(2000),
+      timeout: durationMs.default(20_000),
+    })
+    .prefault({}),
 });
 
 const leaderElectionSchema = z

@@ -11,4 +11,7 @@ export * from './collector.js';
 export * from './lease-elector.js';
 export * from './collector-service.js';
 export * from './starting-publisher.js';
+export * from './checkpoint.js';
+export * from './kafka-checkpoint.js';
+export * from './watch-heartbeat.js';
 export { runCollector } from './main.js';

@@ -22,7 +22,12 @@ export interface WatchHandle {
 /** Raw-JSON access to the API server (objects are kept as sent, no typed deserialization). */
 export interface KubeClient {
   /** One request; resolves with the status and parsed JSON body (undefined when empty/invalid). */
-  request(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<KubeResponse>;
+  request(
+    method: 'GET' | 'POST' | 'PUT',
+    path: string,
+    body?: unknown,
+    options?: { readonly timeoutMs?: number },
+  ): Promise<KubeResponse>;
   /** Opens a watch on `path` with `query`; `done` is called exactly once when it ends. */
   watch(
     path: string,
@@ -137,11 +142,11 @@ export function createKubeClient(
     });
   };
   return {
-    async request(method, path, body) {
+    async request(method, path, body, reqOptions) {
       const headers: Record<string, string> = { accept: 'application/json' };
       const text = body === undefined ? undefined : JSON.stringify(body);
       if (text !== undefined) headers['content-type'] = 'application/json';
-      const signal = AbortSignal.timeout(timeoutMs);
+      const signal = AbortSignal.timeout(reqOptions?.timeoutMs ?? timeoutMs);
       const res = await open(method, path, headers, signal, text);
       return { status: res.statusCode ?? 0, body: await readBody(res) };
     },

@@ -24,6 +24,11 @@ export interface LeaseElectorOptions {
 export interface LeaseElector {
   start(): void;
   isLeader(): boolean;
+  /**
+   * True only while leading with the last renewal successful and younger than renewDeadline: the moment a
+   * renewal fails or is late, publishing stops (another replica may take over once the lease expires).
+   */
+  mayPublish(): boolean;
   /** Stops campaigning; a leader stops leading (callback awaited) and releases the Lease. */
   close(): Promise<void>;
 }
@@ -59,14 +64,24 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
   let leader = false;
   let closed = false;
   let lastRenew = 0;
+  let lastAttemptOk = false;
   let observed = '';
   let observedAt = 0;
   let loop: Promise<void> | undefined;
   let wake: (() => void) | undefined;
   let closing: Promise<void> | undefined;
 
+  // Every lease request ends before renewDeadline; a leader's ends before its own renewal deadline, so a
+  // late answer can never extend a leadership the other replicas already consider over.
+  const timeoutMs = (): number => {
+    const cap = o.renewDeadlineMs - o.retryPeriodMs;
+    if (!leader) return Math.max(100, cap);
+    return Math.max(100, Math.min(cap, lastRenew + o.renewDeadlineMs - now()));
+  };
   const write = async (method: 'POST' | 'PUT', body: Lease): Promise<Attempt> => {
-    const res = await o.client.request(method, method === 'POST' ? collection : path, body);
+    const res = await o.client.request(method, method === 'POST' ? collection : path, body, {
+      timeoutMs: timeoutMs(),
+    });
     if (res.status === 200 || res.status === 201) return 'held';
     if (res.status === 409) return 'conflict';
     throw kubeHttpError(res.status, `${method} lease`, res.body);
@@ -90,7 +105,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
   };
 
   async function attempt(): Promise<Attempt> {
-    const got = await o.client.request('GET', path);
+    const got = await o.client.request('GET', path, undefined, { timeoutMs: timeoutMs() });
     const t = now();
     if (got.status === 404) return write('POST', claim(undefined, t, {}));
     if (got.status !== 200) throw kubeHttpError(got.status, 'GET lease', got.body);
@@ -123,6 +138,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
 
   async function tick(): Promise<void> {
     let result: Attempt | 'error' = 'error';
+    const started = now();
     try {
       result = await attempt();
     } catch (err) {
@@ -130,8 +146,9 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
       log.warn({ err }, 'lease read/write failed');
     }
     if (closed) return;
+    lastAttemptOk = result === 'held';
     if (result === 'held') {
-      lastRenew = now();
+      lastRenew = started; // the renewTime written was taken after this; the deadline counts from the attempt
       await setLeader(true);
     } else if (leader && (result === 'other' || now() - lastRenew > o.renewDeadlineMs)) {
       await setLeader(false, 'lost');
@@ -187,6 +204,9 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
       loop ??= run();
     },
     isLeader: () => leader,
+    // In doubt: the last attempt failed, or no renewal succeeded for three retry periods (one is running late).
+    mayPublish: () =>
+      leader && lastAttemptOk && now() < lastRenew + Math.min(o.renewDeadlineMs, 3 * o.retryPeriodMs),
     close: () => (closing ??= doClose()),
   };
 }

@@ -9,6 +9,7 @@ import { createHealthServer, createRegistry } from '@kube-herald/observability';
 import { createCollectorService } from './collector-service.js';
 import { loadCollectorConfig, type CollectorConfig } from './config.js';
 import { heapBudget } from './heap-budget.js';
+import { createKafkaCheckpointStore } from './kafka-checkpoint.js';
 import { createKubeClient, loadKubeConfig } from './kube-client.js';
 import { createCollectorMetrics } from './metrics.js';
 import { createStartingPublisher } from './starting-publisher.js';
@@ -57,6 +58,7 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
       'collector.bufferBytes/bufferSize/seenSize/enrichment.cacheSize may not fit the heap: raise --max-old-space-size (helm collector.nodeOptions) or lower them',
     );
   }
+  const resume = config.collector.resume;
   const service = createCollectorService({
     config,
     log,
@@ -65,6 +67,21 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
     publisher,
     identity,
     version: VERSION,
+    checkpointTimeoutMs: resume.timeout,
+    ...(resume.enabled
+      ? {
+          checkpoints: createKafkaCheckpointStore({
+            brokers: [...config.kafka.brokers],
+            clientId: config.kafka.clientId,
+            log,
+            ...kafkaAuth(config),
+            topic: config.kafka.topic,
+            clusterId: config.cluster.id,
+            tailPerPartition: resume.tailPerPartition,
+            maxAgeMs: config.collector.maxEventAge,
+          }),
+        }
+      : {}),
   });
   const health = createHealthServer({
     registry,

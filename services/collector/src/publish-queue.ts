@@ -1,12 +1,15 @@
 import { errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
+import { encodePositions } from './checkpoint.js';
+import type { SourcePosition } from './event-source.js';
 import type { CollectorMetrics } from './metrics.js';
 
 /** One Kafka record as handed to the bus. */
 export interface OutboundRecord {
   readonly key: string;
   readonly value: Buffer;
-  readonly headers: Readonly<Record<string, string>>;
+  /** Replaced at dispatch by the queue's checkpoint headers when it keeps positions. */
+  headers: Readonly<Record<string, string>>;
 }
 
 /** What the queue needs from @kube-herald/bus: resolve once Kafka acknowledged every record. */
@@ -41,6 +44,13 @@ export interface PublishQueueOptions {
   /** Batches handed to the publisher before the oldest is acknowledged (default 3). */
   readonly maxInFlight?: number;
   readonly now?: () => number;
+  /**
+   * Keeps source positions ({@link PublishQueue.mark}): every dispatched record then carries, in this
+   * header, the positions whose every earlier record Kafka had acknowledged (checkpoint.ts reads them back).
+   */
+  readonly checkpointHeader?: string;
+  /** While false nothing new is sent (leadership in doubt); polled every 50 ms. */
+  readonly mayPublish?: () => boolean;
 }
 
 type Failure = { readonly err: unknown } | undefined;
@@ -57,6 +67,13 @@ export interface PublishQueue {
   kafkaHealthy(): boolean;
   /** Waits until empty or `timeoutMs`; resolves with what is left. */
   flush(timeoutMs: number): Promise<number>;
+  /**
+   * Records a source position reached after every slot pushed so far: it becomes safe (part of the
+   * checkpoint) once those are acknowledged.
+   */
+  mark(position: SourcePosition): void;
+  /** Per scope, the last position whose earlier records are all acknowledged. */
+  safePositions(): Readonly<Record<string, string>>;
   /** Empties the queue, counting every record as `dropped{reason}`; returns how many. */
   discard(reason: string): number;
   close(): Promise<void>;
@@ -79,6 +96,24 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   let signal: (() => void) | undefined;
   const drainWaiters = new Set<() => void>();
   const size = (): number => slots.length - head;
+  // Positions: slot counts since start (pushed, acknowledged) and the marks waiting for their prefix.
+  let pushedTotal = 0;
+  let ackedTotal = 0;
+  const marks: Array<{ readonly at: number; readonly position: SourcePosition }> = [];
+  let markHead = 0;
+  const safe: Record<string, string> = {};
+  let stampHeaders: Readonly<Record<string, string>> | undefined; // cached until `safe` changes
+  const settleMarks = (): void => {
+    while (markHead < marks.length && (marks[markHead] as (typeof marks)[number]).at <= ackedTotal) {
+      const { position } = marks[markHead++] as (typeof marks)[number];
+      safe[position.scope] = position.rv;
+      stampHeaders = undefined;
+    }
+    if (markHead > 1024 && markHead * 2 > marks.length) {
+      marks.splice(0, markHead);
+      markHead = 0;
+    }
+  };
   let backingOff = false;
   const poke = (force = false): void => {
     if (backingOff && !force) return; // new records must not cut a retry back-off short
@@ -128,6 +163,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
 
   const removeHead = (n: number, removedBytes: number): void => {
     head += n;
+    ackedTotal += n;
+    if (markHead < marks.length) settleMarks();
     bytes -= removedBytes;
     if (head > 4096 && head * 2 > slots.length) {
       slots = slots.slice(head);
@@ -152,9 +189,19 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     removeHead(batch.length, removed);
   };
 
+  const headersFor = (base: Readonly<Record<string, string>>): Readonly<Record<string, string>> => {
+    if (stampHeaders === undefined || stampHeaders.schema !== base.schema) {
+      stampHeaders = { ...base, [o.checkpointHeader as string]: encodePositions(safe) };
+    }
+    return stampHeaders;
+  };
+
   const dispatch = (batch: readonly Slot[]): void => {
     const records = new Array<OutboundRecord>(batch.length);
     for (let i = 0; i < batch.length; i++) records[i] = (batch[i] as Slot).record as OutboundRecord;
+    if (o.checkpointHeader && Object.keys(safe).length > 0) {
+      for (const r of records) r.headers = headersFor(r.headers);
+    }
     const done = o.publisher.publish(o.topic, records).then(
       () => undefined,
       (err: unknown) => ({ err }),
@@ -197,10 +244,11 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   async function run(): Promise<void> {
     let failures = 0;
     while (!stopped) {
-      const batch = flights.length < maxInFlight ? takeReady() : [];
+      const gated = o.mayPublish !== undefined && !o.mayPublish();
+      const batch = flights.length < maxInFlight && !gated ? takeReady() : [];
       if (batch.length > 0) dispatch(batch);
       else if (flights.length > 0) failures = await settleOldest(failures);
-      else if (healthy) await wait();
+      else if (healthy || gated) await wait(gated ? 50 : undefined);
       else {
         try {
           await o.publisher.connect?.(); // idle and not known reachable: prove it
@@ -220,6 +268,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     },
     push(observedAt, record) {
       const slot: Slot = { record, observedAt };
+      pushedTotal++;
       slots.push(slot);
       if (record) bytes += record.value.length;
       o.metrics.buffered.set(size());
@@ -250,6 +299,15 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       drainWaiters.delete(done as () => void);
       return size();
     },
+    mark(position) {
+      if (!o.checkpointHeader) return;
+      const last = marks[marks.length - 1];
+      if (markHead < marks.length && last?.at === pushedTotal && last.position.scope === position.scope) {
+        marks[marks.length - 1] = { at: pushedTotal, position }; // a later position of the same prefix
+      } else marks.push({ at: pushedTotal, position });
+      if (pushedTotal === ackedTotal) settleMarks();
+    },
+    safePositions: () => ({ ...safe }),
     discard(reason) {
       const n = size();
       if (n > 0) {
@@ -260,6 +318,9 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       head = 0;
       bytes = 0;
       dispatched = 0;
+      pushedTotal = ackedTotal; // discarded slots are no prefix of anything: their marks never settle
+      marks.length = 0;
+      markHead = 0;
       gen += 1;
       o.metrics.buffered.set(0);
       return n;
