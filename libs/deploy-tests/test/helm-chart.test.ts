@@ -11,6 +11,7 @@ import {
   repoRoot,
   runHelm,
   single,
+  templateArgs,
   type ConfigMap,
   type Container,
   type Deployment,
@@ -27,7 +28,7 @@ interface Hpa extends K8sObject {
     scaleTargetRef: { kind: string; name: string };
     minReplicas: number;
     maxReplicas: number;
-    metrics: { type: string }[];
+    metrics: { type: string; external?: { target: { averageValue: string } } }[];
   };
 }
 interface ServiceMonitor extends K8sObject {
@@ -72,9 +73,9 @@ function configOf(
 function grants(role: RbacRole): string[] {
   const out: string[] = [];
   for (const r of role.rules) {
-    assert.equal(r.resourceNames, undefined);
+    const names = r.resourceNames?.length ? `@${r.resourceNames.join('+')}` : '';
     for (const g of r.apiGroups)
-      for (const res of r.resources) for (const v of r.verbs) out.push(`${g}/${res}:${v}`);
+      for (const res of r.resources) for (const v of r.verbs) out.push(`${g}/${res}:${v}${names}`);
   }
   return out.sort();
 }
@@ -159,15 +160,43 @@ describe('helm chart: default values', () => {
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: sa.metadata.name, namespace: NS }]);
   });
 
+  const named = <T extends { metadata: { name: string } }>(list: T[], suffix: string): T => {
+    const found = list.filter((o) => o.metadata.name.endsWith(suffix));
+    assert.equal(found.length, 1, `one object named *${suffix}`);
+    return found[0]!;
+  };
+
+  it('grants the watch heartbeat Event (create; get/update of its one name) in the release namespace', () => {
+    const role = named(ofKind<RbacRole>(objects, 'Role', 'collector'), '-heartbeat');
+    assert.equal(role.metadata.namespace, NS);
+    assert.deepEqual(grants(role), [
+      '/events:create',
+      '/events:get@kube-herald-collector.watch-heartbeat',
+      '/events:update@kube-herald-collector.watch-heartbeat',
+    ]);
+    const binding = named(ofKind<RoleBinding>(objects, 'RoleBinding', 'collector'), '-heartbeat');
+    assert.equal(binding.roleRef.name, role.metadata.name);
+    const collector = single<Deployment>(objects, 'Deployment', 'collector');
+    assert.equal(binding.subjects[0]?.name, collector.spec.template.spec.serviceAccountName);
+    const scoped = renderChart({ set: { 'collector.kubernetes.namespaces': '{a,b}' } });
+    assert.deepEqual(
+      ofKind(scoped, 'Role', 'collector')
+        .filter((r) => r.metadata.name.endsWith('-heartbeat'))
+        .map((r) => r.metadata.namespace),
+      ['a', 'b'],
+      'one heartbeat Role in each watched namespace',
+    );
+  });
+
   it('grants leases only in the release namespace (Role, not ClusterRole)', () => {
-    const role = single<RbacRole>(objects, 'Role', 'collector');
+    const role = named(ofKind<RbacRole>(objects, 'Role', 'collector'), '-leases');
     assert.equal(role.metadata.namespace, NS);
     assert.deepEqual(grants(role), [
       'coordination.k8s.io/leases:create',
       'coordination.k8s.io/leases:get',
       'coordination.k8s.io/leases:update',
     ]);
-    const binding = single<RoleBinding>(objects, 'RoleBinding', 'collector');
+    const binding = named(ofKind<RoleBinding>(objects, 'RoleBinding', 'collector'), '-leases');
     assert.equal(binding.metadata.namespace, NS);
     assert.deepEqual(binding.roleRef, {
       apiGroup: 'rbac.authorization.k8s.io',
@@ -393,7 +422,10 @@ describe('helm chart: switches', () => {
 
   it('leader election off drops the lease Role', () => {
     const objects = renderChart({ set: { 'collector.leaderElection.enabled': 'false' } });
-    assert.deepEqual(ofKind(objects, 'Role'), []);
+    assert.deepEqual(
+      ofKind(objects, 'Role').map((r) => r.metadata.name.replace(/^.*-/, '')),
+      ['heartbeat'],
+    );
     assert.equal((configOf(objects, 'collector').doc.leaderElection as { enabled: boolean }).enabled, false);
   });
 
@@ -438,25 +470,65 @@ describe('helm chart: autoscaling, monitoring, network policy, dashboard', () =>
         resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } },
       },
       {
-        type: 'Pods',
-        pods: {
-          metric: { name: 'kube_herald_notifier_consumer_lag' },
+        type: 'External',
+        external: {
+          metric: {
+            name: 'kube_herald_notifier_group_lag',
+            selector: { matchLabels: { group: 'kube-herald-notifier' } },
+          },
           target: { type: 'AverageValue', averageValue: '500' },
         },
       },
     ]);
-    const ext = renderChart({
-      valuesFiles: [ci('hpa')],
-      set: {
-        'notifier.autoscaling.consumerLag.type': 'External',
-        'notifier.autoscaling.targetCPUUtilizationPercentage': '0',
-      },
-    });
-    const extHpa = single<Hpa>(ext, 'HorizontalPodAutoscaler');
-    assert.deepEqual(
-      extHpa.spec.metrics.map((m) => m.type),
-      ['External'],
+    const pods = runHelm(
+      templateArgs({ valuesFiles: [ci('hpa')], set: { 'notifier.autoscaling.consumerLag.type': 'Pods' } }),
     );
+    assert.notEqual(pods.code, 0, 'a Pods lag metric (replicas × the group lag) is refused');
+  });
+
+  it('scales on the group lag taken once: desired = ceil(lag / target), not replicas × lag / target (HPA arithmetic)', () => {
+    const hpa = single<Hpa>(renderChart({ valuesFiles: [ci('hpa')] }), 'HorizontalPodAutoscaler');
+    const lagMetric = hpa.spec.metrics.find((m) => m.type === 'External');
+    assert.ok(lagMetric);
+    const target = Number(lagMetric.external?.target.averageValue);
+    const { minReplicas = 1, maxReplicas } = hpa.spec;
+    // Kubernetes' replica calculator (pkg/controller/podautoscaler), tolerance 0.1, then min/max.
+    const clamp = (n: number): number => Math.min(maxReplicas, Math.max(minReplicas, n));
+    const external = (replicas: number, metricTotal: number): number => {
+      const ratio = metricTotal / (target * replicas);
+      return Math.abs(ratio - 1) <= 0.1 ? replicas : clamp(Math.ceil(ratio * replicas));
+    };
+    const podsAverage = (replicas: number, perPod: number[]): number => {
+      const ratio = perPod.reduce((a, b) => a + b, 0) / perPod.length / target;
+      return Math.abs(ratio - 1) <= 0.1 ? replicas : clamp(Math.ceil(ratio * replicas));
+    };
+    // Every replica exports the whole group's lag; the adapter's rule (README) takes it once (max).
+    const settle = (step: (r: number) => number): number => {
+      let replicas = minReplicas;
+      for (let i = 0; i < 20; i += 1) replicas = step(replicas);
+      return replicas;
+    };
+    const exported = (replicas: number, lag: number): number[] => Array.from({ length: replicas }, () => lag);
+    for (const [lag, want] of [
+      [0, 2],
+      [600, 2],
+      [1_600, 4],
+      [3_000, 6],
+      [100_000, 12],
+    ] as const) {
+      assert.equal(
+        settle((r) => external(r, Math.max(...exported(r, lag)))),
+        want,
+        `group lag ${lag}, target ${target}/replica: ceil(${lag}/${target}) within ${minReplicas}..${maxReplicas}`,
+      );
+    }
+    // what a Pods metric of the same series did: any lag above target ends at maxReplicas
+    assert.equal(
+      settle((r) => podsAverage(r, exported(r, 600))),
+      maxReplicas,
+    );
+    assert.equal(external(3, 3_000), 6);
+    assert.equal(podsAverage(3, exported(3, 3_000)), maxReplicas, 'ceil(3 × 3000 / 500) = 18 → 12');
   });
 
   it('creates a ServiceMonitor per service that selects its metrics Service port', () => {
