@@ -11,6 +11,24 @@ export const CHECKPOINT_HEADER = 'kh-checkpoint';
 export interface Checkpoint {
   readonly positions: Readonly<Record<string, string>>;
   readonly occurrenceIds: readonly string[];
+  /** When the positions were written (ms since the epoch), to pick the newer of two checkpoints. */
+  readonly at?: number;
+}
+
+/** `<ms>|<positions>`: the checkpoint as the Lease annotation carries it. */
+export function encodeStamped(at: number, positions: Readonly<Record<string, string>>): string {
+  return `${at}|${encodePositions(positions)}`;
+}
+
+/** The inverse of {@link encodeStamped}; undefined for a missing or malformed value. */
+export function decodeStamped(
+  value: string | undefined,
+): { at: number; positions: Record<string, string> } | undefined {
+  const bar = value?.indexOf('|') ?? -1;
+  if (!value || bar <= 0) return undefined;
+  const at = Number(value.slice(0, bar));
+  const positions = decodePositions(value.slice(bar + 1));
+  return Number.isFinite(at) && positions ? { at, positions } : undefined;
 }
 
 /** Reads the checkpoint of the previous leader; resolves undefined when there is none to read. */

@@ -6,7 +6,13 @@ import type { EventSource } from './event-source.js';
 import type { KubeClient } from './kube-client.js';
 import { createKubeEventSource } from './kube-event-source.js';
 import { createLeaseElector, type LeaseElector } from './lease-elector.js';
-import { loadCheckpoint, type CheckpointStore } from './checkpoint.js';
+import {
+  decodeStamped,
+  encodeStamped,
+  loadCheckpoint,
+  type Checkpoint,
+  type CheckpointStore,
+} from './checkpoint.js';
 import { createSeenSet } from './lru.js';
 import type { CollectorMetrics } from './metrics.js';
 import type { EventPublisher } from './publish-queue.js';
@@ -41,6 +47,17 @@ export interface CollectorService {
   close(): Promise<void>;
 }
 
+/** The newer of the positions read from Kafka and from the Lease annotation (both are safe resume points). */
+function newestPositions(
+  fromKafka: Checkpoint | undefined,
+  annotation: string | undefined,
+): Readonly<Record<string, string>> | undefined {
+  const fromLease = decodeStamped(annotation);
+  const kafka = fromKafka && Object.keys(fromKafka.positions).length > 0 ? fromKafka : undefined;
+  if (fromLease && (!kafka || fromLease.at > (kafka.at ?? 0))) return fromLease.positions;
+  return kafka?.positions;
+}
+
 /** Creates a {@link CollectorService}. */
 export function createCollectorService(o: CollectorServiceOptions): CollectorService {
   const { config, log, metrics } = o;
@@ -72,13 +89,19 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
   let closing: Promise<void> | undefined;
 
   let starting: Promise<void> | undefined;
+  // With every renewal the Lease carries the acknowledged positions too: a quiet term publishes no record
+  // that could carry its last position into Kafka.
+  const leaseCheckpoint = (): string | undefined => {
+    const positions = current?.safePositions();
+    return positions && Object.keys(positions).length > 0 ? encodeStamped(Date.now(), positions) : undefined;
+  };
   const startTerm = async (): Promise<void> => {
     const ckpt = await loadCheckpoint(o.checkpoints, o.checkpointTimeoutMs ?? 20_000, log);
     // A set per term, seeded with what Kafka holds: what an earlier term buffered but dropped when its
     // lease was lost was never published, and must not count as published now.
     const seen = createSeenSet(config.collector.seenSize);
     for (const id of ckpt?.occurrenceIds ?? []) seen.add(id);
-    const positions = ckpt && Object.keys(ckpt.positions).length > 0 ? ckpt.positions : undefined;
+    const positions = newestPositions(ckpt, elector?.observedCheckpoint());
     if (closing || (elector && !elector.isLeader())) return; // lost or stopping while reading it
     current = createCollector({
       config,
@@ -126,6 +149,7 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
         metrics,
         onStartedLeading: lead,
         onStoppedLeading: stopLeading,
+        ...(o.checkpoints ? { checkpoint: leaseCheckpoint } : {}),
       });
       elector.start();
     },

@@ -42,6 +42,8 @@ export interface Collector {
   /** True when watching and Kafka is reachable; otherwise why not. */
   ready(): true | string;
   readonly buffered: number;
+  /** Per scope, the last source position whose earlier events Kafka acknowledged (with `checkpoints`). */
+  safePositions(): Readonly<Record<string, string>>;
   close(options?: CollectorCloseOptions): Promise<void>;
 }
 
@@ -174,6 +176,7 @@ export function createCollector(o: CollectorOptions): Collector {
     get buffered() {
       return queue.size;
     },
+    safePositions: () => queue.safePositions(),
     close(opts = {}) {
       return (closing ??= doClose(opts));
     },

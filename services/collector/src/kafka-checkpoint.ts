@@ -75,7 +75,7 @@ export function createKafkaCheckpointStore(o: KafkaCheckpointOptions): Checkpoin
         await reader.close();
       }
       if (!best && ids.length === 0) return undefined;
-      return { positions: best?.positions ?? {}, occurrenceIds: ids };
+      return { positions: best?.positions ?? {}, occurrenceIds: ids, ...(best ? { at: best.ts } : {}) };
     },
   };
 }

@@ -18,7 +18,12 @@ export interface LeaseElectorOptions {
   /** `lost`: another replica leads now; `shutdown`: we are stopping and will release the Lease. */
   readonly onStoppedLeading: (why: 'lost' | 'shutdown') => Promise<void>;
   readonly now?: () => number;
+  /** Written with every renewal into the Lease's {@link CHECKPOINT_ANNOTATION} (kept when undefined). */
+  readonly checkpoint?: () => string | undefined;
 }
+
+/** Annotation of the Lease carrying the leader's checkpoint (`<ms since epoch>|<positions>`). */
+export const CHECKPOINT_ANNOTATION = 'kube-herald.io/checkpoint';
 
 /** Leader election on a coordination.k8s.io/v1 Lease (client-go semantics, optimistic concurrency). */
 export interface LeaseElector {
@@ -29,6 +34,8 @@ export interface LeaseElector {
    * renewal fails or is late, publishing stops (another replica may take over once the lease expires).
    */
   mayPublish(): boolean;
+  /** The {@link CHECKPOINT_ANNOTATION} of the Lease as read when this replica last took it. */
+  observedCheckpoint(): string | undefined;
   /** Stops campaigning; a leader stops leading (callback awaited) and releases the Lease. */
   close(): Promise<void>;
 }
@@ -43,7 +50,12 @@ interface LeaseSpec {
 interface Lease {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+  };
   spec?: LeaseSpec;
 }
 
@@ -65,6 +77,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
   let closed = false;
   let lastRenew = 0;
   let lastAttemptOk = false;
+  let observedCheckpoint: string | undefined;
   let observed = '';
   let observedAt = 0;
   let loop: Promise<void> | undefined;
@@ -87,12 +100,19 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
     throw kubeHttpError(res.status, `${method} lease`, res.body);
   };
 
+  const annotations = (lease: Lease | undefined): { annotations?: Record<string, string> } => {
+    const value = leader ? o.checkpoint?.() : undefined;
+    const previous = lease?.metadata?.annotations;
+    if (!leader) observedCheckpoint = previous?.[CHECKPOINT_ANNOTATION];
+    if (value === undefined) return previous ? { annotations: previous } : {};
+    return { annotations: { ...previous, [CHECKPOINT_ANNOTATION]: value } };
+  };
   const claim = (lease: Lease | undefined, t: number, spec: LeaseSpec): Lease => {
     const takeover = spec.holderIdentity !== o.identity;
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { ...lease?.metadata, name: o.name, namespace: o.namespace },
+      metadata: { ...lease?.metadata, name: o.name, namespace: o.namespace, ...annotations(lease) },
       spec: {
         ...spec,
         holderIdentity: o.identity,
@@ -204,6 +224,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
       loop ??= run();
     },
     isLeader: () => leader,
+    observedCheckpoint: () => observedCheckpoint,
     // In doubt: the last attempt failed, or no renewal succeeded for three retry periods (one is running late).
     mayPublish: () =>
       leader && lastAttemptOk && now() < lastRenew + Math.min(o.renewDeadlineMs, 3 * o.retryPeriodMs),

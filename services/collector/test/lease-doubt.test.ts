@@ -1,0 +1,155 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  CHECKPOINT_ANNOTATION,
+  CHECKPOINT_HEADER,
+  createCollectorService,
+  createMemoryEventSource,
+  decodePositions,
+  type CheckpointStore,
+  type CollectorService,
+} from '../src/index.js';
+import {
+  countById,
+  metricValue,
+  newMetrics,
+  quietLog,
+  recordingPublisher,
+  startStandin,
+  testConfig,
+  waitFor,
+  type RecordingPublisher,
+} from './helpers.js';
+import { expectedIds, pod } from './standin-rig.js';
+
+/** The checkpoint as kafka-checkpoint.ts reads it back, from what the recording publisher "published". */
+function memoryCheckpoints(p: RecordingPublisher): CheckpointStore {
+  return {
+    load() {
+      let positions: Record<string, string> | undefined;
+      for (const r of p.records) positions = decodePositions(r.headers[CHECKPOINT_HEADER]) ?? positions;
+      const occurrenceIds = p.events().map((e) => e.occurrenceId);
+      return Promise.resolve(p.records.length ? { positions: positions ?? {}, occurrenceIds } : undefined);
+    },
+  };
+}
+
+function coreEvent(i: number) {
+  const t = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `e${i}`, namespace: 'shop', uid: `uid-e${i}`, resourceVersion: String(i) },
+    involvedObject: { kind: 'Pod', name: `p${i}`, namespace: 'shop', uid: `pod-${i}` },
+    reason: 'BackOff',
+    type: 'Warning',
+    count: 1,
+    firstTimestamp: t,
+    lastTimestamp: t,
+  };
+}
+
+const election = (extra: Record<string, unknown> = {}) =>
+  testConfig({
+    leaderElection: {
+      enabled: true,
+      namespace: 'kh',
+      leaseDuration: '3s',
+      renewDeadline: '2s',
+      retryPeriod: '300ms',
+      ...extra,
+    },
+  });
+
+describe('leadership in doubt', () => {
+  it('publishes nothing once a renewal fails, and gives up within renewDeadline however slow the API', async () => {
+    const { standin, client } = await startStandin();
+    const publisher = recordingPublisher();
+    const calls: number[] = [];
+    const publish = publisher.publish.bind(publisher);
+    publisher.publish = (topic, records) => {
+      calls.push(Date.now());
+      return publish(topic, records);
+    };
+    const source = createMemoryEventSource();
+    const { metrics } = newMetrics();
+    const service: CollectorService = createCollectorService({
+      config: election(),
+      log: quietLog,
+      metrics,
+      client,
+      publisher,
+      identity: 'a',
+      version: '0',
+      retryBaseMs: 50,
+      createSource: () => source,
+    });
+    let i = 0;
+    const producer = setInterval(() => source.emit('ADDED', coreEvent(i++)), 20);
+    try {
+      await service.start();
+      await waitFor('leading and publishing', () => service.isLeader() && publisher.records.length > 10);
+      const cut = Date.now();
+      standin.delay(15_000); // the API answers nothing for longer than the lease
+      await waitFor('stopped leading', () => !service.isLeader(), 5000);
+      const gaveUp = Date.now() - cut;
+      assert.ok(gaveUp < 2000 + 600, `stopped leading ${gaveUp} ms after the API went silent`);
+      const last = Math.max(...calls) - cut;
+      // In doubt from the first failed renewal: at most three retry periods, never past renewDeadline.
+      assert.ok(last < 3 * 300 + 100, `last publish ${last} ms after the API went silent`);
+      assert.ok((await metricValue(metrics.leaseErrors)) >= 1);
+    } finally {
+      clearInterval(producer);
+      standin.delay(0);
+      await service.close();
+      await standin.close();
+    }
+  });
+
+  it('a lease lost inside one process: the next term resumes from the checkpoint, not a re-publish', async () => {
+    const { standin, client } = await startStandin();
+    const publisher = recordingPublisher();
+    const { metrics } = newMetrics();
+    const service = createCollectorService({
+      config: election({ leaseDuration: '2s', renewDeadline: '1500ms', retryPeriod: '200ms' }),
+      log: quietLog,
+      metrics,
+      client,
+      publisher,
+      identity: 'a',
+      version: '0',
+      retryBaseMs: 50,
+      checkpoints: memoryCheckpoints(publisher),
+    });
+    try {
+      for (let i = 0; i < 300; i++) standin.createEvent(pod(`before${i}`));
+      await service.start();
+      await waitFor('300 published', () => publisher.records.length === 300);
+      // Within a retry period the renewal carries the acknowledged position into the Lease: a quiet term
+      // (nothing more published) has no later record to carry it into Kafka.
+      const annotated = () =>
+        standin.getObject('leases', 'kh', 'kube-herald-collector')?.metadata.annotations?.[
+          CHECKPOINT_ANNOTATION
+        ];
+      await waitFor('checkpoint on the Lease', () => annotated() !== undefined, 3000);
+      const lease = standin.getObject('leases', 'kh', 'kube-herald-collector');
+      assert.ok(lease);
+      const spec = lease.spec as Record<string, unknown>;
+      // Another replica takes the lease (and then disappears without renewing it).
+      standin.putObject('leases', { ...lease, spec: { ...spec, holderIdentity: 'intruder' } });
+      await waitFor('lost', () => !service.isLeader(), 5000);
+      for (let i = 0; i < 50; i++) standin.createEvent(pod(`between${i}`));
+      await waitFor('leading again', () => service.isLeader(), 10_000);
+      const ids = expectedIds(standin, 'test-1');
+      await waitFor('all published', () => countById(publisher.events()).size === ids.length);
+      await sleep(300);
+      const duplicates = publisher.records.length - ids.length;
+      assert.ok(duplicates <= 3, `${duplicates} re-published after a lease lost in-process (of 300)`);
+      assert.equal(await metricValue(metrics.relists), 1, 'the second term watched from the checkpoint');
+    } finally {
+      await service.close();
+      await standin.close();
+    }
+  });
+});
