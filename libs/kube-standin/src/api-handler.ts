@@ -81,9 +81,12 @@ export function createApiHandler({ store, writer, hub, forbidden }: ApiHandlerOp
     const byField = compileFieldSelector(r.view, fieldSelector);
     const byLabel = compileLabelSelector(labelSelector);
     const match = (o: KubeObject): boolean => byField(o) && byLabel(o);
+    const view = /;\s*as=PartialObjectMetadata(List)?\b/.test(req.headers.accept ?? '')
+      ? metadataView(r.view)
+      : r.view;
     if (boolParam(q.get('watch'))) {
       hub.serve(res, {
-        view: r.view,
+        view,
         namespace: r.namespace,
         match,
         resourceVersion: q.get('resourceVersion') ?? undefined,
@@ -93,7 +96,7 @@ export function createApiHandler({ store, writer, hub, forbidden }: ApiHandlerOp
       });
       return;
     }
-    const list = listObjects(store, r.view, {
+    const list = listObjects(store, view, {
       namespace: r.namespace,
       limit: intParam('limit', q.get('limit')),
       continueToken: q.get('continue') ?? undefined,
@@ -131,6 +134,19 @@ export function createApiHandler({ store, writer, hub, forbidden }: ApiHandlerOp
     if (route.name === undefined) await collection(req, res, route, url);
     else await item(req, res, route, route.name);
   };
+}
+
+/**
+ * The metadata-only view the API server serves for `Accept: application/json;as=PartialObjectMetadataList;
+ * g=meta.k8s.io;v=v1` (LIST) or `as=PartialObjectMetadata` (WATCH), as metadata informers ask for.
+ */
+function metadataView(view: ResourceView): ResourceView {
+  const toView = (o: KubeObject): KubeObject => ({
+    kind: 'PartialObjectMetadata',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: o.metadata,
+  });
+  return { ...view, group: 'meta.k8s.io', version: 'v1', kind: 'PartialObjectMetadata', toView };
 }
 
 function verbOf(method: string, named: boolean, watch: boolean): string {

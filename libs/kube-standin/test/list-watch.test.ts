@@ -184,6 +184,44 @@ describe('kube-standin list and watch, driven by @kubernetes/client-node', () =>
     assert.ok(body.items[0]!.metadata, 'the item itself is there');
   });
 
+  it('serves metadata only for Accept as=PartialObjectMetadataList (LIST) / as=PartialObjectMetadata (WATCH)', async () => {
+    const d = r.standin.workloads.deployment({ name: 'meta', namespace: 'team-m', replicas: 1 });
+    const headers = {
+      authorization: `Bearer ${r.standin.token}`,
+      accept: 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json',
+    };
+    const res = await fetch(`${r.url}/api/v1/namespaces/team-m/pods`, { headers });
+    const body = (await res.json()) as {
+      kind: string;
+      apiVersion: string;
+      metadata: { resourceVersion: string };
+      items: Array<Record<string, unknown>>;
+    };
+    assert.deepEqual([body.kind, body.apiVersion], ['PartialObjectMetadataList', 'meta.k8s.io/v1']);
+    assert.equal(body.items.length, 1);
+    assert.deepEqual(Object.keys(body.items[0]!), ['metadata'], 'metadata only, no spec/status');
+    const meta = body.items[0]!.metadata as { ownerReferences: Array<{ kind: string; uid: string }> };
+    assert.equal(meta.ownerReferences[0]!.kind, 'ReplicaSet');
+    assert.equal(meta.ownerReferences[0]!.uid, d.replicaSet.metadata.uid);
+    const ctl = new AbortController();
+    const w = await fetch(
+      `${r.url}/api/v1/namespaces/team-m/pods?watch=true&resourceVersion=${body.metadata.resourceVersion}`,
+      {
+        headers: { ...headers, accept: 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1' },
+        signal: ctl.signal,
+      },
+    );
+    r.standin.workloads.deployment({ name: 'meta2', namespace: 'team-m', replicas: 1 });
+    const reader = w.body!.getReader();
+    let text = '';
+    while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value);
+    const line = JSON.parse(text.split('\n')[0]!) as { type: string; object: Record<string, unknown> };
+    assert.equal(line.type, 'ADDED');
+    assert.deepEqual(Object.keys(line.object).sort(), ['apiVersion', 'kind', 'metadata']);
+    assert.equal(line.object.kind, 'PartialObjectMetadata');
+    ctl.abort();
+  });
+
   it('answers 403 for a moment after start with forbiddenAfterStartMs, /readyz 500 meanwhile', async () => {
     const o = await startStandin({ forbiddenAfterStartMs: 400 });
     try {

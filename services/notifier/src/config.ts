@@ -81,6 +81,13 @@ export const notifierConfigSchema = z.object({
     })
     .prefault({}),
   decisionLog: z.object({ topic: z.string().min(1).optional() }).prefault({}),
+  /** Bounds of the failed-delivery set: past them the oldest are removed (logged, counted). */
+  failed: z
+    .object({
+      maxCount: z.number().int().min(1).max(1_000_000).default(10_000),
+      maxAge: durationMs.default(7 * 86_400_000),
+    })
+    .prefault({}),
   http: z
     .object({
       port: z.number().int().min(0).max(65_535).default(8080),

@@ -19,6 +19,7 @@ export interface NotifierMetrics {
   readonly takesRecovered: Counter;
   readonly errors: Counter<'component'>;
   readonly sanitized: Counter;
+  readonly failedEvicted: Counter<'reason'>;
   readonly partitionStalls: Counter;
   readonly stalledPartitions: Gauge;
   readonly consumerLag: Gauge;
@@ -52,6 +53,11 @@ export function createNotifierMetrics(registry: Registry): NotifierMetrics {
     sanitized: counter(
       'sanitized_total',
       'Records whose strings were made well-formed (lone UTF-16 surrogates replaced by U+FFFD)',
+    ),
+    failedEvicted: counter(
+      'failed_evicted_total',
+      'Failed deliveries removed from the failed set (failed.maxCount / failed.maxAge), by reason',
+      ['reason'],
     ),
     partitionStalls: counter(
       'partition_stalls_total',

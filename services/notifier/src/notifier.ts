@@ -21,6 +21,7 @@ import { createDispatcher } from './pipeline/dispatch.js';
 import { createIngest } from './ingest.js';
 import { createPoisonPolicy } from './dlq.js';
 import { createStallWatch } from './stall-watch.js';
+import { capFailed } from './failed.js';
 import { createScheduler, type DeliveryJobData, type Scheduler } from './scheduler.js';
 import { createDeliveryWorker, deliveryJobDefaults, type DeliveryWorker } from './delivery.js';
 import { closeAll } from './pipeline/close-all.js';
@@ -194,6 +195,14 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ state }, n);
     const lag = await deps.subscriber.lag?.();
     if (lag !== undefined) metrics.consumerLag.set(lag);
+    const cap = { maxCount: config.failed.maxCount, maxAgeMs: config.failed.maxAge };
+    await capFailed(queue, redis, pre.keys, cap, ({ job, why }) => {
+      metrics.failedEvicted.inc({ reason: why });
+      log.warn(
+        { jobId: job.id, receiver: job.receiver, failedReason: job.failedReason, why },
+        'failed delivery removed from the failed set; failed retry can no longer bring it back',
+      );
+    });
   };
   const pollGauges = (): void => {
     gaugeTimer = setTimeout(() => {

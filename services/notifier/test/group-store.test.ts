@@ -130,8 +130,12 @@ test('record: dedup per (occurrence, receiver): a new receiver gets what others 
     ]);
     assert.deepEqual(await store.seen([q]), [{ fresh: false, deduped: [] }]);
     assert.deepEqual([await pending(oncall), await pending(audit)], ['1', '1']);
-    const ttl = await redis.pttl(`${prefix}:seen:o1:audit`);
-    assert.ok(ttl > 3_500_000 && ttl <= 3_600_000, `mark with the dedup TTL (${ttl})`);
+    // one hash field per (event uid, receiver) in a time bucket kept ttl to 1.5 ttl after its end
+    const buckets = await redis.keys(`${prefix}:d:*`);
+    assert.equal(buckets.length, 1);
+    assert.equal(await redis.hlen(buckets[0]!), 2, 'o1 for oncall and audit');
+    const ttl = await redis.pttl(buckets[0]!);
+    assert.ok(ttl > 3_500_000 && ttl <= 5_400_000, `bucket with the dedup TTL (${ttl})`);
     // force ignores marks (and writes them)
     assert.deepEqual(await store.record([item('o1', 'i1', 1, [audit])], 1003, true), [
       { fresh: true, deduped: [] },

@@ -87,3 +87,25 @@ test('invalid silences and unknown ids fail with stable codes', async () => {
     assert.deepEqual(await a.list({ includeExpired: true }), []);
   });
 });
+
+test('ended silences are listed until retentionMs has passed, then removed from Redis', async () => {
+  await withStores(async (a, b, clock) => {
+    const s = await a.add({ matchers: ['namespace="x"'], for: '1h', createdBy: 'alice', comment: 'c' });
+    const kept = await a.add({ matchers: ['namespace="y"'], for: '30d', createdBy: 'bob', comment: 'c' });
+    await a.expire(s.id);
+    clock.now += 4 * 86_400_000;
+    await b.refresh();
+    assert.deepEqual(
+      (await b.list({ includeExpired: true })).map((x) => x.id).sort(),
+      [s.id, kept.id].sort(),
+      'within the default 5-day retention',
+    );
+    clock.now += 2 * 86_400_000;
+    await b.refresh();
+    assert.deepEqual(
+      (await a.list({ includeExpired: true })).map((x) => x.id),
+      [kept.id],
+    );
+    assert.equal(b.removed, 1);
+  });
+});

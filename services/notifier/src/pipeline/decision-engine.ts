@@ -95,6 +95,7 @@ function toGroupRef(m: RouteMatch): GroupRef {
 function recordItem(event: EventV1, pre: Pre): RecordItem {
   return {
     occurrenceId: event.occurrenceId,
+    dedupKey: dedupKey(event),
     incidentKey: event.incidentKey,
     count: event.count,
     firstSeenMs: ms(event.firstSeen),
@@ -104,6 +105,9 @@ function recordItem(event: EventV1, pre: Pre): RecordItem {
     groups: pre.kind === 'grouped' ? pre.matches.map(toGroupRef) : [],
   };
 }
+
+/** Dedup remembers per event uid (of its cluster) the highest count recorded. */
+const dedupKey = (event: EventV1): string => `${event.cluster.id}/${event.event.uid}`;
 
 function receiversOf(pre: Pre): string[] {
   return pre.kind === 'grouped' ? [...new Set(pre.matches.map((m) => m.receiver))] : [];
@@ -145,6 +149,8 @@ export function createDecisionEngine(deps: DecisionEngineDeps): DecisionEngine {
           : await deps.store.seen(
               events.map((e, i) => ({
                 occurrenceId: e.occurrenceId,
+                dedupKey: dedupKey(e),
+                count: e.count,
                 receivers: receiversOf(pres[i] ?? UNROUTED),
               })),
             );

@@ -17,6 +17,11 @@ export interface SilenceStoreOptions {
   readonly clock?: () => number;
   /** Full reload period, a safety net behind the pub/sub notices (default 5 s). */
   readonly refreshMs?: number;
+  /**
+   * How long an ended silence stays listable (`silence list --expired`) before it is removed from Redis
+   * (default 5 days, as Alertmanager's retention): the hash holds the silences of the last few days only.
+   */
+  readonly retentionMs?: number;
   readonly log?: SilenceStoreLogger;
 }
 
@@ -33,6 +38,8 @@ export interface SilenceStore {
   refresh(): Promise<void>;
   /** Failed background refreshes since start (each one is also logged). */
   readonly refreshErrors: number;
+  /** Ended silences removed (past `retentionMs`) by this store. */
+  readonly removed: number;
   close(): Promise<void>;
 }
 
@@ -46,6 +53,8 @@ export function createSilenceStore(options: SilenceStoreOptions): SilenceStore {
   let subscriber: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
   let refreshErrors = 0;
+  let removed = 0;
+  const retentionMs = options.retentionMs ?? 5 * 86_400_000;
   let closing: Promise<void> | undefined;
 
   async function readAll(): Promise<Silence[]> {
@@ -57,6 +66,9 @@ export function createSilenceStore(options: SilenceStoreOptions): SilenceStore {
     const all = await readAll();
     const now = clock();
     active = all.filter((s) => Date.parse(s.endsAt) > now).map(activate);
+    const stale = all.filter((s) => Date.parse(s.endsAt) <= now - retentionMs).map((s) => s.id);
+    // every replica does this: HDEL of an id already gone is a no-op
+    if (stale.length > 0) removed += await redis.hdel(key, ...stale);
   }
 
   function background(): void {
@@ -107,6 +119,9 @@ export function createSilenceStore(options: SilenceStoreOptions): SilenceStore {
     refresh,
     get refreshErrors() {
       return refreshErrors;
+    },
+    get removed() {
+      return removed;
     },
     close() {
       closing ??= (async () => {

@@ -2,15 +2,22 @@
 // single Redis (not Redis Cluster), and one script per batch keeps dedup + group update atomic together.
 //
 // Layout under prefix P:
-//   P:seen:<occurrenceId>:<receiver>  dedup mark: the occurrence joined that receiver's group(s) (PX ttl)
-//   P:seenx:<occurrenceId>  light mark of an occurrence recorded without any group (dropped, silenced,
-//                           unrouted): only makes its redelivery count as deduped; never blocks grouping
-//   P:seen:<occurrenceId>   fleet-wide mark written by earlier versions: read only (every receiver had it),
-//                           gone once dedup.ttl has passed since the upgrade
+//   P:d:<bucket>:<shard>    dedup: per event uid (hashed) the highest count recorded, field `<uid>|<receiver>`
+//                           (joined that receiver's groups) or `<uid>` (recorded without any group: dropped,
+//                           silenced, unrouted — only makes a redelivery count as deduped, never blocks
+//                           grouping). An occurrence whose count is not above it is a duplicate. bucket =
+//                           floor(Redis time / (ttl/2)); reads cover the last 3 buckets; a bucket key expires ttl
+//                           after its end, so a uid is remembered ttl to 1.5 ttl after its last occurrence.
+//   P:seen:<occ>:<receiver>, P:seenx:<occ>, P:seen:<occ>  per-occurrence marks of earlier versions: read
+//                           only, for uids not in the buckets; gone once dedup.ttl has passed since the upgrade
 //   P:g:<gid>               group hash: receiver, groupKey, labels, route, gw, gi, ri, idle, newInc, pending,
 //                           lastSent, lastActivity
 //   P:gi:<gid>              incidents: incidentKey -> JSON {s summary, c count, f first, l last, n pending,
 //                           sent 0/1, o oldest pending observedAt}
+//   P:gl:<gid>              ZSET incidentKey -> last occurrence recorded (ms): finds the idle incidents that
+//                           RECORD_BATCH prunes (nothing pending, idle > repeatInterval, route without
+//                           resolveAfter); expires with the group's idle time + repeatInterval
+//   P:stats                 hash of counters (incidentsPruned)
 //   P:w:<gid>               flush window counter (outlives the group so job ids never repeat)
 //   P:due                   ZSET gid -> next check time
 //   P:ready:<receiver>      ZSET gid -> time a flush job was enqueued and not yet taken
@@ -21,13 +28,13 @@
 // UNPARK) in delivery-scripts.ts.
 
 /**
- * ARGV[1] = JSON {prefix, marks?, now, ttl, force, groups: {gid: {r,k,l,rt,gw,gi,ri,idle}},
- * events: [{o,k,c,f,l,ob,s,m:[gid]}]}. Dedup is per (occurrence, receiver): an event joins the groups of
- * the receivers whose mark it sets now (all of them with force), and nothing when every receiver was
- * marked. Returns per event 1 (joined all its groups), 0 (deduped) or the receivers already marked
- * (joined only the others' groups). Each group and incident touched by the batch is read once and
- * written once (a storm repeats the same incidents within a batch), so Redis does about one SET NX per
- * (event, receiver), one EXISTS per fresh event, plus a few commands per incident and group.
+ * ARGV[1] = JSON {prefix, marks?, now, ttl, bm, force, ra?: {route: resolveAfter ms}, raf?: default,
+ * groups: {gid: {r,k,l,rt,gw,gi,ri,idle}}, events: [{o,u,sh,k,c,f,l,ob,s,m:[gid]}]}. Dedup is per (event uid, receiver) by the highest count
+ * recorded: an event joins the groups of the receivers for which its count is above it (all of them with
+ * force), and nothing when it is not above for any. Returns per event 1 (joined all its groups), 0
+ * (deduped) or the receivers that already had it (joined only the others' groups). Each dedup field,
+ * group and incident touched by the batch is read once and written once (a storm repeats the same uids
+ * and incidents within a batch).
  */
 export const RECORD_BATCH = `
 local p = cjson.decode(ARGV[1])
@@ -36,6 +43,7 @@ local pre, now = p.prefix, p.now
 local mp = p.marks or pre
 local out = {}
 local groups = {}
+local pruned = 0
 local function group(g)
   local st = groups[g]
   if st then return st end
@@ -46,29 +54,54 @@ local function group(g)
       'gi', m.gi, 'ri', m.ri, 'idle', m.idle, 'newInc', 0, 'pending', 0, 'lastSent', 0, 'lastActivity', now)
     redis.call('ZADD', pre .. ':due', 'NX', now + m.gw, g)
   end
-  st = {gk = gk, ik = pre .. ':gi:' .. g, pending = 0, newInc = 0, incs = {}}
+  st = {gk = gk, ik = pre .. ':gi:' .. g, lk = pre .. ':gl:' .. g, m = m, pending = 0, newInc = 0, incs = {}}
   groups[g] = st
   return st
 end
-local function mark(key)
-  if p.force == 1 then
-    redis.call('SET', key, '1', 'PX', p.ttl)
-    return true
+-- buckets follow Redis' clock (callers' clocks may differ, or be a test's fixed time)
+local clock = redis.call('TIME')
+local bucket = math.floor((tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)) / p.bm)
+local highest = {}   -- shard .. ' ' .. field -> highest count known (read once per batch)
+local dirty = {}     -- shard -> {field -> count} to write into the current bucket
+local function known(ev, fld, legacy)
+  local ck = ev.sh .. ' ' .. fld
+  local v = highest[ck]
+  if v ~= nil then return v, ck end
+  v = 0
+  for j = 0, 2 do
+    local x = redis.call('HGET', mp .. ':d:' .. (bucket - j) .. ':' .. ev.sh, fld)
+    if x and tonumber(x) > v then v = tonumber(x) end
   end
-  return redis.call('SET', key, '1', 'NX', 'PX', p.ttl) ~= false
+  -- a per-occurrence mark of an earlier version: this occurrence was recorded then
+  if v == 0 and p.force ~= 1 then
+    for _, lk in ipairs(legacy) do
+      if redis.call('EXISTS', mp .. lk) == 1 then v = ev.c break end
+    end
+  end
+  highest[ck] = v
+  return v, ck
 end
--- receiver -> true (mark set now: join its groups) / false (already had the occurrence); the skipped list
+local function mark(ev, fld, legacy)
+  local v, ck = known(ev, fld, legacy)
+  if ev.c <= v and p.force ~= 1 then return false end
+  if ev.c > v then
+    highest[ck] = ev.c
+    local d = dirty[ev.sh]
+    if not d then d = {} dirty[ev.sh] = d end
+    d[fld] = ev.c
+  end
+  return true
+end
+-- receiver -> true (count above what it had: join its groups) / false; the skipped list
 local function marks(ev)
   local fresh, skipped, n = {}, {}, 0
   for _, g in ipairs(ev.m) do
     local r = p.groups[g].r
     if fresh[r] == nil then
-      fresh[r] = mark(mp .. ':seen:' .. ev.o .. ':' .. r)
+      fresh[r] = mark(ev, ev.u .. '|' .. r, {':seen:' .. ev.o .. ':' .. r, ':seen:' .. ev.o})
       if fresh[r] then n = n + 1 else skipped[#skipped + 1] = r end
     end
   end
-  -- a fleet-wide mark of an earlier version: the occurrence was grouped for every receiver then
-  if n > 0 and p.force ~= 1 and redis.call('EXISTS', mp .. ':seen:' .. ev.o) == 1 then n = 0 end
   return fresh, skipped, n
 end
 -- one occurrence joins group g (a storm repeats incidents: each is read once per batch)
@@ -96,7 +129,7 @@ end
 for i, ev in ipairs(p.events) do
   local res = 1
   if #ev.m == 0 then
-    if not mark(mp .. ':seenx:' .. ev.o) then res = 0 end
+    if not mark(ev, ev.u, {':seenx:' .. ev.o}) then res = 0 end
   else
     local fresh, skipped, n = marks(ev)
     if n == 0 then
@@ -110,7 +143,43 @@ for i, ev in ipairs(p.events) do
   end
   out[i] = res
 end
+-- incidents idle past repeatInterval with nothing pending leave the group (bounded work per batch). Only
+-- when the route's resolveAfter is known and 0: otherwise the delivery side keeps the incident until its
+-- resolved notice went out, and forgets it then.
+local PRUNE_LIMIT = 100
+local function prune(st)
+  local ra = p.ra and tonumber(p.ra[st.m.rt] or p.raf)
+  if ra ~= 0 then return end
+  local old = redis.call('ZRANGEBYSCORE', st.lk, '-inf', now - st.m.ri, 'LIMIT', 0, PRUNE_LIMIT)
+  for _, k in ipairs(old) do
+    if not st.incs[k] then
+      local raw = redis.call('HGET', st.ik, k)
+      if not raw then
+        redis.call('ZREM', st.lk, k)
+      elseif cjson.decode(raw).n == 0 then
+        redis.call('HDEL', st.ik, k)
+        redis.call('ZREM', st.lk, k)
+        pruned = pruned + 1
+      else
+        -- pending: due for a flush anyway; looked at again one repeatInterval later
+        redis.call('ZADD', st.lk, now, k)
+      end
+    end
+  end
+end
 for _, st in pairs(groups) do
+  prune(st)
+  local touched = {}
+  for k in pairs(st.incs) do
+    touched[#touched + 1] = now
+    touched[#touched + 1] = k
+    if #touched >= 1000 then
+      redis.call('ZADD', st.lk, unpack(touched))
+      touched = {}
+    end
+  end
+  if #touched > 0 then redis.call('ZADD', st.lk, unpack(touched)) end
+  redis.call('PEXPIRE', st.lk, st.m.idle + st.m.ri)
   -- HSET in slices: unpack() is bounded by Lua's C stack (about 8000 values), whatever the chunk size
   local args = {}
   for k, inc in pairs(st.incs) do
@@ -126,5 +195,21 @@ for _, st in pairs(groups) do
   redis.call('HINCRBY', st.gk, 'pending', st.pending)
   redis.call('HSET', st.gk, 'lastActivity', now)
 end
+local expireAt = (bucket + 1) * p.bm + p.ttl
+for sh, d in pairs(dirty) do
+  local dk = mp .. ':d:' .. bucket .. ':' .. sh
+  local args = {}
+  for f, c in pairs(d) do
+    args[#args + 1] = f
+    args[#args + 1] = c
+    if #args >= 1000 then
+      redis.call('HSET', dk, unpack(args))
+      args = {}
+    end
+  end
+  if #args > 0 then redis.call('HSET', dk, unpack(args)) end
+  redis.call('PEXPIREAT', dk, expireAt)
+end
+if pruned > 0 then redis.call('HINCRBY', pre .. ':stats', 'incidentsPruned', pruned) end
 return out
 `;

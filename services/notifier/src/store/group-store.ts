@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { KhError } from '@kube-herald/errors';
 import { createLuaScript } from './lua-script.js';
 import { RECORD_BATCH } from './group-scripts.js';
+import { bucketMs, dedupField, seenMarks } from './dedup.js';
 import { CLAIM_DUE, COMMIT, PARK, RESTORE, TAKE, UNPARK } from './delivery-scripts.js';
 
 /** One group an event joins: identity and timing (copied into the group when it is created). */
@@ -20,6 +21,11 @@ export interface GroupRef {
 /** One event to record: its identity, incident summary and the groups it joins. */
 export interface RecordItem {
   readonly occurrenceId: string;
+  /**
+   * What dedup remembers the highest count of: `<cluster.id>/<event.uid>` (default: the occurrenceId,
+   * i.e. one mark per occurrence).
+   */
+  readonly dedupKey?: string;
   readonly incidentKey: string;
   readonly count: number;
   readonly firstSeenMs: number;
@@ -73,7 +79,7 @@ export interface GroupStoreOptions {
    * (its scheduler and worker never see live groups) while sharing the live fleet's marks.
    */
   readonly markPrefix?: string;
-  /** TTL of the dedup mark (≥ the replay horizon). */
+  /** Kept this long after an event uid's last occurrence (≥ the event's lifetime + the replay horizon). */
   readonly dedupTtlMs: number;
   /** A group with nothing pending is deleted after this long without activity (default: ri + gi). */
   readonly idleMs?: number;
@@ -86,8 +92,9 @@ export interface GroupStoreOptions {
 }
 
 /**
- * What recording did with one item. Dedup is per (occurrence, receiver): the item joined the groups of
- * every receiver not listed in `deduped`. An item without groups has a light mark of its own.
+ * What recording did with one item. Dedup is per (event uid, receiver), by the highest count recorded:
+ * the item joined the groups of every receiver not listed in `deduped`. An item without groups has a
+ * field of its own (its redelivery counts as deduped; it never blocks grouping).
  */
 export interface RecordOutcome {
   /** False when nothing was recorded: every receiver (or, without groups, the occurrence) was marked. */
@@ -101,6 +108,9 @@ export interface SeenQuery {
   readonly occurrenceId: string;
   /** Distinct receivers the occurrence would go to; empty for a dropped/silenced/unrouted event. */
   readonly receivers: readonly string[];
+  /** As {@link RecordItem.dedupKey}, with the occurrence's count. */
+  readonly dedupKey?: string;
+  readonly count?: number;
 }
 
 /** Dedup marks, groups, due schedule and takes in Redis; every mutation is one atomic Lua script. */
@@ -210,8 +220,11 @@ function recordPayload(
         idle: idleMs ?? g.repeatInterval + g.groupInterval,
       };
     }
+    const { u, sh } = dedupField(item.dedupKey ?? item.occurrenceId);
     return {
       o: item.occurrenceId,
+      u,
+      sh,
       k: item.incidentKey,
       c: item.count,
       f: item.firstSeenMs,
@@ -233,16 +246,6 @@ function parseOutcome(raw: RawOutcome): RecordOutcome {
   return { fresh: raw === 1, deduped: [] };
 }
 
-/** EXISTS replies a {@link SeenQuery} takes: its receivers and the legacy fleet-wide mark, or the light one. */
-const slots = (q: SeenQuery): number => (q.receivers.length === 0 ? 1 : q.receivers.length + 1);
-
-function seenOutcome(receivers: readonly string[], marked: readonly boolean[]): RecordOutcome {
-  if (receivers.length === 0) return { fresh: !marked[0], deduped: [] };
-  if (marked[receivers.length]) return { fresh: false, deduped: [] };
-  const deduped = receivers.filter((_, i) => marked[i]);
-  return deduped.length === receivers.length ? { fresh: false, deduped: [] } : { fresh: true, deduped };
-}
-
 const scripts = {
   record: createLuaScript(RECORD_BATCH),
   claim: createLuaScript(CLAIM_DUE),
@@ -258,13 +261,24 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
   const { redis, prefix: pre } = options;
   const mp = options.markPrefix ?? pre;
   const chunk = options.chunkSize ?? 500;
+  // RECORD_BATCH prunes idle incidents only of routes without resolved notices (none here yet)
+  const pruneArgs = { ra: {}, raf: 0 };
   // a take outlives the failed job it may belong to (failed jobs are kept 7 days): `failed retry` finds it
   const takeTtl = options.takeTtlMs ?? 8 * 86_400_000;
   const ra = JSON.stringify(options.resolveAfter?.byRoute ?? {});
   const raFallback = options.resolveAfter?.fallback ?? 0;
   return {
     async record(items, now, force = false) {
-      const base = { prefix: pre, marks: mp, now, ttl: options.dedupTtlMs, force: force ? 1 : 0 };
+      const ttl = options.dedupTtlMs;
+      const base = {
+        prefix: pre,
+        marks: mp,
+        now,
+        ttl,
+        bm: bucketMs(ttl),
+        force: force ? 1 : 0,
+        ...pruneArgs,
+      };
       // All chunks are sent at once (one connection keeps their order): no round trip waits between them.
       const runs: Promise<unknown>[] = [];
       for (let i = 0; i < items.length; i += chunk) {
@@ -273,21 +287,7 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
       }
       return (await Promise.all(runs)).flatMap((res) => (res as RawOutcome[]).map(parseOutcome));
     },
-    async seen(queries) {
-      if (queries.length === 0) return [];
-      const pipe = redis.pipeline();
-      for (const q of queries) {
-        if (q.receivers.length === 0) pipe.exists(`${mp}:seenx:${q.occurrenceId}`);
-        else for (const r of q.receivers) pipe.exists(`${mp}:seen:${q.occurrenceId}:${r}`);
-        if (q.receivers.length > 0) pipe.exists(`${mp}:seen:${q.occurrenceId}`);
-      }
-      const marked = ((await pipe.exec()) ?? []).map(([err, v]) => {
-        if (err) throw err;
-        return v === 1;
-      });
-      let at = 0;
-      return queries.map((q) => seenOutcome(q.receivers, marked.slice(at, (at += slots(q)))));
-    },
+    seen: (queries) => seenMarks(redis, mp, options.dedupTtlMs, queries),
     async claimDue(now, limit) {
       const args = [pre, now, limit, ra, raFallback];
       const flat = (await scripts.claim.run(redis, [], args)) as (string | number)[];
