@@ -214,7 +214,7 @@ describe('kube-standin list and watch, driven by @kubernetes/client-node', () =>
     r.standin.workloads.deployment({ name: 'meta2', namespace: 'team-m', replicas: 1 });
     const reader = w.body!.getReader();
     let text = '';
-    while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('\n')) text += new TextDecoder().decode((await reader.read()).value as Uint8Array);
     const line = JSON.parse(text.split('\n')[0]!) as { type: string; object: Record<string, unknown> };
     assert.equal(line.type, 'ADDED');
     assert.deepEqual(Object.keys(line.object).sort(), ['apiVersion', 'kind', 'metadata']);
