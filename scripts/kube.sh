@@ -156,7 +156,8 @@ launch() {
   local name="$1"
   shift
   alive "$name" && return 0
-  setsid "$BIN/$name" "$@" >>"$LOGS/kube-$name.log" 2>&1 </dev/null &
+  # 8/9 are this script's lock descriptors: a daemon must not hold the lock after the script exits
+  setsid "$BIN/$name" "$@" >>"$LOGS/kube-$name.log" 2>&1 </dev/null 8>&- 9>&- &
   echo $! >"$KRUN/$name.pid"
 }
 
