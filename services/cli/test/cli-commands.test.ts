@@ -1,7 +1,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { createRateGate, gateStatus, robotKeyOf } from '@kube-herald/notifier';
+import { redisUrl, uniqueName } from '@kube-herald/testing';
 import { cli, makeEvent, tempDir } from './cli-harness.js';
+
+const prefix = uniqueName('khcmd');
 
 const tmp = tempDir();
 let standin: DingtalkStandin;
@@ -18,7 +23,7 @@ before(async () => {
   await standin.start();
   configFile = tmp.file('notifier.yaml', {
     kafka: { brokers: '127.0.0.1:9092' },
-    redis: { url: 'redis://127.0.0.1:6379' },
+    redis: { url: redisUrl(), prefix },
     receivers: [
       {
         name: 'oncall',
@@ -201,4 +206,27 @@ test("test-send delivers a marked test message and prints DingTalk's answer and 
   const unknown = await cli(['test-send', '--receiver', 'ghost', '--config', configFile]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /no receiver "ghost" \(receivers: oncall, strict, signed\)/);
+});
+
+test("test-send counts against the robot's rate gate (shared with the notifier fleet) and waits for it", async () => {
+  const redis = new Redis(redisUrl());
+  try {
+    const robot = robotKeyOf(standin.webhookFor('oncall'));
+    const before = (await gateStatus(redis, `${prefix}:n`, robot)).used;
+    const ok = await cli(['test-send', '--receiver', 'oncall', '--config', configFile]);
+    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.equal((await gateStatus(redis, `${prefix}:n`, robot)).used, before + 1, 'one slot taken');
+    // the fleet used the rest of the robot's budget: test-send does not push it over
+    const gate = createRateGate({ redis, prefix: `${prefix}:n` });
+    for (let i = 0; (await gate.acquire(robot, 18, `fleet-${i}`)).granted; i++);
+    const sent = standin.messages('oncall').length;
+    const busy = await cli(['test-send', '--receiver', 'oncall', '--config', configFile, '--wait', '0']);
+    assert.equal(busy.code, 3);
+    assert.match(busy.stdout, /not sent — the robot's rate gate has no free slot/);
+    assert.equal(standin.messages('oncall').length, sent, 'nothing sent');
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
 });

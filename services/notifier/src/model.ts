@@ -126,5 +126,10 @@ export interface Receiver {
   send(notification: Notification): Promise<DeliveryOutcome>;
   /** Rate budget for this receiver (messages per minute), or undefined when unlimited. */
   readonly ratePerMinute?: number;
+  /**
+   * The robot behind the receiver (a hash of its access token / webhook): every receiver, replica,
+   * test-send and replay sending to the same robot shares one rate gate and throttle block.
+   */
+  readonly robotKey?: string;
   close?(): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { compileRoutes, resolveAfterByRoute, routeEvent } from './routing/index.
 import { createGroupStore, type GroupStore } from './store/group-store.js';
 import { createRateGate } from './rate-gate.js';
 import { createNotifierMetrics, type NotifierMetrics } from './metrics.js';
+import { createDeliveryMetrics } from './delivery-metrics.js';
 import { createDecisionLog } from './decision-log.js';
 import {
   createDecisionEngine,
@@ -33,8 +34,13 @@ export interface NotifierOptions {
    * per-minute budget down (18/min over 20 s = 6 per 20 s), which never exceeds it in any rolling minute.
    */
   readonly rateWindowMs?: number;
-  /** Overrides `delivery.throttleBackoff` (tests). */
+  /** Overrides `delivery.throttleBackoff` (tests): the first throttle block; it doubles up to 10×. */
   readonly throttleBackoffMs?: number;
+  /**
+   * Prefix of the rate gate keys (default: this notifier's key prefix). A replay delivering under a
+   * prefix of its own still shares the live fleet's gate: one gate per robot, whoever sends.
+   */
+  readonly gatePrefix?: string;
   readonly schedulerPollMs?: number;
   /** Concurrent delivery jobs per replica. Default 4. */
   readonly concurrency?: number;
@@ -95,6 +101,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const pre = notifierPrefixes(config);
   const now = options.now ?? Date.now;
   const metrics = createNotifierMetrics(deps.registry);
+  const deliveryMetrics = createDeliveryMetrics(deps.registry);
   const tree = compileRoutes(config.route);
   const store = createGroupStore({
     redis,
@@ -129,14 +136,15 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     store,
     gate: createRateGate({
       redis,
-      prefix: pre.keys,
+      prefix: options.gatePrefix ?? pre.keys,
       ...(options.rateWindowMs ? { windowMs: options.rateWindowMs } : {}),
+      throttleBaseMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
     }),
+    deliveryMetrics,
     receivers: deps.receivers,
     metrics,
     decisionLog,
     log,
-    throttleBackoffMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
     ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
     mentionLabels,
     now,

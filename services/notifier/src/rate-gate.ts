@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { createLuaScript } from './store/lua-script.js';
 
-// Sliding window over Redis' own clock (TIME), so replicas with skewed clocks share one budget.
+// One gate per robot (DingTalk counts per robot, i.e. per access token): every receiver, replica,
+// `test-send` and replay sending to the same robot shares it. Keys under the notifier prefix P:
+//   P:rate:<robotKey>      ZSET member -> send time (sliding window, Redis' own clock)
+//   P:block:<robotKey>     present while the robot is blocked after a throttle answer (PX)
+//   P:throttle:<robotKey>  hash level, until: the escalation of throttle blocks (reset after a clean period)
+
 // KEYS: window zset, block key. ARGV: window ms, limit, member. Returns {granted, waitMs, remaining, nextSlotMs}.
 const ACQUIRE = createLuaScript(`
 local t = redis.call('TIME')
@@ -25,6 +31,26 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, tonumber(oldest[2]) + window - now + 1, 0}
 `);
 
+// KEYS: block key, throttle hash. ARGV: base ms, max ms, clean ms. A throttle answer blocks the robot for
+// base · 2^level (at most max); the level goes back to 0 once the robot was clean (no throttle answer) for
+// `clean` after its last block ended. A second answer while blocked (a send already in flight) does not
+// escalate. Returns {block ms, level}.
+const THROTTLE = createLuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local base, max, clean = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local st = redis.call('HMGET', KEYS[2], 'level', 'until')
+local level, untilT = tonumber(st[1] or '-1'), tonumber(st[2] or '0')
+if now < untilT then return {untilT - now, level} end
+if now >= untilT + clean then level = -1 end
+level = level + 1
+local ms = math.min(base * math.pow(2, level), max)
+redis.call('SET', KEYS[1], '1', 'PX', ms)
+redis.call('HSET', KEYS[2], 'level', level, 'until', now + ms)
+redis.call('PEXPIRE', KEYS[2], ms + clean + 60000)
+return {ms, level}
+`);
+
 /** Answer of {@link RateGate.acquire}. */
 export type GateAnswer =
   | {
@@ -35,40 +61,115 @@ export type GateAnswer =
     }
   | { readonly granted: false; readonly waitMs: number };
 
+/** A throttle block: how long, and the escalation level (0: first block after a clean period). */
+export interface ThrottleBlock {
+  readonly blockMs: number;
+  readonly level: number;
+}
+
+/** What the gate of one robot looks like now (for the console and `failed`/`test-send` output). */
+export interface GateStatus {
+  readonly robotKey: string;
+  /** Sends in the current sliding window. */
+  readonly used: number;
+  readonly windowMs: number;
+  /** Remaining block after a throttle answer (0 when not blocked). */
+  readonly blockedMs: number;
+  /** Escalation level of the last throttle block (-1: none remembered). */
+  readonly throttleLevel: number;
+}
+
 /** Options of {@link createRateGate}. */
 export interface RateGateOptions {
   readonly redis: Redis;
+  /** The notifier key prefix (`notifierPrefixes(config).keys`), shared by everything sending to a robot. */
   readonly prefix: string;
   /** Length of the sliding window. Default 60 000 (DingTalk counts per minute). */
   readonly windowMs?: number;
+  /** First throttle block (default 60 000); it doubles per throttle answer up to 10× (10 min). */
+  readonly throttleBaseMs?: number;
+  /** Longest throttle block. Default 10 × the base. */
+  readonly throttleMaxMs?: number;
+  /** A robot without a throttle answer for this long after its block ended starts again at the base. */
+  readonly cleanMs?: number;
 }
 
-/** Fleet-wide per-robot send budget: a sliding window plus a throttle block, both in Redis. */
+/** Fleet-wide per-robot send budget: a sliding window plus an escalating throttle block, in Redis. */
 export interface RateGate {
-  /** Takes one send slot for `receiver` (limit per window) or says how long to wait. */
-  acquire(receiver: string, limit: number, member: string): Promise<GateAnswer>;
+  /** Takes one send slot for the robot (limit per window) or says how long to wait. */
+  acquire(robotKey: string, limit: number, member: string): Promise<GateAnswer>;
   /** Gives back a slot that was not used. */
-  release(receiver: string, member: string): Promise<void>;
-  /** Blocks the robot fleet-wide (after a throttle answer). */
-  block(receiver: string, ms: number): Promise<void>;
+  release(robotKey: string, member: string): Promise<void>;
+  /** Blocks the robot fleet-wide after a throttle answer, escalating (60 s, 2 min, 4 min … 10 min). */
+  throttled(robotKey: string): Promise<ThrottleBlock>;
+  status(robotKey: string): Promise<GateStatus>;
+}
+
+/** Key of a robot: a hash of its access token (never the token itself: keys are visible). */
+export function robotKeyOf(webhook: string): string {
+  let id = webhook;
+  try {
+    const u = new URL(webhook);
+    const token = u.searchParams.get('access_token');
+    id = token ? `token:${token}` : `url:${u.origin}${u.pathname}`;
+  } catch {
+    // not a URL: the whole string identifies the robot
+  }
+  return createHash('sha256').update(id).digest('hex').slice(0, 20);
+}
+
+/** The gate key of a receiver: its robot (shared by every receiver on the same webhook), else its name. */
+export function gateKeyOf(receiver: { readonly name: string; readonly robotKey?: string }): string {
+  return receiver.robotKey ?? `receiver:${receiver.name}`;
+}
+
+const keyOf = (prefix: string, kind: string, robot: string): string => `${prefix}:${kind}:${robot}`;
+
+/** The gate state of one robot, read only (usable without a gate, e.g. by the console). */
+export async function gateStatus(
+  redis: Redis,
+  prefix: string,
+  robotKey: string,
+  windowMs = 60_000,
+): Promise<GateStatus> {
+  const t = await redis.time();
+  const now = Number(t[0]) * 1000 + Math.floor(Number(t[1]) / 1000);
+  const [used, blocked, level] = await Promise.all([
+    redis.zcount(keyOf(prefix, 'rate', robotKey), `(${now - windowMs}`, '+inf'),
+    redis.pttl(keyOf(prefix, 'block', robotKey)),
+    redis.hget(keyOf(prefix, 'throttle', robotKey), 'level'),
+  ]);
+  return {
+    robotKey,
+    used,
+    windowMs,
+    blockedMs: Math.max(0, blocked),
+    throttleLevel: level === null ? -1 : Number(level),
+  };
 }
 
 /** Creates the Redis rate gate. */
 export function createRateGate(options: RateGateOptions): RateGate {
   const windowMs = options.windowMs ?? 60_000;
-  const key = (kind: string, receiver: string): string => `${options.prefix}:${kind}:${receiver}`;
+  const base = options.throttleBaseMs ?? 60_000;
+  const max = options.throttleMaxMs ?? base * 10;
+  const clean = options.cleanMs ?? base;
+  const key = (kind: string, robot: string): string => keyOf(options.prefix, kind, robot);
   return {
-    async acquire(receiver, limit, member) {
-      const keys = [key('rate', receiver), key('block', receiver)];
+    async acquire(robot, limit, member) {
+      const keys = [key('rate', robot), key('block', robot)];
       const res = (await ACQUIRE.run(options.redis, keys, [windowMs, limit, member])) as number[];
       if (res[0] === 1) return { granted: true, remaining: Number(res[2]), nextSlotMs: Number(res[3] ?? 0) };
       return { granted: false, waitMs: Math.max(1, Number(res[1])) };
     },
-    async release(receiver, member) {
-      await options.redis.zrem(key('rate', receiver), member);
+    async release(robot, member) {
+      await options.redis.zrem(key('rate', robot), member);
     },
-    async block(receiver, ms) {
-      await options.redis.set(key('block', receiver), '1', 'PX', Math.max(1, Math.round(ms)));
+    async throttled(robot) {
+      const keys = [key('block', robot), key('throttle', robot)];
+      const res = (await THROTTLE.run(options.redis, keys, [base, max, clean])) as number[];
+      return { blockMs: Math.max(1, Number(res[0])), level: Number(res[1]) };
     },
+    status: (robot) => gateStatus(options.redis, options.prefix, robot, windowMs),
   };
 }

@@ -26,6 +26,8 @@ export interface RobotSpec {
   readonly configSecret?: string;
   /** Receiver `mentions` (e.g. `{ fromLabel: 'team.example.com/oncall-mobile' }`). */
   readonly mentions?: Record<string, unknown>;
+  /** A receiver sending to another spec's stand-in robot (same webhook) instead of a robot of its own. */
+  readonly robot?: string;
 }
 
 export interface HarnessOptions {
@@ -117,12 +119,14 @@ export function warning(
 /** Starts the stand-in, creates topics, builds the config. */
 export async function createHarness(opts: HarnessOptions): Promise<Harness> {
   const standin = createDingtalkStandin({
-    robots: opts.robots.map((r) => ({
-      name: r.name,
-      token: `tok-${r.name}-0123456789`,
-      keywords: ['K8s'],
-      ...(r.secret ? { secret: r.secret } : {}),
-    })),
+    robots: opts.robots
+      .filter((r) => r.robot === undefined)
+      .map((r) => ({
+        name: r.name,
+        token: `tok-${r.name}-0123456789`,
+        keywords: ['K8s'],
+        ...(r.secret ? { secret: r.secret } : {}),
+      })),
     ...(opts.standinThrottleMs ? { throttleMs: opts.standinThrottleMs } : {}),
   });
   await standin.start();
@@ -145,7 +149,7 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
     receivers: opts.robots.map((r) => ({
       name: r.name,
       type: 'dingtalk',
-      webhook: standin.webhookFor(r.name),
+      webhook: standin.webhookFor(r.robot ?? r.name),
       ...((r.configSecret ?? r.secret) ? { secret: r.configSecret ?? r.secret } : {}),
       keywords: ['K8s'],
       timeoutMs: 2000,

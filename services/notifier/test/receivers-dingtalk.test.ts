@@ -33,7 +33,7 @@ test('DingTalk receiver against the stand-in: signed, keyword added, mentions in
     assert.ok(msg.text.includes('@13800000001'));
     assert.deepEqual(msg.at, { atMobiles: ['13800000001'], atUserIds: [], isAtAll: false });
     assert.ok(!msg.text.includes('@all') && !msg.text.includes('@13900000000'));
-    assert.match(msg.title ?? '', /^\[prod-hz\] payments: 2 个新问题$/);
+    assert.match(msg.title ?? '', /^\[prod-hz\] payments BackOff: 2 个新问题$/);
   } finally {
     await standin.close();
   }

@@ -1,10 +1,11 @@
 import type { Logger } from '@kube-herald/logging';
 import type { DeliveryOutcome, Notification, Receiver } from '../model.js';
 import type { GroupStore, TakenGroup } from '../store/group-store.js';
-import type { RateGate } from '../rate-gate.js';
+import { gateKeyOf, type RateGate } from '../rate-gate.js';
 import type { NotifierMetrics } from '../metrics.js';
 import type { DecisionLog } from '../decision-log.js';
 import { buildDigest } from './digest.js';
+import type { DeliveryMetrics } from '../delivery-metrics.js';
 
 /** What one delivery attempt ended with (mapped to BullMQ in delivery.ts, and only there). */
 export type DispatchResult =
@@ -27,8 +28,10 @@ export interface DispatcherDeps {
   readonly defaultRatePerMinute?: number;
   /** Rate gate window; the per-minute budget is scaled to it (18/min over 20 s = 6). Default 60 000. */
   readonly rateWindowMs?: number;
-  /** How long a throttled robot is blocked fleet-wide. */
-  readonly throttleBackoffMs: number;
+  /** Metrics of the delivery side beyond `metrics` (throttle blocks, possible duplicates, commit retries). */
+  readonly deliveryMetrics?: DeliveryMetrics;
+  /** Attempts of a commit after a successful send before the job fails (default 5, 100 ms doubling). */
+  readonly commitAttempts?: number;
   /** How long the take of a permanently failed job is kept for `failed retry`. */
   readonly parkTtlMs?: number;
   /** Most groups merged into one summary under rate pressure. Default 1000. */
@@ -56,9 +59,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const log = deps.log.child({ component: 'delivery' });
   const m = deps.metrics;
 
+  // The message is out: recording that must not fail the job (its retry would send it again), so a
+  // failing commit is retried here first. Only when Redis stays away does the job fail; its next attempt
+  // finds the take and sends once more (counted in takes_recovered_total).
+  const commitSent = async (jobId: string, sentAt: number): Promise<void> => {
+    const attempts = deps.commitAttempts ?? 5;
+    for (let i = 1; ; i++) {
+      try {
+        await deps.store.commit(jobId, sentAt);
+        return;
+      } catch (err) {
+        if (i >= attempts) throw err;
+        deps.deliveryMetrics?.commitRetries.inc();
+        log.warn({ jobId, attempt: i, err }, 'commit after a successful send failed; retrying');
+        await new Promise((r) => setTimeout(r, 100 * 2 ** (i - 1)));
+      }
+    }
+  };
+
   const onOk = async (a: Attempt): Promise<DispatchResult> => {
     const sentAt = now();
-    await deps.store.commit(a.jobId, sentAt);
+    await commitSent(a.jobId, sentAt);
     const occurrences = a.groups.reduce((n, g) => n + g.incidents.reduce((k, i) => k + i.occurrences, 0), 0);
     m.messagesSent.inc({ receiver: a.receiver.name });
     m.eventsNotified.inc({ receiver: a.receiver.name }, occurrences);
@@ -82,14 +103,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       case 'ok':
         return onOk(a);
       case 'throttle': {
-        await deps.gate.block(name, deps.throttleBackoffMs);
+        const block = await deps.gate.throttled(gateKeyOf(a.receiver));
         await deps.store.restore(a.jobId, now());
         m.throttled.inc({ receiver: name });
+        deps.deliveryMetrics?.throttleBlock.set({ receiver: name }, block.blockMs / 1000);
         log.warn(
-          { receiver: name, errcode: out.errcode, code: out.code },
-          'robot throttled; blocked fleet-wide',
+          {
+            receiver: name,
+            errcode: out.errcode,
+            code: out.code,
+            blockMs: block.blockMs,
+            level: block.level,
+          },
+          'robot throttled; blocked fleet-wide (escalating)',
         );
-        return { kind: 'throttle', untilMs: now() + deps.throttleBackoffMs };
+        return { kind: 'throttle', untilMs: now() + block.blockMs };
       }
       case 'retry':
         await deps.store.restore(a.jobId, now());
@@ -158,7 +186,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const member = `${jobId}@${now()}`;
       const perMinute = receiver.ratePerMinute ?? deps.defaultRatePerMinute ?? 18;
       const limit = Math.max(1, Math.floor((perMinute * (deps.rateWindowMs ?? 60_000)) / 60_000));
-      const gate = await deps.gate.acquire(receiverName, limit, member);
+      const robot = gateKeyOf(receiver);
+      const gate = await deps.gate.acquire(robot, limit, member);
       if (!gate.granted) {
         m.rateGateWaits.inc({ receiver: receiverName });
         return { kind: 'wait', untilMs: now() + gate.waitMs };
@@ -171,7 +200,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         log.warn({ jobId, recovered: taken.recovered }, 'recovered the take of an interrupted attempt');
       }
       if (taken.groups.length === 0) {
-        await deps.gate.release(receiverName, member);
+        await deps.gate.release(robot, member);
         return { kind: 'skipped', reason: 'nothing-pending' };
       }
       return sendTaken(jobId, receiver, taken.groups, {

@@ -6,6 +6,7 @@ import { renderDingtalk } from '../render/index.js';
 import type { RenderOptions } from '../render/index.js';
 import type { ReceiverConfig, ReceiverSecrets } from './receiver-schema.js';
 import type { ReceiverDeps } from './receiver-deps.js';
+import { robotKeyOf } from '../rate-gate.js';
 
 function toOutcome(out: SendOutcome): DeliveryOutcome {
   // Only classified fields are copied: nothing that could carry the webhook or the secret.
@@ -48,6 +49,7 @@ export function createDingtalkReceiver(
     name: cfg.name,
     type: 'dingtalk',
     ratePerMinute: cfg.ratePerMinute,
+    robotKey: robotKeyOf(secrets.webhook),
     render: (digest: Digest): Notification => renderDingtalk(cfg.name, digest, renderOptions),
     async send(notification: Notification): Promise<DeliveryOutcome> {
       const started = Date.now();

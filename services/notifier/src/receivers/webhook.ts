@@ -1,6 +1,7 @@
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../model.js';
 import type { ReceiverConfig, ReceiverSecrets } from './receiver-schema.js';
 import type { ReceiverDeps } from './receiver-deps.js';
+import { robotKeyOf } from '../rate-gate.js';
 
 /** `schema` of the JSON a webhook receiver POSTs. */
 export const WEBHOOK_BODY_SCHEMA = 'kube-herald.digest/v1';
@@ -36,6 +37,7 @@ export function createWebhookReceiver(
   return {
     name: cfg.name,
     type: 'webhook',
+    robotKey: robotKeyOf(secrets.webhook),
     render(digest: Digest): Notification {
       const body = { schema: WEBHOOK_BODY_SCHEMA, digest };
       return {

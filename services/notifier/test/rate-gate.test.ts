@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import type { EventV1 } from '@kube-herald/events';
+import { redisUrl, uniqueName } from '@kube-herald/testing';
+import { createRateGate, gateStatus, robotKeyOf } from '../src/rate-gate.js';
+import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('robot key: one per access token, whatever else the URL says; the token is not in it', () => {
+  const a = robotKeyOf('https://oapi.dingtalk.com/robot/send?access_token=abc123');
+  assert.equal(a, robotKeyOf('https://oapi.dingtalk.com/robot/send?access_token=abc123&x=1'));
+  assert.equal(a, robotKeyOf('http://127.0.0.1:9/robot/send?foo=2&access_token=abc123'));
+  assert.notEqual(a, robotKeyOf('https://oapi.dingtalk.com/robot/send?access_token=abc124'));
+  assert.doesNotMatch(a, /abc123/);
+});
+
+test('throttle blocks escalate (base, ×2 … max), do not escalate while blocked, reset after a clean period; status shows them', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('khgate');
+  try {
+    const gate = createRateGate({ redis, prefix, throttleBaseMs: 200, throttleMaxMs: 1000, cleanMs: 400 });
+    const robot = robotKeyOf('http://127.0.0.1/robot/send?access_token=t1');
+    const seen: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const b = await gate.throttled(robot);
+      assert.equal(b.level, i);
+      seen.push(b.blockMs);
+      // a second answer while blocked (a send already in flight) does not escalate
+      const again = await gate.throttled(robot);
+      assert.equal(again.level, i);
+      assert.ok(again.blockMs <= b.blockMs);
+      const st = await gate.status(robot);
+      assert.ok(st.blockedMs > 0 && st.blockedMs <= b.blockMs);
+      assert.equal(st.throttleLevel, i);
+      assert.equal((await gate.acquire(robot, 18, `m${i}`)).granted, false, 'blocked: no slot');
+      await sleep(b.blockMs + 20);
+    }
+    assert.deepEqual(seen, [200, 400, 800, 1000, 1000]);
+    await sleep(450); // a clean period after the last block ended
+    assert.deepEqual(await gate.throttled(robot), { blockMs: 200, level: 0 });
+    // slots: the window counts every sender of the robot
+    await sleep(220);
+    const slot = await gate.acquire(robot, 2, 'x1');
+    assert.equal(slot.granted, true);
+    assert.equal((await gateStatus(redis, prefix, robot)).used, 1);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+});
+
+test('two receivers on one robot (different mentions) share its gate: ≤ 18 per rolling minute together, every event delivered to both', async () => {
+  const route = {
+    receiver: 'a',
+    groupBy: ['cluster', 'namespace'],
+    groupWait: '200ms',
+    groupInterval: '2s',
+    repeatInterval: '1h',
+    routes: [
+      { match: { type: 'Warning' }, receiver: 'a', continue: true },
+      { match: { type: 'Warning' }, receiver: 'b' },
+    ],
+  };
+  const h = await createHarness({
+    robots: [{ name: 'a' }, { name: 'b', robot: 'a', mentions: { mobiles: ['13800000001'] } }],
+    route,
+  });
+  try {
+    // 18/min over a 20 s window: 6 slots per 20 s for the robot (per receiver before: 12 together)
+    const n = await h.instance({ rateWindowMs: 20_000, concurrency: 4 });
+    const pods = Array.from({ length: 60 }, (_, i) => ({ ns: `ns-${i % 12}`, name: `p-${i}` }));
+    for (let c = 1; c <= 12; c++) {
+      const round: EventV1[] = pods.map((p) => warning(p, c));
+      await h.publish(round);
+      await sleep(3000);
+    }
+    await until(
+      async () => (await metricValue(n.registry, 'kube_herald_notifier_events_notified_total')) === 1440,
+      90_000,
+      'every event delivered to both receivers',
+    );
+    const robot = h.standin.stats().robots.a!;
+    assert.ok(robot.maxPerMinute <= 18, `${robot.maxPerMinute} messages in a rolling minute on one robot`);
+    assert.equal(robot.throttleAnswers, 0, 'never throttled');
+    const msgs = h.standin.messages('a');
+    assert.ok(
+      msgs.some((m) => m.at.atMobiles.includes('13800000001')),
+      'receiver b sent some',
+    );
+    assert.ok(
+      msgs.some((m) => !m.at.atMobiles.includes('13800000001')),
+      'receiver a sent some',
+    );
+    assert.ok((await metricValue(n.registry, 'kube_herald_notifier_rate_gate_waits_total')) > 0);
+  } finally {
+    await h.close();
+  }
+});
+
+test('repeated throttle answers: the block escalates (1 s, 2 s, 4 s), visible in metrics; then delivered', async () => {
+  const h = await createHarness({
+    robots: [{ name: 'oncall' }],
+    route: { receiver: 'oncall', groupWait: '100ms', groupInterval: '1s', repeatInterval: '1h' },
+  });
+  try {
+    h.standin.faults.inject({ robot: 'oncall', mode: 'throttle', times: 3 });
+    const a = await h.instance({ throttleBackoffMs: 1000 });
+    const started = Date.now();
+    await h.publish([warning({ ns: 'orders', name: 'w-0' }, 1)]);
+    await until(() => h.standin.messages('oncall').length === 1, 30_000, 'delivered after the blocks');
+    const took = Date.now() - started;
+    assert.ok(took >= 7000, `three blocks 1 + 2 + 4 s before delivery (${took} ms)`);
+    assert.equal(await metricValue(a.registry, 'kube_herald_notifier_throttled_total'), 3);
+    assert.equal(await metricValue(a.registry, 'kube_herald_notifier_throttle_block_seconds'), 4);
+  } finally {
+    await h.close();
+  }
+});
