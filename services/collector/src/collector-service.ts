@@ -6,6 +6,7 @@ import type { EventSource } from './event-source.js';
 import type { KubeClient } from './kube-client.js';
 import { createKubeEventSource } from './kube-event-source.js';
 import { createLeaseElector, type LeaseElector } from './lease-elector.js';
+import { createOwnerCaches } from './owner-cache.js';
 import {
   decodeStamped,
   encodeStamped,
@@ -58,14 +59,28 @@ function newestPositions(
   return kafka?.positions;
 }
 
+/** Longest wait at the start of a term for the owner caches' first LIST (then events wait or GET). */
+const CACHE_SYNC_WAIT_MS = 10_000;
+
 /** Creates a {@link CollectorService}. */
 export function createCollectorService(o: CollectorServiceOptions): CollectorService {
   const { config, log, metrics } = o;
   const k = config.kubernetes;
   const e = config.collector.enrichment;
   const le = config.leaderElection;
+  const caches =
+    e.enabled && e.watchOwners
+      ? createOwnerCaches({
+          client: o.client,
+          namespaces: k.namespaces,
+          labelKeys: e.labelKeys,
+          maxObjects: e.maxWatchedObjects,
+          log,
+          metrics,
+        })
+      : undefined;
   const enricher: Enricher | undefined = e.enabled
-    ? createEnricher({ ...e, ttlMs: e.ttl, client: o.client, log, metrics })
+    ? createEnricher({ ...e, ttlMs: e.ttl, client: o.client, log, metrics, ...(caches ? { caches } : {}) })
     : undefined;
   const makeSource =
     o.createSource ??
@@ -102,6 +117,7 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
     const seen = createSeenSet(config.collector.seenSize);
     for (const id of ckpt?.occurrenceIds ?? []) seen.add(id);
     const positions = newestPositions(ckpt, elector?.observedCheckpoint());
+    await caches?.synced(CACHE_SYNC_WAIT_MS); // a standby's are synced already
     if (closing || (elector && !elector.isLeader())) return; // lost or stopping while reading it
     current = createCollector({
       config,
@@ -133,6 +149,7 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
 
   return {
     async start() {
+      caches?.start(); // standbys too: a new leader enriches from warm caches at once
       if (!le.enabled) {
         metrics.leader.set(1); // without election this replica always leads
         return lead();
@@ -159,7 +176,9 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
       return current ? current.ready() : 'not started';
     },
     close() {
-      closing ??= elector ? elector.close() : stopLeading('shutdown').finally(() => metrics.leader.set(0));
+      closing ??= (
+        elector ? elector.close() : stopLeading('shutdown').finally(() => metrics.leader.set(0))
+      ).finally(() => caches?.close());
       return closing;
     },
   };

@@ -52,6 +52,9 @@ const enrichmentSchema = z.strictObject({
   ttl: durationMs.default(300_000),
   apiRatePerSecond: z.number().positive().default(20),
   budget: durationMs.default(100),
+  // Pods, ReplicaSets and Jobs kept by a metadata list+watch (owner-cache.ts): no GET per event for them.
+  watchOwners: z.boolean().default(true),
+  maxWatchedObjects: positiveInt.default(30_000),
 });
 
 const collectorSchema = z.strictObject({

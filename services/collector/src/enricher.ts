@@ -4,6 +4,7 @@ import type { Logger } from '@kube-herald/logging';
 import { kubeHttpError, type KubeClient } from './kube-client.js';
 import { createLru, createTokenBucket } from './lru.js';
 import type { CollectorMetrics } from './metrics.js';
+import { ownerOf, pickLabels, type OwnerCaches, type OwnerEntry } from './owner-cache.js';
 
 /** What enrichment adds to an event: the owner chain (nearest first) and selected labels. */
 export interface Enrichment {
@@ -29,6 +30,8 @@ export interface EnricherOptions {
   readonly log: Logger;
   readonly metrics: CollectorMetrics;
   readonly now?: () => number;
+  /** Watched metadata of Pods, ReplicaSets and Jobs: those kinds need no GET once synced. */
+  readonly caches?: OwnerCaches;
 }
 
 const EMPTY: Enrichment = Object.freeze({ owners: Object.freeze([]), labels: Object.freeze({}) });
@@ -45,27 +48,6 @@ const PATHS: Readonly<Record<string, (ns: string, name: string) => string>> = {
   CronJob: (ns, n) => `/apis/batch/v1/namespaces/${enc(ns)}/cronjobs/${enc(n)}`,
   Node: (_ns, n) => `/api/v1/nodes/${enc(n)}`,
 };
-
-interface Meta {
-  labels?: Record<string, unknown>;
-  ownerReferences?: Array<{ kind?: unknown; name?: unknown; uid?: unknown; controller?: unknown }>;
-}
-
-function ownerOf(meta: Meta): OwnerRef | undefined {
-  const refs = Array.isArray(meta.ownerReferences) ? meta.ownerReferences : [];
-  const ref = refs.find((r) => r.controller === true) ?? refs[0];
-  if (!ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string') return undefined;
-  return { kind: ref.kind, name: ref.name, uid: typeof ref.uid === 'string' ? ref.uid : '' };
-}
-
-function pickLabels(meta: Meta, keys: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of keys) {
-    const v = meta.labels?.[k];
-    if (typeof v === 'string') out[k] = v;
-  }
-  return out;
-}
 
 /** Creates an {@link Enricher}. */
 export function createEnricher(o: EnricherOptions): Enricher {
@@ -86,7 +68,7 @@ export function createEnricher(o: EnricherOptions): Enricher {
       return EMPTY;
     }
     if (res.status !== 200) throw kubeHttpError(res.status, `GET ${kind}`, res.body);
-    const meta = (res.body as { metadata?: Meta } | undefined)?.metadata ?? {};
+    const meta = (res.body as { metadata?: Parameters<typeof ownerOf>[0] } | undefined)?.metadata ?? {};
     const owner = ownerOf(meta);
     const labels = pickLabels(meta, o.labelKeys);
     if (!owner || depth >= MAX_DEPTH) return { owners: owner ? [owner] : [], labels };
@@ -119,29 +101,67 @@ export function createEnricher(o: EnricherOptions): Enricher {
     return undefined;
   };
 
-  const cachedOf = (ref: ObjectRef): Enrichment | undefined =>
-    !PATHS[ref.kind] || !ref.name ? EMPTY : cache.get(keyOf(ref.kind, ref.namespace, ref.name));
+  // The owner chain from the watched caches: Pod → ReplicaSet → Deployment, Pod → Job → CronJob; an owner
+  // of a kind not watched (Deployment, StatefulSet, …) ends it, with its own owners if a GET cached them.
+  const chain = (entry: OwnerEntry, ns: string): Enrichment => {
+    const owners: OwnerRef[] = [];
+    let owner = entry.owner;
+    while (owner && owners.length < MAX_DEPTH) {
+      owners.push(owner);
+      const caches = o.caches;
+      if (caches?.covers(owner.kind)) {
+        owner = caches.get(owner.kind, ns, owner.name)?.owner;
+        continue;
+      }
+      const fetched = cache.get(keyOf(owner.kind, ns, owner.name));
+      if (fetched) owners.push(...fetched.owners.slice(0, MAX_DEPTH - owners.length));
+      break;
+    }
+    return owners.length === 0 && Object.keys(entry.labels).length === 0
+      ? EMPTY
+      : { owners, labels: entry.labels };
+  };
+
+  const cachedOf = (ref: ObjectRef): Enrichment | undefined => {
+    if (!PATHS[ref.kind] || !ref.name) return EMPTY;
+    if (o.caches?.covers(ref.kind)) {
+      const entry = o.caches.get(ref.kind, ref.namespace, ref.name);
+      return entry ? chain(entry, ref.namespace) : undefined;
+    }
+    return cache.get(keyOf(ref.kind, ref.namespace, ref.name));
+  };
+
+  async function fromWatch(ref: ObjectRef, budgetMs: number): Promise<Enrichment | undefined> {
+    const entry = await o.caches?.waitFor(ref.kind, ref.namespace, ref.name, budgetMs);
+    return entry ? chain(entry, ref.namespace) : undefined;
+  }
 
   return {
     cached: cachedOf,
-    resolve(ref, budgetMs) {
-      // In a storm most misses find the bucket empty: answer at once, without an Error, a timer or a GET.
+    async resolve(ref, budgetMs) {
       const known = cachedOf(ref);
-      if (known) return Promise.resolve(known);
+      if (known) return known;
+      // A watched kind: the event may have overtaken its new object; the watch brings it within ms.
+      if (o.caches?.covers(ref.kind)) {
+        const waited = await fromWatch(ref, budgetMs);
+        if (waited) return waited;
+        o.metrics.enrichmentFailures.inc({ reason: 'not_in_watch' }); // gone, or past the bound: a GET
+      }
+      // In a storm most misses find the bucket empty: answer at once, without an Error, a timer or a GET.
       const key = keyOf(ref.kind, ref.namespace, ref.name);
       if (!inflight.has(key) && bucket.available() < 1) {
         rateLimited.inc();
-        return Promise.resolve(undefined);
+        return undefined;
       }
       const work = lookup(ref.kind, ref.namespace, ref.name, 0).then((e) => e, failed);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<undefined>((resolve) => {
         timer = setTimeout(() => {
-          o.metrics.enrichmentLookups.inc({ result: 'timeout' });
+          o.metrics.enrichmentFailures.inc({ reason: 'timeout' }); // the event goes out without (counted there)
           resolve(undefined);
         }, budgetMs);
       });
-      return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+      return await Promise.race([work, timeout]).finally(() => clearTimeout(timer));
     },
   };
 }

@@ -7,6 +7,7 @@ import type { CollectorConfig } from './config.js';
 const BASE_BYTES = 24 * 1024 * 1024;
 const PER_BUFFERED_RECORD = 300;
 const PER_ENRICHMENT_ENTRY = 1024;
+const PER_WATCHED_OBJECT = 250; // key, owner reference and picked labels of one watched Pod/ReplicaSet/Job
 /** Share of the heap limit the live data may take: above it, garbage collection runs nearly non-stop. */
 export const HEAP_BUDGET_SHARE = 0.8;
 
@@ -28,6 +29,9 @@ export function heapBudget(config: CollectorConfig['collector'], limitBytes: num
     BASE_BYTES +
     config.bufferBytes +
     config.bufferSize * PER_BUFFERED_RECORD +
-    (config.enrichment.enabled ? config.enrichment.cacheSize * PER_ENRICHMENT_ENTRY : 0);
+    (config.enrichment.enabled ? config.enrichment.cacheSize * PER_ENRICHMENT_ENTRY : 0) +
+    (config.enrichment.enabled && config.enrichment.watchOwners
+      ? config.enrichment.maxWatchedObjects * PER_WATCHED_OBJECT
+      : 0);
   return { needBytes, limitBytes, fits: needBytes <= limitBytes * HEAP_BUDGET_SHARE };
 }

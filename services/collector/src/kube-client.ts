@@ -26,7 +26,7 @@ export interface KubeClient {
     method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
-    options?: { readonly timeoutMs?: number },
+    options?: { readonly timeoutMs?: number; readonly accept?: string },
   ): Promise<KubeResponse>;
   /** Opens a watch on `path` with `query`; `done` is called exactly once when it ends. */
   watch(
@@ -34,6 +34,7 @@ export interface KubeClient {
     query: Readonly<Record<string, string>>,
     onLine: WatchLine,
     done: (err: unknown) => void,
+    options?: { readonly accept?: string },
   ): Promise<WatchHandle>;
 }
 
@@ -143,14 +144,14 @@ export function createKubeClient(
   };
   return {
     async request(method, path, body, reqOptions) {
-      const headers: Record<string, string> = { accept: 'application/json' };
+      const headers: Record<string, string> = { accept: reqOptions?.accept ?? 'application/json' };
       const text = body === undefined ? undefined : JSON.stringify(body);
       if (text !== undefined) headers['content-type'] = 'application/json';
       const signal = AbortSignal.timeout(reqOptions?.timeoutMs ?? timeoutMs);
       const res = await open(method, path, headers, signal, text);
       return { status: res.statusCode ?? 0, body: await readBody(res) };
     },
-    async watch(path, query, onLine, done) {
+    async watch(path, query, onLine, done, watchOptions) {
       const controller = new AbortController();
       let ended = false;
       let res: IncomingMessage | undefined;
@@ -179,7 +180,7 @@ export function createKubeClient(
         const r = await open(
           'GET',
           `${path}?${q.toString()}`,
-          { accept: 'application/json' },
+          { accept: watchOptions?.accept ?? 'application/json' },
           controller.signal,
         );
         res = r;
