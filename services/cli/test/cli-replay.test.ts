@@ -12,7 +12,11 @@ import { encodeEvent, type EventV1 } from '@kube-herald/events';
 import { createRegistry } from '@kube-herald/observability';
 import { createNotifier, createReceivers, loadNotifierConfig } from '@kube-herald/notifier';
 import { kafkaBrokers, redisUrl, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { cli, makeEvent, tempDir } from './cli-harness.js';
+
+const yamlOf = (file: string): unknown => parseYaml(readFileSync(file, 'utf8'));
 
 const log = testLogger('cli-replay');
 const HOUR = 3_600_000;
@@ -317,7 +321,9 @@ test('bad input: one line and a documented exit code, nothing sent', async () =>
   assert.equal(standin.messages().length, sent);
 });
 
-test('a refused delivery: replay exits 3, failed list shows it with the errcode, failed retry queues it again', async () => {
+test('a refused delivery: replay exits 3; failed list --replay shows it with the errcode (the live failed set does not)', async () => {
+  const live = await cli(['failed', 'list', '--config', configFile, '--output', 'json']);
+  const liveBefore = (JSON.parse(live.stdout) as unknown[]).length;
   const r = await cli([
     'replay',
     '--from',
@@ -332,7 +338,7 @@ test('a refused delivery: replay exits 3, failed list shows it with the errcode,
   ]);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stdout, /sent 0 message\(s\) with 0 occurrence\(s\), failed [1-9]/);
-  const list = await cli(['failed', 'list', '--config', configFile, '--output', 'json']);
+  const list = await cli(['failed', 'list', '--replay', '--config', configFile, '--output', 'json']);
   assert.equal(list.code, 0, list.stderr);
   const jobs = JSON.parse(list.stdout) as { id: string; receiver: string; failedReason: string }[];
   assert.ok(jobs.length > 0);
@@ -340,12 +346,81 @@ test('a refused delivery: replay exits 3, failed list shows it with the errcode,
     assert.equal(j.receiver, 'strict');
     assert.match(j.failedReason, /310000|keyword/);
   }
-  const first = jobs[0]?.id ?? '';
-  const retry = await cli(['failed', 'retry', first, '--config', configFile]);
-  assert.equal(retry.code, 0, retry.stderr);
-  assert.equal(retry.stdout, `retrying ${first}\n`);
-  const again = await cli(['failed', 'retry', first, '--config', configFile]);
-  assert.equal(again.code, 1);
-  assert.match(again.stderr, /is not a failed delivery/);
+  const after = await cli(['failed', 'list', '--config', configFile, '--output', 'json']);
+  assert.equal((JSON.parse(after.stdout) as unknown[]).length, liveBefore, 'nothing parked in the live set');
   assert.equal((await cli(['failed', 'retry', '--config', configFile])).code, 1);
+});
+
+test('replay never takes a live job: a robot refusing the replay (310000) while the live fleet delivers untouched', async () => {
+  const config = loadNotifierConfig(configFile, {});
+  // the replay runs with a config the robot refuses (no keyword: a laptop outside the allowlist alike)
+  const refused = tmp.file('notifier-refused.yaml', {
+    ...(yamlOf(configFile) as Record<string, unknown>),
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    route: {
+      receiver: 'old',
+      groupBy: ['cluster', 'namespace', 'name'],
+      groupWait: '100ms',
+      groupInterval: '200ms',
+    },
+  });
+  const redis = new Redis(redisUrl());
+  const subscriber = createKafkaSubscriber({
+    brokers: kafkaBrokers(),
+    clientId: 'kh-cli-live2',
+    log,
+    groupId: config.kafka.groupId,
+    topics: [topic],
+    fromBeginning: true,
+    maxWaitTimeMs: 200,
+  });
+  const live = createNotifier({
+    config,
+    log: log.child({ live: true }, { level: 'error' }),
+    redis,
+    subscriber,
+    publisher,
+    receivers: createReceivers(config),
+    registry: createRegistry('live2', false),
+    options: { schedulerPollMs: 100 },
+  });
+  await live.start();
+  try {
+    const failedBefore = await live.queue.getFailedCount();
+    const windowShown = () => inside.reduce((n, e) => n + mentions('old', e), 0);
+    const shownBefore = windowShown();
+    const fresh = ['now-a', 'now-b', 'now-c'].map((n) => makeEvent(n, {}, 'orders'));
+    const replaying = cli([
+      'replay',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--receiver',
+      'old',
+      '--force',
+      '--config',
+      refused,
+    ]);
+    await publisher.publish(
+      topic,
+      fresh.map((e) => ({
+        key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
+        value: encodeEvent(e).toString('utf8'),
+        headers: { schema: 'kube-herald.event/v1' },
+      })),
+    );
+    const r = await replaying;
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stdout, /sent 0 message\(s\) with 0 occurrence\(s\), failed [1-9]/);
+    await waitFor(() => fresh.every((e) => mentions('old', e) === 1), {
+      timeoutMs: 30_000,
+      what: 'the live fleet to deliver the events published during the replay',
+    });
+    assert.equal(windowShown(), shownBefore, 'no replay job was delivered by a live worker');
+    assert.equal(await live.queue.getFailedCount(), failedBefore, 'nothing parked in the live failed set');
+  } finally {
+    await live.close();
+    await redis.quit();
+  }
 });

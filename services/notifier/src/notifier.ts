@@ -23,6 +23,7 @@ import { createIngest } from './ingest.js';
 import { createPoisonPolicy } from './dlq.js';
 import { createStallWatch } from './stall-watch.js';
 import { capFailed } from './failed.js';
+import { createDurability } from './durability.js';
 import { createScheduler, type DeliveryJobData, type Scheduler } from './scheduler.js';
 import { createDeliveryWorker, deliveryJobDefaults, type DeliveryWorker } from './delivery.js';
 import { closeAll } from './pipeline/close-all.js';
@@ -41,6 +42,13 @@ export interface NotifierOptions {
    * prefix of its own still shares the live fleet's gate: one gate per robot, whoever sends.
    */
   readonly gatePrefix?: string;
+  /**
+   * Key and BullMQ prefixes (default `notifierPrefixes(config)`). A replay runs under
+   * `replayPrefixes(config)`: its scheduler and worker never see a live group or job.
+   */
+  readonly prefixes?: { readonly keys: string; readonly bull: string };
+  /** Prefix of the dedup marks (default the key prefix): a replay shares the live fleet's marks. */
+  readonly markPrefix?: string;
   readonly schedulerPollMs?: number;
   /** Concurrent delivery jobs per replica. Default 4. */
   readonly concurrency?: number;
@@ -88,8 +96,23 @@ export interface Notifier {
 }
 
 /** Redis key prefix of the notifier's own keys, and the BullMQ prefix, under `redis.prefix`. */
-export function notifierPrefixes(config: Pick<NotifierConfig, 'redis'>): { keys: string; bull: string } {
+export function notifierPrefixes(config: { readonly redis: { readonly prefix: string } }): {
+  keys: string;
+  bull: string;
+} {
   return { keys: `${config.redis.prefix}:n`, bull: `${config.redis.prefix}:bull` };
+}
+
+/**
+ * Prefixes of `kube-herald replay`'s own groups and delivery queue. Its dedup marks and the robots' rate
+ * gates stay the live fleet's (`notifierPrefixes(config).keys`). Failed replay deliveries stay in this
+ * queue (`kube-herald failed list --replay`).
+ */
+export function replayPrefixes(config: { readonly redis: { readonly prefix: string } }): {
+  keys: string;
+  bull: string;
+} {
+  return { keys: `${config.redis.prefix}:replay:n`, bull: `${config.redis.prefix}:replay:bull` };
 }
 
 /** Name of the delivery queue. */
@@ -98,7 +121,7 @@ export const DELIVERY_QUEUE = 'notifier-delivery';
 /** Wires the notifier from its dependencies; nothing runs before `start()`. */
 export function createNotifier(deps: NotifierDeps): Notifier {
   const { config, log, redis, options = {} } = deps;
-  const pre = notifierPrefixes(config);
+  const pre = options.prefixes ?? notifierPrefixes(config);
   const now = options.now ?? Date.now;
   const metrics = createNotifierMetrics(deps.registry);
   const deliveryMetrics = createDeliveryMetrics(deps.registry);
@@ -107,6 +130,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     redis,
     prefix: pre.keys,
     dedupTtlMs: config.dedup.ttl,
+    ...(options.markPrefix === undefined ? {} : { markPrefix: options.markPrefix }),
     ...(options.groupIdleMs === undefined ? {} : { idleMs: options.groupIdleMs }),
     resolveAfter: { byRoute: resolveAfterByRoute(tree), fallback: tree.timing.resolveAfter ?? 0 },
   });
@@ -167,6 +191,11 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     log,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
   });
+  const durable = createDurability(redis, {
+    mode: config.redis.durability.mode,
+    replicas: config.redis.durability.replicas,
+    timeoutMs: config.redis.durability.timeout,
+  });
   const ingest = createIngest({
     engine,
     publisher: deps.publisher,
@@ -175,6 +204,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     metrics,
     log: log.child({ component: 'ingest' }),
     now,
+    durable,
   });
   const poison = createPoisonPolicy({
     publisher: deps.publisher,
@@ -237,6 +267,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     async start() {
       if (options.deliver !== false) worker.start();
       if (options.schedule !== false) scheduler.start();
+      // a durability mode this Redis cannot honour fails the start, not every batch
+      await durable();
       await deps.subscriber.start(ingest, poison);
       stallWatch.start();
       pollGauges();

@@ -5,6 +5,7 @@ import {
   createGroupStore,
   listFailed,
   notifierPrefixes,
+  replayPrefixes,
   retryFailed,
   type FailedDelivery,
 } from '@kube-herald/notifier';
@@ -21,14 +22,17 @@ interface FailedFlags {
   readonly config?: string;
   readonly redis?: string;
   readonly prefix?: string;
+  readonly replay?: boolean;
 }
 
 async function withQueue<T>(
   target: RedisTarget,
   fn: (queue: Queue<JobData>, store: ReturnType<typeof createGroupStore>) => Promise<T>,
+  replay = false,
 ): Promise<T> {
   const redis = await openRedis(target);
-  const pre = notifierPrefixes({ redis: { prefix: target.prefix, url: target.url } });
+  const cfg = { redis: { prefix: target.prefix, url: target.url } };
+  const pre = replay ? replayPrefixes(cfg) : notifierPrefixes(cfg);
   const queue = new Queue<JobData>(DELIVERY_QUEUE, { connection: redis, prefix: pre.bull });
   try {
     const store = createGroupStore({
@@ -64,13 +68,21 @@ export function registerFailed(program: Command, env: Env, setExit: SetExit): vo
     .description('List failed delivery jobs, newest first: id, receiver, when, attempts, reason (errcode).')
     .option('--limit <n>', 'how many', '100')
     .option('--output <format>', 'table or json', 'table')
+    .option(
+      '--replay',
+      "the failed deliveries of `kube-herald replay` runs (their own queue), not the live fleet's",
+    )
     .addHelpText('after', '\nExample:\n  kube-herald failed list --config notifier.yaml')
     .action(async (flags: FailedFlags & { limit: string; output: string }, cmd: Command) => {
       const io = ioOf(cmd);
       const limit = Number(flags.limit);
       if (!Number.isInteger(limit) || limit <= 0)
         throw usageError(`--limit: "${flags.limit}" is not a positive integer`);
-      const jobs = await withQueue(redisTarget(flags, env), (queue) => listFailed(queue, limit));
+      const jobs = await withQueue(
+        redisTarget(flags, env),
+        (queue) => listFailed(queue, limit),
+        flags.replay === true,
+      );
       if (flags.output === 'json') io.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
       else {
         io.stdout.write('ID\tRECEIVER\tFAILED AT\tATTEMPTS\tREASON\n');

@@ -2,7 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@kube-herald/logging';
 import { createRegistry, type Counter } from '@kube-herald/observability';
-import { createNotifier, createReceivers, type NotifierConfig } from '@kube-herald/notifier';
+import {
+  createNotifier,
+  createReceivers,
+  notifierPrefixes,
+  replayPrefixes,
+  type NotifierConfig,
+} from '@kube-herald/notifier';
 
 /** What the replay's delivery achieved. */
 export interface DeliveryCounts {
@@ -25,8 +31,26 @@ async function total(counter: Counter<string>): Promise<number> {
 }
 
 /**
- * Starts the notifier's delivery side (the same scheduler, rate gate, receivers and BullMQ worker as the
- * live fleet) without a Kafka subscriber: the replay feeds the decision engine itself.
+ * Forgets the replay's groups (a replay's groups live only while it runs: no reminder or resolved notice
+ * of a past replay may come out of the next one). Window counters, takes and parked takes stay.
+ */
+async function clearReplayGroups(redis: Redis, keys: string): Promise<void> {
+  for (const pattern of [`${keys}:g:*`, `${keys}:gi:*`, `${keys}:ready:*`]) {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      if (found.length > 0) await redis.del(...found);
+    } while (cursor !== '0');
+  }
+  await redis.del(`${keys}:due`);
+}
+
+/**
+ * Starts the notifier's delivery side (the same scheduler, receivers and BullMQ worker code as the live
+ * fleet) without a Kafka subscriber: the replay feeds the decision engine itself. It runs on a queue and
+ * groups of its own (`replayPrefixes`): it never takes a live job, and a failing replay (a laptop outside
+ * the robot's IP allowlist) parks only its own deliveries. The robots' rate gates are the live ones.
  */
 export async function startDelivery(
   config: NotifierConfig,
@@ -36,6 +60,8 @@ export async function startDelivery(
   const idle = { start: () => Promise.resolve(), close: () => Promise.resolve() };
   const publisher = { publish: () => Promise.resolve() };
   const receivers = createReceivers(config);
+  const prefixes = replayPrefixes(config);
+  await clearReplayGroups(redis, prefixes.keys);
   const notifier = createNotifier({
     config,
     log,
@@ -44,7 +70,13 @@ export async function startDelivery(
     publisher,
     receivers,
     registry: createRegistry('kube-herald-replay', false),
-    options: { schedulerPollMs: 100, closeDeadlineMs: 5000 },
+    options: {
+      schedulerPollMs: 100,
+      closeDeadlineMs: 5000,
+      prefixes,
+      markPrefix: notifierPrefixes(config).keys,
+      gatePrefix: notifierPrefixes(config).keys,
+    },
   });
   await notifier.start();
   const abort = new AbortController();
@@ -80,6 +112,7 @@ export async function startDelivery(
     close: () =>
       (closing ??= (async () => {
         await notifier.close();
+        await clearReplayGroups(redis, prefixes.keys);
         await Promise.all([...receivers.values()].map((r) => (r.close ? r.close() : Promise.resolve())));
       })()),
   };

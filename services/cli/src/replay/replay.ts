@@ -14,6 +14,7 @@ import {
   createGroupStore,
   createSilenceStore,
   notifierPrefixes,
+  replayPrefixes,
   routeEvent,
   type DecisionEngine,
   type NotifierConfig,
@@ -125,9 +126,11 @@ function engineFor(
     for (const m of matches) waits.maxMs = Math.max(waits.maxMs, m.groupWait, m.groupInterval);
     return { ...r, matches };
   };
+  // the replay's groups are its own (its delivery never touches live ones); dedup marks are the fleet's
   const store = createGroupStore({
     redis,
-    prefix: notifierPrefixes(req.config).keys,
+    prefix: replayPrefixes(req.config).keys,
+    markPrefix: notifierPrefixes(req.config).keys,
     dedupTtlMs: req.config.dedup.ttl,
   });
   return createDecisionEngine({
