@@ -62,6 +62,18 @@ export const notifierConfigSchema = z.object({
     url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
     passwordFile: z.string().min(1).optional(),
     prefix: z.string().min(1).default('kh'),
+    /**
+     * When a batch's Redis writes count as durable (its Kafka offsets are committed only then): see
+     * `durability.ts`. `replica` for a primary + replica with failover; single node: `none` with
+     * `appendfsync always`, or `aof` (Redis ≥ 7.2 / Valkey) with `appendfsync everysec`.
+     */
+    durability: z
+      .object({
+        mode: z.enum(['none', 'replica', 'aof', 'replica+aof']).default('none'),
+        replicas: z.number().int().min(1).max(16).default(1),
+        timeout: durationMs.refine((v) => v >= 10, 'must be at least 10ms').default(5000),
+      })
+      .prefault({}),
   }),
   receivers: z.array(receiverSchema).min(1),
   route: routeSchema,

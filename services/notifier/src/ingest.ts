@@ -17,6 +17,11 @@ export interface IngestDeps {
   readonly metrics: NotifierMetrics;
   readonly log: Logger;
   readonly now?: () => number;
+  /**
+   * Resolves once the batch's Redis writes survive the loss of the Redis that acknowledged them (WAIT /
+   * WAITAOF, see `durability.ts`); the subscriber commits the offsets after the handler resolved.
+   */
+  readonly durable?: () => Promise<void>;
 }
 
 /** The Kafka batch handler: validate, DLQ the bad, record the good in Redis. Never sends HTTP. */
@@ -111,6 +116,7 @@ function recordBatch(deps: IngestDeps): IngestHandler {
     }
     if (events.length > 0) {
       const decisions = await deps.engine.process(events, { now: deps.now?.() ?? Date.now() });
+      await deps.durable?.();
       count(deps.metrics, decisions);
       await deps.decisionLog.events(decisions);
     }
