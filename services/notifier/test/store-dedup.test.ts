@@ -133,3 +133,26 @@ test('an incident idle past repeatInterval with nothing pending leaves its group
     await redis.quit();
   }
 });
+
+test('a route with resolveAfter keeps its idle incidents (the delivery side forgets them after the notice)', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('kht-prune');
+  try {
+    const store = createGroupStore({
+      redis,
+      prefix,
+      dedupTtlMs: 3_600_000,
+      resolveAfter: { byRoute: { root: 60_000 }, fallback: 0 },
+    });
+    const g = ref('a');
+    const t0 = 1_000_000;
+    await store.record([occ('sent', 1, [g], t0)], t0);
+    await store.take('job-1', 'oncall', g.gid, 10, t0 + 1000);
+    await store.commit('job-1', t0 + 1000);
+    await store.record([occ('later', 1, [g], t0 + 20_000)], t0 + 20_000);
+    assert.equal(await redis.hexists(`${prefix}:gi:${g.gid}`, 'inc-sent'), 1);
+  } finally {
+    await dropKeys(redis, prefix);
+    await redis.quit();
+  }
+});

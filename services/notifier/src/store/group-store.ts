@@ -261,12 +261,12 @@ export function createGroupStore(options: GroupStoreOptions): GroupStore {
   const { redis, prefix: pre } = options;
   const mp = options.markPrefix ?? pre;
   const chunk = options.chunkSize ?? 500;
-  // RECORD_BATCH prunes idle incidents only of routes without resolved notices (none here yet)
-  const pruneArgs = { ra: {}, raf: 0 };
   // a take outlives the failed job it may belong to (failed jobs are kept 7 days): `failed retry` finds it
   const takeTtl = options.takeTtlMs ?? 8 * 86_400_000;
   const ra = JSON.stringify(options.resolveAfter?.byRoute ?? {});
   const raFallback = options.resolveAfter?.fallback ?? 0;
+  // RECORD_BATCH prunes idle incidents only of routes without resolved notices
+  const pruneArgs = { ra: options.resolveAfter?.byRoute ?? {}, raf: raFallback };
   return {
     async record(items, now, force = false) {
       const ttl = options.dedupTtlMs;
