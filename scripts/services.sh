@@ -11,6 +11,7 @@
 #   start-cluster | stop-cluster         3-broker Kafka cluster; writes .run/cluster.env
 #   kafka-restart | kafka-kill           graceful restart on the same port | kill -9 the broker
 #   redis-restart                        shutdown (AOF kept) and start again on the same port
+#   redis-start-replica | redis-promote  a replica of Redis | SIGKILL the primary, promote the replica
 #   cluster-kill-broker <n> | cluster-start-broker <n>   n in 1..3 (kill -9 | start again)
 # Environment: KH_KAFKA_VERSION (default 4.1.1), KH_KAFKA_PORT / KH_REDIS_PORT (fixed ports; error if busy),
 #   KH_SERVICES_TIMEOUT (readiness wait in seconds, default 60 for the single broker, 120 per cluster node).
@@ -103,6 +104,7 @@ write_services_env() {
 # Written by scripts/services.sh start; source it before running tests.
 export KH_KAFKA_BROKERS=127.0.0.1:$(cat "$RUN/kafka/port")
 export KH_REDIS_URL=redis://127.0.0.1:$(cat "$RUN/redis/port")
+$(redis_replica_alive && echo "export KH_REDIS_REPLICA_URL=redis://127.0.0.1:$(cat "$RUN/redis-replica/port")")
 export KH_KAFKA_VERSION=$KAFKA_VERSION
 EOF
 }
@@ -128,17 +130,19 @@ main() {
   flock -w 300 9 || die "another scripts/services.sh holds .run/services.lock for over 300 s"
   case "$cmd" in
     start) need_node; kafka_start single; redis_start; write_services_env; say "ready; source .run/services.env" ;;
-    stop) redis_stop; kafka_stop single ;;
+    stop) redis_replica_stop; redis_stop; kafka_stop single ;;
     status) cmd_status ;;
-    clean) redis_stop; kafka_stop single; cluster_stop; rm -rf "$RUN/kafka" "$RUN/redis" "$RUN/cluster" "$RUN"/*.env ;;
+    clean) redis_replica_stop; redis_stop; kafka_stop single; cluster_stop; rm -rf "$RUN/kafka" "$RUN/redis" "$RUN/redis-replica" "$RUN/cluster" "$RUN"/*.env ;;
     start-cluster) need_node; cluster_start; say "cluster ready; source .run/cluster.env" ;;
     stop-cluster) cluster_stop ;;
     kafka-restart) need_node; kafka_stop single; kafka_start single restart ;;
     kafka-kill) kafka_stop single KILL ;;
     redis-restart) redis_stop; redis_start restart ;;
+    redis-start-replica) redis_replica_start; write_services_env ;;
+    redis-promote) redis_promote; write_services_env ;;
     cluster-kill-broker) cluster_node_arg "${2:-}"; kafka_stop "$2" KILL ;;
     cluster-start-broker) need_node; cluster_node_arg "${2:-}"; kafka_start "$2" restart ;;
-    *) die "usage: $0 start|stop|status|clean|start-cluster|stop-cluster|kafka-restart|kafka-kill|redis-restart|cluster-kill-broker <n>|cluster-start-broker <n>" ;;
+    *) die "usage: $0 start|stop|status|clean|start-cluster|stop-cluster|kafka-restart|kafka-kill|redis-restart|redis-start-replica|redis-promote|cluster-kill-broker <n>|cluster-start-broker <n>" ;;
   esac
 }
 

@@ -15,6 +15,8 @@ export interface Plumbing {
   readonly decisionsTopic?: string;
   readonly groupId: string;
   readonly redisPrefix: string;
+  /** The notifier's `redis.durability.mode` (default none). */
+  readonly redisDurability?: 'none' | 'replica';
 }
 
 /** Options of a collector config. */
@@ -64,7 +66,11 @@ export function notifierConfig(
 ): Record<string, unknown> {
   return {
     kafka: { brokers: [...p.brokers], topic: p.topic, dlqTopic: p.dlqTopic, groupId: p.groupId },
-    redis: { url: p.redisUrl, prefix: p.redisPrefix },
+    redis: {
+      url: p.redisUrl,
+      prefix: p.redisPrefix,
+      ...(p.redisDurability ? { durability: { mode: p.redisDurability } } : {}),
+    },
     receivers: webhooks.map((webhook, i) => ({
       name: robotName(i),
       type: 'dingtalk',

@@ -24,6 +24,8 @@ export interface WorldOptions {
   readonly log: Logger;
   readonly brokers: readonly string[];
   readonly redisUrl: string;
+  /** The notifiers' `redis.durability.mode` (default none). */
+  readonly redisDurability?: 'none' | 'replica';
   readonly clusters: number;
   readonly robots: number;
   readonly collectorReplicas: 1 | 2;
@@ -86,6 +88,7 @@ export function createWorld(o: WorldOptions): World {
     ...(o.decisions === false ? {} : { decisionsTopic: `kh-bench-${run}.decisions` }),
     groupId: `kh-bench-${run}-notifier`,
     redisPrefix: `khb-${run}`,
+    ...(o.redisDurability ? { redisDurability: o.redisDurability } : {}),
   };
   const ledger = createLedger(kubes, dingtalk);
   const quiet = o.log.child({ component: 'bench-reader' }, { level: 'fatal' }); // readers retry on their own

@@ -56,3 +56,50 @@ redis_stop() {
   if redis_alive; then say "stopping Redis"; fi
   stop_pid "$RUN/redis/redis.pid" "redis-server" TERM
 }
+
+# A replica of the running Redis (.run/redis-replica), for failover tests: redis-start-replica starts it,
+# redis-promote kills the primary with SIGKILL, promotes the replica (REPLICAOF NO ONE) and makes it the
+# primary of .run/redis (services.env rewritten); redis-start-replica then brings the old one back as replica.
+redis_replica_alive() { [ -f "$RUN/redis-replica/port" ] && alive "$RUN/redis-replica/redis.pid" "redis-server"; }
+
+redis_replica_start() {
+  local dir="$RUN/redis-replica" port primary i
+  need_redis
+  redis_alive || die "start Redis first (scripts/services.sh start)"
+  if redis_replica_alive; then say "Redis replica already running on 127.0.0.1:$(cat "$dir/port")"; return 0; fi
+  primary="$(cat "$RUN/redis/port")"
+  mkdir -p "$dir/data"
+  port="$(choose_port "$dir/port" "")"
+  echo "$port" >"$dir/port"
+  sed -e "s/^port .*/port $port/" -e "s#^pidfile .*#pidfile \"$dir/redis.pid\"#" \
+    -e "s#^logfile .*#logfile \"$LOGS/redis-replica.log\"#" -e "s#^dir .*#dir \"$dir/data\"#" \
+    "$RUN/redis/redis.conf" | grep -v '^replicaof ' >"$dir/redis.conf"
+  echo "replicaof 127.0.0.1 $primary" >>"$dir/redis.conf"
+  rm -f "$dir/redis.pid"
+  say "starting a Redis replica of 127.0.0.1:$primary on 127.0.0.1:$port"
+  redis-server "$dir/redis.conf" >>"$LOGS/redis-replica.log" 2>&1 9>&- || die "redis-server (replica) failed to start"
+  for ((i = 0; i < 200; i++)); do
+    redis-cli -p "$port" info replication 2>/dev/null | grep -q '^master_link_status:up' && return 0
+    sleep 0.1
+  done
+  die "the Redis replica did not sync within 20 s (log: .run/logs/redis-replica.log)"
+}
+
+redis_promote() {
+  redis_replica_alive || die "no Redis replica running (scripts/services.sh redis-start-replica)"
+  local old="$RUN/redis" new="$RUN/redis-replica" port
+  port="$(cat "$new/port")"
+  if redis_alive; then say "killing the Redis primary (SIGKILL)"; stop_pid "$old/redis.pid" "redis-server" KILL; fi
+  redis-cli -p "$port" replicaof no one >/dev/null || die "REPLICAOF NO ONE failed on 127.0.0.1:$port"
+  sed -i '/^replicaof /d' "$new/redis.conf"
+  rm -rf "$RUN/redis-old" && mv "$old" "$RUN/redis-old" && mv "$new" "$old" && mv "$RUN/redis-old" "$new"
+  # the running processes keep their files; only the config of the next start moves with the directory
+  sed -i -e "s#^pidfile .*#pidfile \"$old/redis.pid\"#" -e "s#^dir .*#dir \"$old/data\"#" "$old/redis.conf"
+  rm -f "$new/redis.pid"
+  say "Redis replica promoted: primary now 127.0.0.1:$port (redis-start-replica brings the old one back)"
+}
+
+redis_replica_stop() {
+  if redis_replica_alive; then say "stopping the Redis replica"; fi
+  stop_pid "$RUN/redis-replica/redis.pid" "redis-server" TERM
+}

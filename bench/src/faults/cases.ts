@@ -82,6 +82,34 @@ export const FAULT_CASES: readonly FaultCase[] = [
     },
   },
   {
+    name: 'redis-kill9',
+    guarantee:
+      'Redis process killed (SIGKILL) and restarted: the AOF keeps every acknowledged write; nothing lost or sent twice',
+    load: { short: 1500, long: 6000, perSecond: 50 },
+    async act(ctx) {
+      const n = 5;
+      await spread(ctx, n, ctx.loadMs / n, () => ctx.redis.restart({ kill9: true }));
+      ctx.note(`${n} Redis SIGKILLs under load, each restarted on the same port (AOF, appendfsync everysec)`);
+    },
+  },
+  {
+    name: 'redis-failover',
+    guarantee:
+      'Redis primary killed (SIGKILL) and its replica promoted: offsets committed only after WAIT 1, nothing lost',
+    redisReplica: true,
+    world: { redisDurability: 'replica' },
+    load: { short: 1500, long: 6000, perSecond: 50 },
+    async act(ctx) {
+      const n = 5;
+      const redis = ctx.redis;
+      if (!redis.failover) throw new Error('redis-failover needs a replica');
+      await spread(ctx, n, ctx.loadMs / n, () => redis.failover?.() ?? Promise.resolve());
+      ctx.note(
+        `${n} primary SIGKILLs under load, each followed by REPLICAOF NO ONE on the replica and the endpoint moved to it (the old primary rejoins as a replica)`,
+      );
+    },
+  },
+  {
     name: 'dingtalk-5xx-timeouts-throttle',
     guarantee: 'Delivery: transient errors retry with backoff, throttle blocks the robot; nothing dropped',
     world: { receiverTimeout: '2s' },

@@ -29,6 +29,8 @@ export interface FaultCase {
   readonly guarantee: string;
   /** Needs its own 3-broker private cluster instead of the suite's single broker. */
   readonly cluster3?: boolean;
+  /** Needs its own Redis primary + replica (failover) instead of the suite's single Redis. */
+  readonly redisReplica?: boolean;
   readonly world?: Partial<Omit<WorldOptions, 'dir' | 'log' | 'brokers' | 'redisUrl'>>;
   /** Events written (short, long) and their rate per second. */
   readonly load: { readonly short: number; readonly long: number; readonly perSecond: number };

@@ -46,7 +46,9 @@ export function createFaultRunner(o: FaultRunnerOptions): FaultRunner {
       n += 1;
       const dir = join(root, `${n}-${c.name}`);
       mkdirSync(dir, { recursive: true });
-      redis ??= await startPrivateRedis(join(root, 'redis'));
+      let caseRedis: PrivateRedis;
+      if (c.redisReplica) caseRedis = await startPrivateRedis(join(dir, 'redis'), { replica: true });
+      else caseRedis = redis ??= await startPrivateRedis(join(root, 'redis'));
       let caseKafka: PrivateKafka;
       if (c.cluster3) caseKafka = await startPrivateKafka(join(dir, 'cluster'), 3);
       else caseKafka = kafka ??= await startPrivateKafka(join(root, 'kafka'), 1);
@@ -56,7 +58,7 @@ export function createFaultRunner(o: FaultRunnerOptions): FaultRunner {
         dir,
         log: o.log,
         brokers: caseKafka.brokers,
-        redisUrl: redis.url,
+        redisUrl: caseRedis.url,
         ...(c.cluster3 ? { replicationFactor: 3 } : {}),
       });
       const notes: string[] = [];
@@ -74,7 +76,7 @@ export function createFaultRunner(o: FaultRunnerOptions): FaultRunner {
         const ctx: FaultContext = {
           world,
           kafka: caseKafka,
-          redis,
+          redis: caseRedis,
           load,
           long: o.long,
           loadMs: (total / c.load.perSecond) * 1000,
@@ -110,6 +112,7 @@ export function createFaultRunner(o: FaultRunnerOptions): FaultRunner {
       } finally {
         await world.close();
         if (c.cluster3) await caseKafka.close();
+        if (c.redisReplica) await caseRedis.close();
       }
     },
     async close() {
