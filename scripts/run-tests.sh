@@ -5,6 +5,8 @@ source "$(dirname "$0")/lib.sh"
 cd "$KH_ROOT"
 export PATH="$KH_ROOT/node_modules/.bin:$PATH"
 [ -f .run/services.env ] && source .run/services.env
+# The real control plane of scripts/kube.sh (libs/cluster-tests fail without it).
+[ -f .run/kube.env ] && source .run/kube.env
 mkdir -p artifacts
 if [ "$#" -gt 0 ]; then files=("$@"); else
   shopt -s nullglob

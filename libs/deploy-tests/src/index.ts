@@ -7,3 +7,6 @@ export type { DeclaredMetric } from './metric-names.js';
 export { dashboardQueries, metricNames } from './dashboard.js';
 export type { DashboardQuery } from './dashboard.js';
 export type * from './kube-types.js';
+export { buildContext, dockerignore, parseDockerfile } from './dockerfile.js';
+export type { Dockerfile, Instruction, Stage } from './dockerfile.js';
+export { reproduceImageBuild, SYSTEM_RUN, type ImageBuild } from './image-build.js';

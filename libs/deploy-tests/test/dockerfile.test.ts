@@ -3,49 +3,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { CHART_DIR, repoRoot } from '@kube-herald/deploy-tests';
-
-interface Instruction {
-  readonly op: string;
-  readonly args: string;
-}
-interface Stage {
-  readonly from: string;
-  readonly name?: string;
-  readonly instructions: Instruction[];
-}
+import { CHART_DIR, parseDockerfile, repoRoot, type Stage } from '@kube-herald/deploy-tests';
 
 const root = repoRoot();
-
-/** Dockerfile instructions (continuations joined, comments dropped), split into stages. */
-function parseDockerfile(text: string): { args: Map<string, string>; stages: Stage[] } {
-  const logical: string[] = [];
-  let current = '';
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line.startsWith('#') || (line === '' && current === '')) continue;
-    if (line.endsWith('\\')) current += line.slice(0, -1) + ' ';
-    else {
-      logical.push((current + line).trim());
-      current = '';
-    }
-  }
-  const args = new Map<string, string>();
-  const stages: Stage[] = [];
-  for (const l of logical.filter(Boolean)) {
-    const [op = '', ...rest] = l.split(/\s+/);
-    const ins = { op: op.toUpperCase(), args: rest.join(' ') };
-    if (ins.op === 'FROM') {
-      const m = /^(\S+)(?:\s+AS\s+(\S+))?$/i.exec(ins.args);
-      assert.ok(m, `FROM ${ins.args}`);
-      stages.push({ from: m[1]!, name: m[2], instructions: [] });
-    } else if (stages.length === 0 && ins.op === 'ARG') {
-      const [k, v = ''] = ins.args.split('=');
-      args.set(k!, v);
-    } else stages.at(-1)?.instructions.push(ins);
-  }
-  return { args, stages };
-}
 
 const { args, stages } = parseDockerfile(readFileSync(join(root, 'Dockerfile'), 'utf8'));
 const build = stages.find((s) => s.name === 'build');
@@ -112,9 +72,24 @@ describe('Dockerfile', () => {
 
   it('carries the OCI image labels', () => {
     const labels = all(runtime, 'LABEL').join(' ');
-    for (const key of ['title', 'description', 'source', 'licenses', 'version', 'revision', 'created']) {
+    for (const key of ['title', 'description', 'licenses', 'version', 'revision', 'created']) {
       assert.match(labels, new RegExp(String.raw`org\.opencontainers\.image\.${key}="[^"]+"`), key);
     }
+  });
+
+  it('names no repository or site in its labels (the project publishes none)', () => {
+    const labels = all(runtime, 'LABEL').join(' ');
+    assert.doesNotMatch(labels, /https?:\/\//);
+    assert.doesNotMatch(labels, /image\.(source|url|documentation|vendor)=/);
+  });
+
+  it('compiles with a build tsconfig that references only what is in the build context', () => {
+    const buildRuns = all(build, 'RUN').join('\n');
+    assert.match(buildRuns, /npx tsc -b tsconfig\.build\.json/);
+    const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8')) as {
+      references: Array<{ path: string }>;
+    };
+    for (const ref of tsconfig.references) assert.match(ref.path, /^(libs|services)\//, ref.path);
   });
 });
 
@@ -127,7 +102,14 @@ describe('.dockerignore', () => {
     for (const want of ['.git', '**/node_modules', '**/dist', '.cache', '.run', '**/*.tsbuildinfo']) {
       assert.ok(lines.includes(want), want);
     }
-    for (const needed of ['libs', 'services', 'bin', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    for (const needed of [
+      'libs',
+      'services',
+      'bin',
+      'package.json',
+      'package-lock.json',
+      'tsconfig.build.json',
+    ]) {
       assert.ok(!lines.includes(needed), `${needed} is needed by the build`);
     }
   });

@@ -161,8 +161,8 @@ describe('helm chart: default values', () => {
   });
 
   const named = <T extends { metadata: { name: string } }>(list: T[], suffix: string): T => {
-    const found = list.filter((o) => o.metadata.name.endsWith(suffix));
-    assert.equal(found.length, 1, `one object named *${suffix}`);
+    const found = list.filter((o) => o.metadata.name.includes(suffix));
+    assert.equal(found.length, 1, `one object named *${suffix}*`);
     return found[0]!;
   };
 
@@ -181,7 +181,7 @@ describe('helm chart: default values', () => {
     const scoped = renderChart({ set: { 'collector.kubernetes.namespaces': '{a,b}' } });
     assert.deepEqual(
       ofKind(scoped, 'Role', 'collector')
-        .filter((r) => r.metadata.name.endsWith('-heartbeat'))
+        .filter((r) => r.metadata.name.includes('-heartbeat-'))
         .map((r) => r.metadata.namespace),
       ['a', 'b'],
       'one heartbeat Role in each watched namespace',
@@ -423,8 +423,8 @@ describe('helm chart: switches', () => {
   it('leader election off drops the lease Role', () => {
     const objects = renderChart({ set: { 'collector.leaderElection.enabled': 'false' } });
     assert.deepEqual(
-      ofKind(objects, 'Role').map((r) => r.metadata.name.replace(/^.*-/, '')),
-      ['heartbeat'],
+      ofKind(objects, 'Role').map((r) => r.metadata.name.includes('-heartbeat-')),
+      [true],
     );
     assert.equal((configOf(objects, 'collector').doc.leaderElection as { enabled: boolean }).enabled, false);
   });
