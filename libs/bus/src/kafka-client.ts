@@ -10,9 +10,11 @@ import {
 } from 'kafkajs';
 import type { Logger } from '@kube-herald/logging';
 import { installRecordEncoding } from './record-encoding.js';
+import { installRequestQueueFix } from './request-queue-fix.js';
 import { registerZstd } from './zstd-codec.js';
 
 registerZstd();
+installRequestQueueFix();
 installRecordEncoding();
 
 /** Connection options shared by the Kafka publisher, subscriber and admin. */
