@@ -178,7 +178,8 @@ describe('collector on a real control plane (chart RBAC, ServiceAccount token)',
       ['POST', '/api/v1/namespaces/default/events'], // only the heartbeat's namespace allows create
       ['PUT', `/api/v1/namespaces/${id.ns}/events/someone-elses-event`],
       ['DELETE', `/apis/apps/v1/namespaces/${id.ns}/deployments/web`],
-      ['GET', '/api/v1/pods'],
+      ['GET', '/api/v1/secrets'],
+      ['PATCH', `/api/v1/namespaces/${id.ns}/pods/any`],
     ] as const) {
       const body = method === 'POST' || method === 'PUT' ? { metadata: { name: 'x' } } : undefined;
       const res = await id.sa.raw(method, path, body);
