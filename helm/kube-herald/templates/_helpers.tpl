@@ -149,6 +149,15 @@ http:
   port: {{ .Values.httpPort }}
 log:
   level: {{ .Values.logLevel }}
+{{- if $n.console.enabled }}
+console:
+  enabled: true
+  host: {{ $n.console.host | quote }}
+  port: {{ $n.console.port }}
+  {{- if $n.console.existingSecret }}
+  adminTokenFile: /secrets/console/token
+  {{- end }}
+{{- end }}
 {{- end }}
 
 {{/* Probes of a service container. */}}

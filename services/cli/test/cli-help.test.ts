@@ -28,6 +28,7 @@ const SECTIONS: Readonly<Record<string, readonly (readonly string[])[]>> = {
     ['failed', 'list'],
     ['failed', 'retry'],
   ],
+  console: [['console']],
   'dingtalk-standin': [['dingtalk-standin']],
   demo: [['demo']],
   'kube-eventer compatibility': [['notifier'], ['config', 'from-kube-eventer']],

@@ -67,7 +67,9 @@ async function runDemo(io: CliIo, flags: DemoFlags, env: Env): Promise<number> {
           speed: settings.speed,
         }
       : settings;
-  const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, log });
+  // the console next to the page (8765 → 8766), or a free port when that one is taken
+  const consolePort = settings.kind === 'simulated' && settings.pagePort > 0 ? settings.pagePort + 1 : 8766;
+  const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, log, consolePort });
   const stop = stopReason(io, demo.failed, settings.durationMs);
   let code = 0;
   try {

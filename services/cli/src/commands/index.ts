@@ -17,6 +17,7 @@ const MODULES: ReadonlyArray<() => Promise<Register>> = [
   () => import('./test-send.js').then((m) => m.registerTestSend),
   () => import('./silence.js').then((m) => m.registerSilence),
   () => import('./failed.js').then((m) => m.registerFailed),
+  () => import('./console.js').then((m) => m.registerConsole),
   () => import('./dingtalk-standin.js').then((m) => m.registerDingtalkStandin),
   () => import('./demo.js').then((m) => m.registerDemo),
 ];

@@ -1,4 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createKafkaAdmin } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
@@ -50,6 +52,8 @@ export interface DemoOptions {
   readonly log: Logger;
   readonly notifierReplicas?: number;
   readonly readyTimeoutMs?: number;
+  /** Port of the operator console (served by the first notifier replica); a free one when taken or 0. */
+  readonly consolePort?: number;
 }
 
 /** What a started demo tells the user. */
@@ -59,6 +63,9 @@ export interface DemoInfo {
   readonly receivers: readonly string[];
   readonly logDir: string;
   readonly topic: string;
+  /** The operator console and the file holding its admin token. */
+  readonly consoleUrl: string;
+  readonly consoleTokenFile: string;
 }
 
 /** The whole pipeline on one machine: stand-ins, collectors and notifiers as child processes, a scenario. */
@@ -94,12 +101,14 @@ export function createDemo(o: DemoOptions): Demo {
   const logDir = join(o.runDir, 'logs');
   const childEnv: Record<string, string | undefined> = { ...o.env };
   for (const k of PER_SERVICE_ENV) delete childEnv[k];
+  const decisionTopic = `kh-demo-${runId}.decisions`;
   const plumbing: DemoPlumbing = {
     brokers: o.brokers,
     redisUrl: o.redisUrl,
     topic: `kh-demo-${runId}.events`,
     groupId: `kh-demo-${runId}`,
     redisPrefix: `khdemo-${runId}`,
+    decisionTopic,
     logLevel: o.env.KH_LOG_LEVEL ?? 'info',
   };
   const collectors: ServiceProcess[] = [];
@@ -132,7 +141,11 @@ export function createDemo(o: DemoOptions): Demo {
     await mkdir(logDir, { recursive: true });
     const admin = createKafkaAdmin({ brokers: [...o.brokers], clientId: 'kh-demo-admin', log });
     try {
-      await admin.ensureTopics([{ topic: plumbing.topic, partitions: 6 }]);
+      await admin.ensureTopics([
+        { topic: plumbing.topic, partitions: 6 },
+        { topic: `${plumbing.topic}.dlq`, partitions: 1 },
+        { topic: decisionTopic, partitions: 1 },
+      ]);
     } finally {
       await admin.close();
     }
@@ -153,9 +166,12 @@ export function createDemo(o: DemoOptions): Demo {
       route = realRoute('oncall');
     }
     const replicas = o.notifierReplicas ?? 2;
+    const operatorConsole = await demoConsole(o.runDir, o.consolePort ?? 0);
     for (let i = 1; i <= replicas; i++)
       notifiers.push(
-        await child('notifier', `notifier-${i}`, (port) => notifierConfig(receivers, route, plumbing, port)),
+        await child('notifier', `notifier-${i}`, (port) =>
+          notifierConfig(receivers, route, plumbing, port, i === 1 ? operatorConsole : undefined),
+        ),
       );
     const timeout = o.readyTimeoutMs ?? 120_000;
     await Promise.all(notifiers.map((n) => n.ready(timeout)));
@@ -180,6 +196,8 @@ export function createDemo(o: DemoOptions): Demo {
       receivers: receivers.map((r) => r.name),
       logDir,
       topic: plumbing.topic,
+      consoleUrl: `http://127.0.0.1:${operatorConsole.port}`,
+      consoleTokenFile: operatorConsole.adminTokenFile,
     };
   }
 
@@ -200,4 +218,17 @@ export function createDemo(o: DemoOptions): Demo {
       return (closing ??= doClose());
     },
   };
+}
+
+/** The console's port (the preferred one when free) and a fresh admin token in a 0600 file of the run. */
+async function demoConsole(runDir: string, preferred: number) {
+  const adminTokenFile = join(runDir, 'console-token');
+  await writeFile(adminTokenFile, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  const free = await new Promise<boolean>((resolve) => {
+    if (preferred === 0) return resolve(false);
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+  return { port: free ? preferred : await freePort(), adminTokenFile };
 }

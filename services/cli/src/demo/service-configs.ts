@@ -23,6 +23,8 @@ export interface DemoPlumbing {
   readonly groupId: string;
   readonly redisPrefix: string;
   readonly logLevel: string;
+  /** The decision-log topic (the console's "why" reads it). */
+  readonly decisionTopic?: string;
 }
 
 /** The collector's config for one cluster (the real schema: services/collector/src/config.ts). */
@@ -67,15 +69,28 @@ export function realRoute(receiver: string): Record<string, unknown> {
   };
 }
 
+/** The operator console of one notifier replica: its port and the file holding its admin token. */
+export interface DemoConsole {
+  readonly port: number;
+  readonly adminTokenFile: string;
+}
+
 /** The notifier's config (the real schema: services/notifier/src/config.ts). */
 export function notifierConfig(
   receivers: readonly DemoReceiver[],
   route: Record<string, unknown>,
   p: DemoPlumbing,
   httpPort: number,
+  operatorConsole?: DemoConsole,
 ): Record<string, unknown> {
   return {
-    kafka: { brokers: [...p.brokers], topic: p.topic, groupId: p.groupId, clientId: 'kh-demo-notifier' },
+    kafka: {
+      brokers: [...p.brokers],
+      topic: p.topic,
+      dlqTopic: `${p.topic}.dlq`,
+      groupId: p.groupId,
+      clientId: 'kh-demo-notifier',
+    },
     redis: { url: p.redisUrl, prefix: p.redisPrefix },
     receivers: receivers.map((r) => ({
       name: r.name,
@@ -87,6 +102,8 @@ export function notifierConfig(
     })),
     route,
     dedup: { ttl: '1h' },
+    ...(p.decisionTopic ? { decisionLog: { topic: p.decisionTopic } } : {}),
+    ...(operatorConsole ? { console: { enabled: true, ...operatorConsole } } : {}),
     http: { port: httpPort },
     log: { level: p.logLevel },
   };

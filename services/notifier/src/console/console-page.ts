@@ -42,7 +42,7 @@ export function consolePage(lang: ConsoleLang, actionsEnabled: boolean): string 
 <main>
 <section data-panel="incidents" class="on">
   <div class="filters">${filter('cluster', 'cluster')}${filter('namespace', 'namespace')}${filter('reason', 'reason')}${filter('owner', 'owner')}${filter('receiver', 'receiver')}
-  <label>${L('state')}<select id="f-state" data-filter="state"><option value="">${L('all')}</option><option value="active">${L('active')}</option><option value="quiet">${L('quiet')}</option></select></label></div>
+  <label>${L('state')}<select id="f-state" data-filter="state"><option value="">${L('all')}</option><option value="active">${L('active')}</option><option value="quiet">${L('quiet')}</option><option value="resolved">${L('resolved')}</option></select></label></div>
   <table><thead><tr><th>${L('cluster')}</th><th>${L('namespace')}</th><th>${L('object')}</th><th>${L('reason')}</th><th>${L('count')}</th><th>${L('growth')}</th><th>${L('firstSeen')}</th><th>${L('lastSeen')}</th><th>${L('receiver')}</th><th>${L('state')}</th><th></th></tr></thead>
   <tbody id="incidents"></tbody></table>
   <p class="empty" id="incidents-empty">${L('noIncidents')}</p>

@@ -42,7 +42,7 @@ function strings(v: unknown): string[] {
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '') : [];
 }
 
-function routes(deps: RouteDeps): Record<string, Handler> {
+function readRoutes(deps: RouteDeps): Record<string, Handler> {
   return {
     'GET /': async (req, res, url) => {
       const lang =
@@ -71,6 +71,11 @@ function routes(deps: RouteDeps): Record<string, Handler> {
       };
       sendJson(res, 200, await deps.why(q));
     },
+  };
+}
+
+function actionRoutes(deps: RouteDeps): Record<string, Handler> {
+  return {
     'POST /api/silences': async (req, res) => {
       const ok = await admit(deps, req, res);
       if (!ok) return;
@@ -106,7 +111,7 @@ function routes(deps: RouteDeps): Record<string, Handler> {
 
 /** The console's request handler: page, JSON API, live stream and actions. */
 export function createConsoleHandler(deps: RouteDeps) {
-  const table = routes(deps);
+  const table = { ...readRoutes(deps), ...actionRoutes(deps) };
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
     const handler = table[`${req.method ?? 'GET'} ${url.pathname}`];

@@ -80,7 +80,7 @@ export const CONSOLE_JS = String.raw`
     var rows = s.incidents.filter(function (i) { return keep(i, f); }).map(function (i) {
       var tr = document.createElement('tr');
       tr.setAttribute('data-testid', 'incident-row'); tr.setAttribute('data-key', i.incidentKey);
-      if (i.state === 'quiet') tr.className = 'quiet';
+      if (i.state !== 'active') tr.className = 'quiet';
       cell(tr, i.cluster + (i.clusterName ? ' ' + i.clusterName : ''), T.cluster);
       cell(tr, i.namespace, T.namespace);
       var obj = cell(tr, i.kind + ' ' + i.name + (i.owner ? ' (' + i.owner + ')' : ''), T.object);
@@ -108,7 +108,7 @@ export const CONSOLE_JS = String.raw`
       cell(tr, r.name + ' (' + r.type + ')', T.receiver); cell(tr, r.webhook, T.webhook);
       cell(tr, r.used + ' / ' + r.limit, T.budget, 'num budget');
       cell(tr, r.nextSlotInMs ? fmtIn(s.at + r.nextSlotInMs, s.at) : T.now, T.nextSlot);
-      cell(tr, r.blockedForMs ? T.blocked + ' ' + fmtIn(s.at + r.blockedForMs, s.at) : T.none, T.throttle);
+      cell(tr, r.blockedForMs ? T.blocked + ' ' + fmtIn(s.at + r.blockedForMs, s.at) + (r.throttleLevel > 0 ? ' (×' + Math.pow(2, r.throttleLevel) + ')' : '') : T.none, T.throttle);
       cell(tr, r.readyGroups, T.readyGroups, 'num'); cell(tr, r.delayedJobs, T.delayedJobs, 'num');
       return tr;
     }));

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import { classify } from '@kube-herald/dingtalk';
+import { gateKeyOf, robotKeyOf } from '../rate-gate.js';
 import type { NotifierConfig } from '../config.js';
 import { listFailed } from '../failed.js';
 import type { DeliveryJobData } from '../scheduler.js';
@@ -28,7 +29,8 @@ export interface IncidentView {
   readonly sent: boolean;
   /** Count gained in about the last minute (since the console first saw the incident when younger). */
   readonly growth: number;
-  readonly state: 'active' | 'quiet';
+  /** quiet: no event for `console.quietAfter`; resolved: notified, then silent for its route's resolveAfter. */
+  readonly state: 'active' | 'quiet' | 'resolved';
 }
 
 /** One group waiting for its next flush. */
@@ -54,6 +56,8 @@ export interface RobotView {
   readonly used: number;
   readonly nextSlotInMs: number;
   readonly blockedForMs: number;
+  /** Escalation level of the last throttle block (-1: none remembered). */
+  readonly throttleLevel: number;
   readonly readyGroups: number;
   readonly delayedJobs: number;
 }
@@ -91,6 +95,8 @@ export interface SnapshotDeps {
   readonly silences: Pick<SilenceStore, 'list'>;
   /** Rate window of the gate (default 60 000). */
   readonly rateWindowMs?: number;
+  /** resolveAfter (ms, 0: never) of a group's route. */
+  readonly resolveAfter?: (route: string) => number;
   readonly now?: () => number;
 }
 
@@ -156,9 +162,21 @@ function parseSummary(json: string): Summary {
 
 type Acc = {
   -readonly [K in keyof IncidentView]: IncidentView[K] extends readonly string[] ? string[] : IncidentView[K];
-};
+} & { resolved: boolean };
 
-function mergeIncidents(groups: readonly GroupState[], growth: GrowthTracker, quietMs: number, now: number) {
+interface MergeOptions {
+  readonly quietMs: number;
+  readonly now: number;
+  readonly resolveAfter: (route: string) => number;
+}
+
+function isResolved(g: GroupState, inc: GroupState['incidents'][number], o: MergeOptions): boolean {
+  const ra = o.resolveAfter(g.route);
+  return ra > 0 && inc.sent && inc.pending === 0 && o.now - inc.lastSeenMs >= ra;
+}
+
+function mergeIncidents(groups: readonly GroupState[], growth: GrowthTracker, o: MergeOptions) {
+  const { now } = o;
   const byKey = new Map<string, Acc>();
   for (const g of groups) {
     for (const inc of g.incidents) {
@@ -185,6 +203,7 @@ function mergeIncidents(groups: readonly GroupState[], growth: GrowthTracker, qu
           sent: false,
           growth: 0,
           state: 'active',
+          resolved: true,
         };
         byKey.set(inc.incidentKey, a);
       }
@@ -195,13 +214,14 @@ function mergeIncidents(groups: readonly GroupState[], growth: GrowthTracker, qu
       a.lastSeenMs = Math.max(a.lastSeenMs, inc.lastSeenMs);
       a.pending += inc.pending;
       a.sent ||= inc.sent;
+      a.resolved &&= isResolved(g, inc, o);
     }
   }
-  const out = [...byKey.values()];
-  for (const a of out) {
-    a.growth = growth.observe(a.incidentKey, a.count, now);
-    a.state = now - a.lastSeenMs > quietMs ? 'quiet' : 'active';
-  }
+  const out: IncidentView[] = [...byKey.values()].map(({ resolved, ...a }) => ({
+    ...a,
+    growth: growth.observe(a.incidentKey, a.count, now),
+    state: resolved ? 'resolved' : now - a.lastSeenMs > o.quietMs ? 'quiet' : 'active',
+  }));
   growth.retain(new Set(byKey.keys()));
   return out.sort((x, y) => y.lastSeenMs - x.lastSeenMs);
 }
@@ -214,18 +234,21 @@ async function robots(deps: SnapshotDeps, windowMs: number): Promise<RobotView[]
     deps.config.receivers.map(async (r) => {
       const perMinute = r.ratePerMinute ?? 18;
       const limit = Math.max(1, Math.floor((perMinute * windowMs) / 60_000));
+      const webhook = deps.config.secrets.receiver(r.name)?.webhook;
+      const gateKey = gateKeyOf({ name: r.name, ...(webhook ? { robotKey: robotKeyOf(webhook) } : {}) });
       const [gate, ready] = await Promise.all([
-        deps.reader.gate(r.name, windowMs),
+        deps.reader.gate(gateKey, windowMs),
         deps.reader.readyCount(r.name),
       ]);
       return {
         name: r.name,
         type: r.type,
-        webhook: maskWebhook(deps.config.secrets.receiver(r.name)?.webhook),
+        webhook: maskWebhook(webhook),
         limit,
         used: gate.used,
         nextSlotInMs: gate.used >= limit ? gate.oldestFreesInMs : 0,
         blockedForMs: gate.blockedForMs,
+        throttleLevel: gate.throttleLevel,
         readyGroups: ready,
         delayedJobs: perReceiver.get(r.name) ?? 0,
       };
@@ -263,7 +286,11 @@ export function createSnapshotter(deps: SnapshotDeps): Snapshotter {
       ]);
       return {
         at,
-        incidents: mergeIncidents(groups, growth, deps.config.console.quietAfter, at),
+        incidents: mergeIncidents(groups, growth, {
+          quietMs: deps.config.console.quietAfter,
+          now: at,
+          resolveAfter: deps.resolveAfter ?? (() => 0),
+        }),
         groups: groups.map((g) => ({
           gid: g.gid,
           receiver: g.receiver,

@@ -7,7 +7,7 @@ import type { Logger } from '@kube-herald/logging';
 import type { NotifierConfig } from '../config.js';
 import { DELIVERY_QUEUE, notifierPrefixes } from '../notifier.js';
 import { createDecisionEngine } from '../pipeline/decision-engine.js';
-import { compileRoutes, routeEvent } from '../routing/index.js';
+import { compileRoutes, resolveAfterByRoute, routeEvent } from '../routing/index.js';
 import type { DeliveryJobData } from '../scheduler.js';
 import type { SilenceStore } from '../silences/index.js';
 import { createGroupStore } from '../store/group-store.js';
@@ -51,14 +51,16 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redis, prefix: pre.bull });
   const store = createGroupStore({ redis, prefix: pre.keys, dedupTtlMs: config.dedup.ttl });
   const reader = createStateReader({ redis, prefix: pre.keys });
+  const tree = compileRoutes(config.route);
+  const resolveAfter = resolveAfterByRoute(tree);
   const snapshotter = createSnapshotter({
     config,
     reader,
     queue,
     silences: deps.silences,
+    resolveAfter: (route) => resolveAfter[route] ?? tree.timing.resolveAfter ?? 0,
     ...(deps.rateWindowMs ? { rateWindowMs: deps.rateWindowMs } : {}),
   });
-  const tree = compileRoutes(config.route);
   const known = new Set(config.receivers.map((r) => r.name));
   const engine = createDecisionEngine({
     route: (e) => routeEvent(tree, e, { explain: false }),

@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
+import { gateStatus } from '../rate-gate.js';
 
-// Read-only views of the notifier's Redis state that the store, rate-gate and failed modules do not
-// export. The key layout is the one documented in store/group-scripts.ts and rate-gate.ts (and
-// /work/notes/store-coordination.md while it changes); nothing here writes.
+// Read-only views of the notifier's Redis state that the store and failed modules do not export (live
+// groups and their incidents; the rate gate through rate-gate.ts' gateStatus). The group layout is the one
+// documented in store/group-scripts.ts; nothing here writes.
 
 /** One incident of a live group, as the group keeps it. */
 export interface GroupIncident {
@@ -44,6 +45,8 @@ export interface GateState {
   readonly oldestFreesInMs: number;
   /** Milliseconds the robot stays blocked after a throttle answer (0 when not blocked). */
   readonly blockedForMs: number;
+  /** Escalation level of the last throttle block (-1: none remembered; 0: 1×, 1: 2× … the base back-off). */
+  readonly throttleLevel: number;
 }
 
 /** Options of {@link createStateReader}. */
@@ -59,7 +62,8 @@ export interface StateReader {
   groups(limit: number, incidentLimit: number): Promise<GroupState[]>;
   /** Number of live groups (the size of the schedule). */
   groupCount(): Promise<number>;
-  gate(receiver: string, windowMs: number): Promise<GateState>;
+  /** The gate of a robot (`gateKeyOf(receiver)`, shared by every receiver on the same webhook). */
+  gate(gateKey: string, windowMs: number): Promise<GateState>;
   /** Groups of the receiver with a flush job enqueued and not yet taken. */
   readyCount(receiver: string): Promise<number>;
 }
@@ -163,20 +167,20 @@ export function createStateReader(options: StateReaderOptions): StateReader {
       return out;
     },
     groupCount: () => redis.zcard(`${pre}:due`),
-    async gate(receiver, windowMs) {
-      const [sec, micros] = await redis.time();
-      const now = Number(sec) * 1000 + Math.floor(Number(micros) / 1000);
-      const rateKey = `${pre}:rate:${receiver}`;
-      const [used, oldest, blocked] = await Promise.all([
-        redis.zcount(rateKey, now - windowMs + 1, '+inf'),
-        redis.zrangebyscore(rateKey, now - windowMs + 1, '+inf', 'WITHSCORES', 'LIMIT', 0, 1),
-        redis.pttl(`${pre}:block:${receiver}`),
+    async gate(gateKey, windowMs) {
+      const [status, [sec, micros], oldest] = await Promise.all([
+        gateStatus(redis, pre, gateKey, windowMs),
+        redis.time(),
+        // the oldest send still in the window: when it leaves, a slot frees (same window as gateStatus)
+        redis.zrange(`${pre}:rate:${gateKey}`, 0, 0, 'WITHSCORES'),
       ]);
+      const now = Number(sec) * 1000 + Math.floor(Number(micros) / 1000);
       const first = oldest[1] === undefined ? undefined : Number(oldest[1]);
       return {
-        used,
+        used: status.used,
         oldestFreesInMs: first === undefined ? 0 : Math.max(0, first + windowMs - now),
-        blockedForMs: Math.max(0, blocked),
+        blockedForMs: status.blockedMs,
+        throttleLevel: status.throttleLevel,
       };
     },
     readyCount: (receiver) => redis.zcard(`${pre}:ready:${receiver}`),

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { consoleMatcher, previewSilence } from '../src/console/console-actions.js';
+import type { Queue } from 'bullmq';
+import { parseNotifierConfig } from '../src/config.js';
+import {
+  createSnapshotter,
+  failedDetail,
+  maskWebhook,
+  type IncidentView,
+} from '../src/console/console-state.js';
+import type { GroupState, StateReader } from '../src/console/state-reader.js';
+import type { DeliveryJobData } from '../src/scheduler.js';
+import { createDecisionIndex } from '../src/console/decision-tail.js';
+import { createGrowthTracker } from '../src/console/growth.js';
+
+describe('console pieces', () => {
+  test('the decision index keeps at most its capacity and still finds the recent lines', () => {
+    const index = createDecisionIndex(1000);
+    for (let i = 0; i < 10_000; i++)
+      index.add({ at: i, decision: 'grouped', occurrenceId: `o${i}`, incidentKey: `k${i % 10}` });
+    index.add({ at: 10_000, decision: 'sent', incidentKeys: ['k3', 'k4'], messageId: 'm1' });
+    assert.ok(index.size <= 1000, `size ${index.size}`);
+    assert.equal(index.byOccurrence('o5').length, 0, 'old lines are gone');
+    assert.equal(index.byOccurrence('o9999')[0]?.at, 9999);
+    const k3 = index.byIncident('k3');
+    assert.ok(k3.length <= 101 && k3.length > 50, `k3 lines ${k3.length}`);
+    assert.equal(k3.at(-1)?.decision, 'sent', 'the message that carried the incident');
+  });
+
+  test('growth is the count gained over the window, and forgotten incidents leave no samples', () => {
+    const g = createGrowthTracker(60_000);
+    assert.equal(g.observe('a', 5, 0), 0, 'first sight: no growth yet');
+    assert.equal(g.observe('a', 9, 30_000), 4);
+    assert.equal(
+      g.observe('a', 12, 70_000),
+      7,
+      'baseline: the latest sample at/before the window start (t=0)',
+    );
+    assert.equal(g.observe('a', 15, 100_000), 6, 'baseline moved on to t=30 s');
+    g.retain(new Set());
+    assert.equal(g.observe('a', 20, 80_000), 0, 'retained nothing: starts over');
+  });
+
+  test('webhooks are masked to scheme, host and a hidden token', () => {
+    const masked = maskWebhook('https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789');
+    assert.equal(masked, 'https://oapi.dingtalk.com/…?access_token=***');
+    assert.equal(
+      maskWebhook('https://hooks.example.com/services/T000/B000/XXXXSECRET'),
+      'https://hooks.example.com/…',
+    );
+    assert.equal(maskWebhook('not a url with secret'), '***');
+  });
+
+  test('failed reasons give the errcode, the code and the operator hint', () => {
+    const sign = failedDetail('permanent errcode=310000 code=security_sign');
+    assert.deepEqual([sign.errcode, sign.code], ['310000', 'security_sign']);
+    assert.match(sign.hint, /signing secret/);
+    assert.match(failedDetail('permanent errcode=300001 code=token_invalid').hint, /webhook/);
+    assert.equal(failedDetail('transient delivery failure: system_busy').code, 'system_busy');
+  });
+
+  test('silence matchers use the route syntax (key=regex is a full match) and preview open incidents', () => {
+    assert.deepEqual(consoleMatcher('reason=Back.*'), { field: 'reason', op: '=~', value: 'Back.*' });
+    assert.deepEqual(consoleMatcher('namespace!=kube-system'), {
+      field: 'namespace',
+      op: '!=',
+      value: 'kube-system',
+    });
+    assert.throws(() => consoleMatcher('nosuchfield=x'), /unknown field/);
+    const inc = (namespace: string, reason: string, owner: string): IncidentView => ({
+      incidentKey: `c/${namespace}/Pod/p/${reason}`,
+      cluster: 'prod-hz',
+      clusterName: '杭州生产',
+      namespace,
+      kind: 'Pod',
+      name: 'p',
+      reason,
+      type: 'Warning',
+      message: '',
+      owner,
+      receivers: ['oncall'],
+      groupKeys: [],
+      count: 1,
+      firstSeenMs: 0,
+      lastSeenMs: 0,
+      pending: 0,
+      sent: true,
+      growth: 0,
+      state: 'active',
+    });
+    const open = [
+      inc('payments', 'BackOff', 'Deployment/api'),
+      inc('orders', 'BackOff', ''),
+      inc('payments', 'Unhealthy', ''),
+    ];
+    const p = previewSilence(['namespace=payments', 'reason=Back'], open);
+    assert.equal(p.incidents.length, 0, 'Back is a full match: it does not match BackOff');
+    assert.equal(previewSilence(['reason=Back.*', 'owner=Deployment/api'], open).incidents.length, 1);
+  });
+
+  test('incidents are active, quiet (no event for quietAfter) or resolved (notified, then silent for resolveAfter)', async () => {
+    const now = 10_000_000;
+    const config = parseNotifierConfig({
+      kafka: { brokers: ['127.0.0.1:9'] },
+      redis: { url: 'redis://127.0.0.1:9' },
+      receivers: [
+        { name: 'oncall', type: 'dingtalk', webhook: 'https://x.example/robot/send?access_token=t0k3n' },
+      ],
+      route: { receiver: 'oncall' },
+      console: { quietAfter: '10m' },
+    });
+    const inc = (key: string, lastSeenMs: number, sent: boolean, pending: number) => ({
+      incidentKey: key,
+      summary: JSON.stringify({ reason: 'BackOff', cluster: { id: 'c', name: 'c' }, namespace: 'ns' }),
+      count: 3,
+      firstSeenMs: 0,
+      lastSeenMs,
+      pending,
+      sent,
+    });
+    const group: GroupState = {
+      gid: 'g1',
+      receiver: 'oncall',
+      groupKey: 'oncall|ns',
+      route: 'root',
+      labels: {},
+      groupWaitMs: 0,
+      groupIntervalMs: 0,
+      repeatIntervalMs: 0,
+      newIncidents: 0,
+      pending: 0,
+      lastSentMs: 0,
+      lastActivityMs: 0,
+      nextCheckMs: now,
+      incidents: [
+        inc('active', now - 1000, true, 0),
+        inc('quiet', now - 11 * 60_000, false, 1),
+        inc('resolved', now - 20 * 60_000, true, 0),
+      ],
+    };
+    const reader: StateReader = {
+      groups: () => Promise.resolve([group]),
+      groupCount: () => Promise.resolve(1),
+      gate: () => Promise.resolve({ used: 18, oldestFreesInMs: 5000, blockedForMs: 0, throttleLevel: -1 }),
+      readyCount: () => Promise.resolve(2),
+    };
+    const queue = {
+      getDelayed: () => Promise.resolve([{ data: { receiver: 'oncall' } }]),
+      getJobCounts: () => Promise.resolve({ waiting: 0, delayed: 1 }),
+      getFailed: () => Promise.resolve([]),
+    } as unknown as Queue<DeliveryJobData>;
+    const snap = await createSnapshotter({
+      config,
+      reader,
+      queue,
+      silences: { list: () => Promise.resolve([]) },
+      resolveAfter: () => 15 * 60_000,
+      now: () => now,
+    }).snapshot();
+    const state = Object.fromEntries(snap.incidents.map((i) => [i.incidentKey, i.state]));
+    assert.deepEqual(state, { active: 'active', quiet: 'quiet', resolved: 'resolved' });
+    const robot = snap.robots[0]!;
+    assert.deepEqual(
+      [robot.used, robot.limit, robot.nextSlotInMs, robot.readyGroups, robot.delayedJobs],
+      [18, 18, 5000, 2, 1],
+    );
+    assert.ok(!JSON.stringify(snap).includes('t0k3n'), 'no token in the snapshot');
+  });
+});
