@@ -62,9 +62,11 @@ app.kubernetes.io/component: {{ .component }}
 brokers:
 {{- toYaml .Values.kafka.brokers | nindent 2 }}
 topic: {{ .Values.kafka.topic | quote }}
-{{- if .Values.kafka.tls }}
-ssl: true
+{{- if and .Values.kafka.sasl.enabled (not .Values.kafka.tls) (not .Values.kafka.sasl.allowWithoutTls) }}
+{{- fail "kafka.sasl.enabled without kafka.tls sends the SASL credentials in clear: set kafka.tls: true, or kafka.sasl.allowWithoutTls: true to choose that explicitly" }}
 {{- end }}
+# always explicit: both services connect exactly as written here
+ssl: {{ .Values.kafka.tls }}
 {{- if .Values.kafka.sasl.enabled }}
 sasl:
   mechanism: {{ .Values.kafka.sasl.mechanism }}

@@ -395,6 +395,26 @@ describe('helm chart: secrets are mounted as files from existing Secrets', () =>
     assert.equal(vol?.secret?.secretName, 'kube-herald-kafka');
     assert.deepEqual(vol.secret.items, [{ key: 'password', path: 'password' }]);
   });
+
+  it('always renders kafka.ssl for both services, and refuses SASL without TLS unless chosen explicitly', () => {
+    for (const component of ['collector', 'notifier']) {
+      const plain = configOf(renderChart(), component).doc.kafka as Record<string, unknown>;
+      assert.equal(plain.ssl, false, `${component}: ssl rendered when off`);
+      const tls = configOf(renderChart({ set: { 'kafka.tls': 'true' } }), component).doc.kafka as Record<
+        string,
+        unknown
+      >;
+      assert.equal(tls.ssl, true);
+    }
+    const saslSet = { 'kafka.sasl.enabled': 'true', 'kafka.sasl.existingSecret': 'k' };
+    const refused = runHelm(templateArgs({ set: saslSet }));
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /in clear/);
+    const chosen = renderChart({ set: { ...saslSet, 'kafka.sasl.allowWithoutTls': 'true' } });
+    const kafka = configOf(chosen, 'notifier').doc.kafka as { ssl: boolean; sasl: object };
+    assert.equal(kafka.ssl, false);
+    assert.ok(kafka.sasl);
+  });
 });
 
 describe('helm chart: switches', () => {
@@ -597,7 +617,11 @@ describe('helm chart: values are validated', () => {
     ['a bad duration', { 'collector.maxEventAge': 'one hour' }, /maxEventAge/],
     ['a bad broker address', { 'kafka.brokers[0]': 'kafka' }, /brokers/],
     ['a bad groupBy label', { 'notifier.route.groupBy[0]': 'pod' }, /groupBy/],
-    ['SASL without its Secret', { 'kafka.sasl.enabled': 'true' }, /kafka\.sasl\.existingSecret is required/],
+    [
+      'SASL without its Secret',
+      { 'kafka.sasl.enabled': 'true', 'kafka.tls': 'true' },
+      /kafka\.sasl\.existingSecret is required/,
+    ],
     [
       'two receivers with one name',
       Object.fromEntries(
