@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { kafkaSecurityShape } from '@kube-herald/bus';
 import {
   ConfigError,
   deepFreeze,
@@ -42,17 +43,12 @@ const kafkaSchema = z.object({
   /** Attempts of a record that fails on its own before it goes to the DLQ (reason processing_failed). */
   poisonAttempts: z.number().int().min(1).max(100).default(3),
   /** Bytes fetched per request (all partitions) and per partition: bounds the records held in memory. */
-  maxBytes: z.number().int().min(65_536).default(4_194_304),
-  maxBytesPerPartition: z.number().int().min(16_384).default(1_048_576),
-  ssl: z.boolean().optional(),
-  sasl: z
-    .object({
-      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-      username: z.string().min(1),
-      password: z.string().min(1).optional(),
-      passwordFile: z.string().min(1).optional(),
-    })
-    .optional(),
+  maxBytes: z.number().int().min(65_536).default(2_097_152),
+  maxBytesPerPartition: z.number().int().min(16_384).default(524_288),
+  /** Records handed to the ingest handler at once (a fetched batch is split; offsets committed per slice). */
+  maxBatchRecords: z.number().int().min(1).max(100_000).default(1000),
+  // TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
+  ...kafkaSecurityShape,
 });
 
 /** The notifier's configuration schema (YAML input form; secrets still in place). */

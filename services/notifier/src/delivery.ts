@@ -5,6 +5,8 @@ import type { Logger } from '@kube-herald/logging';
 import type { DispatchResult, Dispatcher } from './pipeline/dispatch.js';
 import type { DeliveryJobData } from './scheduler.js';
 import type { NotifierMetrics } from './metrics.js';
+import type { DeliveryMetrics } from './delivery-metrics.js';
+import type { GroupStore } from './store/group-store.js';
 
 /** Options of the delivery queue's jobs. */
 export interface DeliveryJobOptions {
@@ -58,6 +60,54 @@ export interface DeliveryWorkerDeps {
   readonly metrics: NotifierMetrics;
   readonly log: Logger;
   readonly concurrency?: number;
+  /** Put back the takes of jobs that ended without committing or parking them (stalled out, removed). */
+  readonly sweep?: {
+    readonly store: GroupStore;
+    /** The notifier key prefix (`take:<jobId>` keys live under it). */
+    readonly keys: string;
+    readonly metrics: DeliveryMetrics;
+    /** Period of the sweep. Default 30 000 ms. */
+    readonly everyMs?: number;
+  };
+  /** BullMQ worker tuning (tests): lock duration, stalled check period, stalls allowed before failing. */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly maxStalledCount?: number;
+}
+
+/**
+ * A take whose job can no longer recover it: the job failed without parking it (it stalled out — its
+ * worker died more often than maxStalledCount — or ran out of attempts in a way that skipped the restore)
+ * or was removed. Waiting, delayed and active jobs recover their own take on their next attempt.
+ */
+async function sweepTakes(
+  queue: Queue<DeliveryJobData>,
+  deps: NonNullable<DeliveryWorkerDeps['sweep']>,
+  redis: Redis,
+  log: Logger,
+): Promise<number> {
+  let restored = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${deps.keys}:take:*`, 'COUNT', 200);
+    cursor = next;
+    for (const key of keys) {
+      const jobId = key.slice(deps.keys.length + ':take:'.length);
+      const state = await queue.getJobState(jobId);
+      if (state !== 'failed' && state !== 'unknown') continue;
+      const job = state === 'failed' ? await queue.getJob(jobId) : undefined;
+      const reason = /stalled/.test(job?.failedReason ?? '')
+        ? 'stalled'
+        : state === 'failed'
+          ? 'failed'
+          : 'removed';
+      const n = await deps.store.restore(jobId, Date.now());
+      deps.metrics.takesRestored.inc({ reason });
+      restored += n;
+      log.warn({ jobId, reason, occurrences: n }, 'restored the take of a job that ended without it');
+    }
+  } while (cursor !== '0');
+  return restored;
 }
 
 /** The BullMQ worker of the delivery queue. */
@@ -71,6 +121,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const log = deps.log.child({ component: 'delivery-worker' });
   let worker: Worker<DeliveryJobData> | undefined;
   let closing: Promise<void> | undefined;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = deps.sweep;
+  const scheduleSweep = (): void => {
+    if (!sweep || closing) return;
+    sweepTimer = setTimeout(() => {
+      sweepTakes(deps.queue, sweep, deps.connection, log)
+        .catch((err: unknown) => {
+          deps.metrics.errors.inc({ component: 'take-sweep' });
+          log.warn({ err, code: errorCode(err) }, 'take sweep failed');
+        })
+        .finally(scheduleSweep);
+    }, sweep.everyMs ?? 30_000);
+  };
   return {
     start() {
       worker = new Worker<DeliveryJobData>(
@@ -79,8 +142,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
           const id = job.id ?? `${job.data.receiver}.${job.data.gid}.${job.data.window}`;
           return applyResult(job, token, await deps.dispatcher.dispatch(id, job.data.receiver, job.data.gid));
         },
-        { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 4 },
+        {
+          connection: deps.connection,
+          prefix: deps.prefix,
+          concurrency: deps.concurrency ?? 4,
+          ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
+          ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
+          ...(deps.maxStalledCount === undefined ? {} : { maxStalledCount: deps.maxStalledCount }),
+        },
       );
+      scheduleSweep();
       worker.on('failed', (job, err) => {
         log.warn(
           { err, jobId: job?.id, receiver: job?.data.receiver, attempts: job?.attemptsMade },
@@ -93,7 +164,10 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
       });
     },
     close() {
-      closing ??= worker ? worker.close() : Promise.resolve();
+      closing ??= (async () => {
+        clearTimeout(sweepTimer);
+        if (worker) await worker.close();
+      })();
       return closing;
     },
   };

@@ -190,6 +190,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     metrics,
     log,
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+    sweep: { store, keys: pre.keys, metrics: deliveryMetrics },
   });
   const durable = createDurability(redis, {
     mode: config.redis.durability.mode,

@@ -1,0 +1,214 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { createRegistry } from '@kube-herald/observability';
+import { redisUrl, uniqueName } from '@kube-herald/testing';
+import { createGroupStore, groupId, type GroupStore, type RecordItem } from '../src/store/group-store.js';
+import { createDeliveryWorker, deliveryJobDefaults } from '../src/delivery.js';
+import { createDeliveryMetrics } from '../src/delivery-metrics.js';
+import { createNotifierMetrics } from '../src/metrics.js';
+import { deliveryJobId, type DeliveryJobData } from '../src/scheduler.js';
+import { createDispatcher } from '../src/pipeline/dispatch.js';
+import { summaryJson } from '../src/pipeline/digest.js';
+import { createRateGate } from '../src/rate-gate.js';
+import { createDecisionLog } from '../src/decision-log.js';
+import { parseNotifierConfig } from '../src/config.js';
+import { createReceivers } from '../src/receivers/index.js';
+import { log, metricValue, until, warning } from './pipeline-harness.js';
+
+function item(n: number, name = 'w-0'): RecordItem {
+  const e = warning({ ns: 'orders', name }, n);
+  const g = { receiver: 'oncall', groupKey: 'oncall|namespace=orders', labels: {}, route: 'root' };
+  return {
+    occurrenceId: e.occurrenceId,
+    incidentKey: e.incidentKey,
+    count: n,
+    firstSeenMs: 1,
+    lastSeenMs: 2,
+    observedAtMs: 3,
+    summary: summaryJson(e),
+    groups: [
+      { ...g, gid: groupId(g.receiver, g.groupKey), groupWait: 0, groupInterval: 1000, repeatInterval: 9e9 },
+    ],
+  };
+}
+
+async function withStore(fn: (store: GroupStore, redis: Redis, prefix: string) => Promise<void>) {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('kht-rec');
+  try {
+    await fn(createGroupStore({ redis, prefix: `${prefix}:n`, dedupTtlMs: 3_600_000 }), redis, prefix);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+}
+
+test('a job that stalls out (its worker died) gets its take restored and counted: nothing is lost', async () => {
+  await withStore(async (store, redis, prefix) => {
+    const bull = `${prefix}:bull`;
+    const name = 'notifier-delivery';
+    const queue = new Queue<DeliveryJobData>(name, {
+      connection: redis,
+      prefix: bull,
+      defaultJobOptions: deliveryJobDefaults({ attempts: 3, backoffMs: 100 }),
+    });
+    const registry = createRegistry('rec', false);
+    const metrics = createNotifierMetrics(registry);
+    const dm = createDeliveryMetrics(registry);
+    const dyingConn = redis.duplicate({ maxRetriesPerRequest: null });
+    const dying = new Worker<DeliveryJobData>(name, null, {
+      connection: dyingConn,
+      prefix: bull,
+      lockDuration: 400,
+    });
+    const conn = redis.duplicate({ maxRetriesPerRequest: null });
+    const survivor = createDeliveryWorker({
+      queue,
+      connection: conn,
+      prefix: bull,
+      dispatcher: {
+        dispatch: () => Promise.reject(new Error('the survivor never gets this job to run')),
+      },
+      metrics,
+      log,
+      sweep: { store, keys: `${prefix}:n`, metrics: dm, everyMs: 200 },
+      lockDurationMs: 400,
+      stalledIntervalMs: 200,
+      maxStalledCount: 0,
+    });
+    try {
+      await store.record([item(1), item(2), item(3, 'w-1')], 1000);
+      const [flush] = await store.claimDue(1000, 10);
+      assert.ok(flush);
+      const jobId = deliveryJobId(flush);
+      await queue.add(
+        'deliver',
+        { receiver: flush.receiver, gid: flush.gid, window: flush.window },
+        { jobId },
+      );
+      // the dying worker takes the job and its occurrences, then its process is gone (no lock renewal)
+      const job = await dying.getNextJob('dying-token');
+      assert.equal(job?.id, jobId);
+      const taken = await store.take(jobId, flush.receiver, flush.gid, 0, 1001);
+      assert.equal(
+        taken.groups[0]?.incidents.reduce((n, i) => n + i.occurrences, 0),
+        3,
+      );
+      await dying.close(true);
+      survivor.start();
+      await until(
+        async () => (await metricValue(registry, 'kube_herald_notifier_takes_restored_total')) === 1,
+        15_000,
+        'the take restored after the job stalled out',
+      );
+      assert.equal(await queue.getJobState(jobId), 'failed');
+      assert.match((await queue.getJob(jobId))?.failedReason ?? '', /stalled/);
+      assert.equal(
+        await metricValue(registry, 'kube_herald_notifier_takes_restored_total', { reason: 'stalled' }),
+        1,
+      );
+      assert.equal(await store.hasTake(jobId), false);
+      const again = await store.take('next-job', flush.receiver, flush.gid, 0, 1002);
+      const incs = again.groups[0]?.incidents ?? [];
+      assert.equal(
+        incs.reduce((n, i) => n + i.occurrences, 0),
+        3,
+        'every occurrence is back',
+      );
+      assert.ok(
+        incs.every((i) => i.isNew),
+        'and still new: nobody was told',
+      );
+    } finally {
+      await survivor.close();
+      await dying.close(true);
+      await Promise.all([conn.quit(), dyingConn.quit()]);
+      await queue.close();
+    }
+  });
+});
+
+test('a permanent failure resets the sent state: the next occurrences are news, not repeats nobody saw', async () => {
+  await withStore(async (store) => {
+    await store.record([item(1)], 1000);
+    const [flush] = await store.claimDue(1000, 10);
+    assert.ok(flush);
+    const first = await store.take('job-1', 'oncall', flush.gid, 0, 1001);
+    assert.equal(first.groups[0]?.incidents[0]?.isNew, true);
+    assert.equal(await store.park('job-1', 60_000), true);
+    await store.record([item(2)], 1002);
+    const next = await store.take('job-2', 'oncall', flush.gid, 0, 1003);
+    assert.equal(next.groups[0]?.incidents[0]?.isNew, true, 'still new after the failed message');
+    assert.equal(next.groups[0]?.incidents[0]?.occurrences, 1);
+    // failed retry puts the parked occurrence back: both reach a message
+    await store.restore('job-2', 1004);
+    assert.equal(await store.unpark('job-1', 1005), 1);
+    const both = await store.take('job-3', 'oncall', flush.gid, 0, 1006);
+    assert.equal(both.groups[0]?.incidents[0]?.occurrences, 2);
+    assert.equal(both.groups[0]?.incidents[0]?.isNew, true);
+  });
+});
+
+test('takes outlive failed jobs: a take is kept 8 days (failed jobs 7)', async () => {
+  await withStore(async (store, redis, prefix) => {
+    await store.record([item(1)], 1000);
+    const [flush] = await store.claimDue(1000, 10);
+    assert.ok(flush);
+    await store.take('job-1', 'oncall', flush.gid, 0, 1001);
+    const ttl = await redis.pttl(`${prefix}:n:take:job-1`);
+    const failedKept = (deliveryJobDefaults({ attempts: 1, backoffMs: 1 }).removeOnFail.age ?? 0) * 1000;
+    assert.ok(ttl > failedKept, `take ttl ${ttl} ms > failed jobs kept ${failedKept} ms`);
+  });
+});
+
+test('Redis failing to record a successful send: the commit is retried in place, the message is not sent again', async () => {
+  const standin = createDingtalkStandin({
+    robots: [{ name: 'oncall', token: 'tok-rec-1', keywords: ['K8s'] }],
+  });
+  await standin.start();
+  try {
+    await withStore(async (store, redis, prefix) => {
+      const registry = createRegistry('rec2', false);
+      const dm = createDeliveryMetrics(registry);
+      let failures = 2;
+      const flaky: GroupStore = {
+        ...store,
+        commit: (jobId, now) =>
+          failures-- > 0
+            ? Promise.reject(new Error('READONLY (simulated failover)'))
+            : store.commit(jobId, now),
+      };
+      const config = parseNotifierConfig({
+        kafka: { brokers: '127.0.0.1:9092', topic: 't' },
+        redis: { url: redisUrl(), prefix },
+        receivers: [
+          { name: 'oncall', type: 'dingtalk', webhook: standin.webhookFor('oncall'), keywords: ['K8s'] },
+        ],
+        route: { receiver: 'oncall' },
+      });
+      const dispatcher = createDispatcher({
+        store: flaky,
+        gate: createRateGate({ redis, prefix: `${prefix}:n` }),
+        receivers: createReceivers(config),
+        metrics: createNotifierMetrics(registry),
+        deliveryMetrics: dm,
+        decisionLog: createDecisionLog({ log }),
+        log,
+      });
+      await store.record([item(1)], Date.now());
+      const [flush] = await store.claimDue(Date.now(), 10);
+      assert.ok(flush);
+      const res = await dispatcher.dispatch('job-c', 'oncall', flush.gid);
+      assert.equal(res.kind, 'sent');
+      assert.equal(standin.messages('oncall').length, 1);
+      assert.equal(await metricValue(registry, 'kube_herald_notifier_commit_retries_total'), 2);
+      assert.equal(await store.hasTake('job-c'), false, 'committed');
+    });
+  } finally {
+    await standin.close();
+  }
+});
