@@ -75,9 +75,13 @@ export const notifierConfigSchema = z.object({
   route: routeSchema,
   dedup: z
     .object({
+      /**
+       * How long an event uid's highest count is remembered after its last occurrence (kept 1–1.5× this):
+       * Kubernetes' event lifetime (kube-apiserver --event-ttl, 1h) plus the replay horizon.
+       */
       ttl: durationMs
-        .refine((v) => v >= 3_600_000, 'must be at least 1h (the replay horizon)')
-        .default(7 * 86_400_000),
+        .refine((v) => v >= 3_600_000, 'must be at least 1h (the event lifetime)')
+        .default(3 * 3_600_000),
     })
     .prefault({}),
   delivery: z

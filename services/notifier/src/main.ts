@@ -112,6 +112,7 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
     partitionsConcurrently: config.kafka.partitionsConcurrently,
     maxBytes: config.kafka.maxBytes,
     maxBytesPerPartition: config.kafka.maxBytesPerPartition,
+    maxBatchRecords: config.kafka.maxBatchRecords,
     // the subscriber logs the crash and restarts or rejoins by itself; counted so that alerts can see it
     onCrash: () => notifier.metrics.errors.inc({ component: 'kafka-consumer' }),
   });
