@@ -2,6 +2,13 @@ export type * from './types.js';
 export { BusErrorCode } from './errors.js';
 export type { KafkaConnectionOptions } from './kafka-client.js';
 export {
+  KAFKA_SASL_MECHANISMS,
+  kafkaSecurityShape,
+  resolveKafkaTls,
+  SASL_WITHOUT_TLS_WARNING,
+  type KafkaSecurityConfig,
+} from './kafka-security.js';
+export {
   createKafkaPublisher,
   type KafkaCompression,
   type KafkaPublisherOptions,

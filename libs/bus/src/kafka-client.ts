@@ -9,6 +9,7 @@ import {
   type logCreator,
 } from 'kafkajs';
 import type { Logger } from '@kube-herald/logging';
+import { resolveKafkaTls } from './kafka-security.js';
 import { installRecordEncoding } from './record-encoding.js';
 import { installRequestQueueFix } from './request-queue-fix.js';
 import { registerZstd } from './zstd-codec.js';
@@ -136,11 +137,16 @@ export function createSocketTracker(): SocketTracker {
 
 /** Creates the kafkajs client (internal: the only place a `Kafka` is constructed). */
 export function createKafkaClient(options: KafkaConnectionOptions, sockets?: SocketTracker): Kafka {
+  // SASL without an explicit `ssl` gets TLS; `ssl: false` with SASL is allowed, warned about once per client
+  const ssl =
+    typeof options.ssl === 'object'
+      ? options.ssl
+      : resolveKafkaTls(options.ssl, options.sasl !== undefined, options.log) || undefined;
   return new Kafka({
     ...(sockets === undefined ? {} : { socketFactory: sockets.socketFactory }),
     brokers: [...options.brokers],
     clientId: options.clientId,
-    ...(options.ssl === undefined ? {} : { ssl: options.ssl }),
+    ...(ssl === undefined ? {} : { ssl }),
     ...(options.sasl === undefined ? {} : { sasl: options.sasl }),
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kafkaSecurityShape } from '@kube-herald/bus';
 import { readFileSync } from 'node:fs';
 import { ConfigError, durationMs, parseConfig, parseYaml } from '@kube-herald/config';
 
@@ -35,14 +36,8 @@ const kafkaSchema = z.strictObject({
   retries: z.number().int().min(0).max(20).default(3),
   // Batch compression: zstd costs a tenth of gzip's CPU per event (BENCHMARKS.md); gzip for old consumers.
   compression: z.enum(['zstd', 'gzip', 'none']).default('zstd'),
-  ssl: z.boolean().optional(),
-  sasl: z
-    .strictObject({
-      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
-      username: z.string().min(1),
-      passwordFile: z.string().min(1),
-    })
-    .optional(),
+  // TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
+  ...kafkaSecurityShape,
 });
 
 const enrichmentSchema = z.strictObject({
