@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { redisUrl, uniqueName } from '@kube-herald/testing';
+import { AUDIT_LIMIT, createConsoleActions } from '../src/console/console-actions.js';
+import { createSseHub } from '../src/console/sse-hub.js';
+import type { Silence } from '../src/silences/index.js';
+import type { GroupStore } from '../src/store/group-store.js';
+import { log } from './pipeline-harness.js';
 import { consoleMatcher, previewSilence } from '../src/console/console-actions.js';
 import type { Queue } from 'bullmq';
 import { parseNotifierConfig } from '../src/config.js';
@@ -166,5 +175,81 @@ describe('console pieces', () => {
       [18, 18, 5000, 2, 1],
     );
     assert.ok(!JSON.stringify(snap).includes('t0k3n'), 'no token in the snapshot');
+  });
+
+  test('the admin token is a secret: not in the config object, at least 16 characters', () => {
+    const doc = (console: Record<string, unknown>) => ({
+      kafka: { brokers: ['127.0.0.1:9'] },
+      redis: { url: 'redis://127.0.0.1:9' },
+      receivers: [
+        { name: 'oncall', type: 'dingtalk', webhook: 'https://x.example/robot/send?access_token=t' },
+      ],
+      route: { receiver: 'oncall' },
+      console,
+    });
+    const config = parseNotifierConfig(doc({ enabled: true, adminToken: '${KH_CONSOLE_TOKEN}' }), {
+      KH_CONSOLE_TOKEN: 'env-token-0123456789abcdef',
+    });
+    assert.equal(config.secrets.consoleAdminToken, 'env-token-0123456789abcdef');
+    assert.ok(!JSON.stringify(config).includes('env-token'), 'the token is not in the config JSON');
+    assert.equal(config.console.host, '127.0.0.1', 'binds to 127.0.0.1 by default');
+    assert.equal(parseNotifierConfig(doc({})).console.enabled, false, 'off by default');
+    assert.throws(() => parseNotifierConfig(doc({ adminToken: 'short' })), /console\.adminToken/);
+  });
+
+  test('the live stream serves at most maxClients pages at once', async () => {
+    const hub = createSseHub({
+      snapshot: () => Promise.resolve({ ok: 1 }),
+      periodMs: 10_000,
+      log,
+      maxClients: 2,
+    });
+    const server = createServer((req, res) => hub.add(req, res));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const aborts = [new AbortController(), new AbortController()];
+    try {
+      const open = await Promise.all(aborts.map((a) => fetch(url, { signal: a.signal })));
+      assert.deepEqual(
+        open.map((r) => r.status),
+        [200, 200],
+      );
+      const first = await open[0]!.body!.getReader().read();
+      assert.match(new TextDecoder().decode(first.value as Uint8Array), /retry: 2000|event: snapshot/);
+      assert.equal((await fetch(url)).status, 503, 'a third page is refused');
+      assert.equal(hub.clients, 2);
+    } finally {
+      aborts.forEach((a) => a.abort());
+      hub.close();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  test('the audit trail keeps the newest AUDIT_LIMIT actions, with who and from where', async () => {
+    const redis = new Redis(redisUrl());
+    const prefix = uniqueName('khaudit');
+    const silence = { id: 's1' } as Silence;
+    const actions = createConsoleActions({
+      redis,
+      prefix,
+      silences: { add: () => Promise.resolve(silence), expire: () => Promise.resolve(silence) },
+      queue: {} as Queue<DeliveryJobData>,
+      store: {} as GroupStore,
+      log,
+    });
+    try {
+      for (let i = 0; i < AUDIT_LIMIT + 20; i++)
+        await actions.expireSilence({ by: `op${i}`, remote: '127.0.0.1' }, 's1');
+      assert.equal(await redis.llen(`${prefix}:console:audit`), AUDIT_LIMIT);
+      const [newest] = await actions.audit(1);
+      assert.deepEqual(
+        [newest?.by, newest?.action, newest?.remote],
+        [`op${AUDIT_LIMIT + 19}`, 'silence.expire', '127.0.0.1'],
+      );
+    } finally {
+      await redis.del(`${prefix}:console:audit`);
+      await redis.quit();
+    }
   });
 });
