@@ -1,5 +1,6 @@
 const SECRET_QUERY = /([?&](?:access_token|sign|timestamp|token|secret|password)=)[^&#\s"']*/gi;
-const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:"']+):([^/@\s"']+)@/gi;
+// `scheme://user:password@` and `scheme://:password@` (Redis' password-only form, e.g. redis://:pw@host)
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/@\s:"']*):([^/@\s"']+)@/gi;
 
 /** Masks secrets inside free text: query values such as access_token/sign, and passwords in URLs. */
 export function maskSecrets(text: string): string {

@@ -25,6 +25,25 @@ test('maskSecrets hides access_token, sign and URL passwords', () => {
   assert.match(out, /access_token=\*\*\*/);
 });
 
+test('maskSecrets hides Redis passwords in every URL form (user:password and password only, TLS too)', () => {
+  for (const url of [
+    'redis://:hunter2@10.0.0.5:6379/0',
+    'rediss://:hunter2@redis.example:6380',
+    'redis://default:hunter2@127.0.0.1:6379',
+  ]) {
+    const out = maskSecrets(`connecting to ${url} failed`);
+    assert.ok(!out.includes('hunter2'), out);
+    assert.match(out, /:\*\*\*@/);
+  }
+  const { lines, stream } = capture();
+  const log = createLogger({ name: 't', destination: stream });
+  log.error(
+    { url: 'redis://:hunter2@h:6379', err: new Error('connect redis://:hunter2@h:6379') },
+    'redis://:hunter2@h',
+  );
+  assert.ok(!lines.join('').includes('hunter2'));
+});
+
 test('logger never writes webhook tokens, secrets or passwords', () => {
   const { lines, stream } = capture();
   const log = createLogger({ name: 't', destination: stream });
