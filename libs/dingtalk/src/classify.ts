@@ -44,7 +44,28 @@ export interface Classification {
   readonly hint?: string;
   /** Network error code (`ECONNRESET`, …) for `network_error`. */
   readonly detail?: string;
+  /**
+   * The outcome is unknown: the request may have been written and processed (a timeout, or the connection
+   * lost after connecting). A retry may deliver the message twice — DingTalk has no idempotency key.
+   */
+  readonly ambiguous?: boolean;
 }
+
+/** Network errors raised before the request could reach the robot: retrying them cannot duplicate. */
+const NEVER_SENT = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+]);
 
 type Rule = readonly [ClassificationCode, string?];
 
@@ -162,12 +183,18 @@ export function classify(result: SendResult): Classification {
     case 'http':
       return classifyHttp(result.status, result.body);
     case 'network':
-      return { verdict: 'retry', code: 'network_error', detail: result.code };
+      return {
+        verdict: 'retry',
+        code: 'network_error',
+        detail: result.code,
+        ...(NEVER_SENT.has(result.code) ? {} : { ambiguous: true }),
+      };
     case 'timeout':
       return {
         verdict: 'retry',
         code: 'timeout',
         hint: 'timed out: the message may still have been delivered',
+        ambiguous: true,
       };
   }
 }

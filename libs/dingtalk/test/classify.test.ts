@@ -90,3 +90,12 @@ test('5xx, network errors and timeouts are transient; odd statuses are handled',
     'throttle',
   );
 });
+
+test('unknown outcomes are marked ambiguous (a retry may duplicate); never-sent network errors are not', () => {
+  assert.equal(classify({ kind: 'timeout' }).ambiguous, true);
+  assert.equal(classify({ kind: 'network', code: 'ECONNRESET' }).ambiguous, true);
+  assert.equal(classify({ kind: 'network', code: 'UND_ERR_SOCKET' }).ambiguous, true);
+  assert.equal(classify({ kind: 'network', code: 'ECONNREFUSED' }).ambiguous, undefined);
+  assert.equal(classify({ kind: 'network', code: 'ENOTFOUND' }).ambiguous, undefined);
+  assert.equal(classify({ kind: 'http', status: 200, body: '{"errcode":0}' }).ambiguous, undefined);
+});

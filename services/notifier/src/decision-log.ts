@@ -4,7 +4,7 @@ import type { Counter } from '@kube-herald/observability';
 import { errorCode } from '@kube-herald/errors';
 import type { Decision } from './pipeline/decision-engine.js';
 
-/** A delivery-side decision: a message sent (and what it accounts) or a permanent failure. */
+/** A delivery-side decision: a message sent (and what it accounts), a permanent failure, or an unknown outcome. */
 export type DeliveryDecision =
   | {
       readonly kind: 'sent';
@@ -21,6 +21,15 @@ export type DeliveryDecision =
       readonly groupKeys: readonly string[];
       readonly occurrences: number;
       readonly errcode: string;
+      readonly code: string;
+    }
+  | {
+      /** A send with an unknown outcome (timeout, connection lost): retried, possibly a duplicate. */
+      readonly kind: 'ambiguous';
+      readonly receiver: string;
+      readonly messageId: string;
+      readonly groupKeys: readonly string[];
+      readonly occurrences: number;
       readonly code: string;
     };
 
@@ -134,6 +143,7 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     delivery(d) {
       const line: Line = { decision: d.kind, ...d, kind: undefined };
       if (d.kind === 'failed') log.warn(line, 'message failed');
+      else if (d.kind === 'ambiguous') log.warn(line, 'message outcome unknown (possible duplicate)');
       else log.info(line, 'message sent');
       mirror([line]);
       return Promise.resolve();

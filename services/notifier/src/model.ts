@@ -104,6 +104,8 @@ export interface DeliveryOutcome {
   readonly errmsg?: string;
   readonly hint?: string;
   readonly durationMs: number;
+  /** Unknown outcome (timeout / connection lost after the request was written): a retry may duplicate. */
+  readonly ambiguous?: boolean;
 }
 
 /** A rendered message for a receiver (a DingTalk or webhook JSON body) plus what it accounts. */

@@ -121,7 +121,24 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
       case 'retry':
         await deps.store.restore(a.jobId, now());
-        log.warn({ receiver: name, code: out.code, errcode: out.errcode }, 'delivery failed; will retry');
+        if (out.ambiguous === true) {
+          // the robot may have shown it: the retry can be the one duplicate DingTalk cannot prevent
+          deps.deliveryMetrics?.possibleDuplicates.inc({ receiver: name });
+          await deps.decisionLog.delivery({
+            kind: 'ambiguous',
+            receiver: name,
+            messageId: a.jobId,
+            groupKeys: a.groups.map((g) => g.groupKey),
+            occurrences: a.notification.occurrences,
+            code: out.code,
+          });
+        }
+        log.warn(
+          { receiver: name, code: out.code, errcode: out.errcode, ambiguous: out.ambiguous === true },
+          out.ambiguous === true
+            ? 'delivery outcome unknown (may have been shown); will retry: possible duplicate'
+            : 'delivery failed; will retry',
+        );
         return { kind: 'retry', code: out.code };
       case 'permanent': {
         const errcode = out.errcode === undefined ? out.code : String(out.errcode);

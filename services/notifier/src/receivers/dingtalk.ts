@@ -16,6 +16,7 @@ function toOutcome(out: SendOutcome): DeliveryOutcome {
     ...(out.errcode === undefined ? {} : { errcode: out.errcode }),
     ...(out.errmsg === undefined ? {} : { errmsg: out.errmsg }),
     ...(out.hint === undefined ? {} : { hint: out.hint }),
+    ...(out.ambiguous === true ? { ambiguous: true } : {}),
     durationMs: out.durationMs,
   };
 }
