@@ -7,15 +7,31 @@ import { createRequire } from 'node:module';
 // proposed in PR #1667, never released). Idle, that was nearly all of the collector's CPU (about 1 CPU s
 // per minute). With nothing pending and no throttle there is nothing to check later: `push` checks again
 // when a request waits, and every answered request runs the check.
+//
+// Likewise its request-timeout check: a 100 ms interval per connection from connect to disconnect, idle or
+// not (10 wake-ups a second per broker connection). It now runs only while requests are in flight.
 
 const require = createRequire(import.meta.url);
 const KAFKAJS_VERSION = '2.2.4';
 
+interface InflightRequest {
+  readonly sentAt: number;
+  readonly requestTimeout: number;
+  timeoutRequest(): void;
+}
 interface RequestQueueLike {
   pending: unknown[];
+  inflight: Map<number, InflightRequest>;
   throttledUntil: number;
   throttleCheckTimeoutId: unknown;
+  requestTimeout: number;
+  enforceRequestTimeout: boolean;
+  requestTimeoutIntervalId: NodeJS.Timeout | null | undefined;
+  isConnected: () => boolean;
   scheduleCheckPendingRequests: (this: RequestQueueLike) => void;
+  scheduleRequestTimeoutCheck: (this: RequestQueueLike) => void;
+  sendSocketRequest: (this: RequestQueueLike, request: unknown) => void;
+  destroy: (this: RequestQueueLike) => void;
 }
 
 let installed: boolean | undefined;
@@ -28,10 +44,37 @@ export function installRequestQueueFix(): boolean {
   const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
     prototype: RequestQueueLike;
   };
-  const original = RequestQueue.prototype.scheduleCheckPendingRequests;
-  RequestQueue.prototype.scheduleCheckPendingRequests = function (this: RequestQueueLike): void {
+  const proto = RequestQueue.prototype;
+  const schedule = proto.scheduleCheckPendingRequests;
+  proto.scheduleCheckPendingRequests = function (this: RequestQueueLike): void {
     if (this.pending.length === 0 && !(this.throttledUntil > Date.now())) return;
-    original.call(this);
+    schedule.call(this);
+  };
+  const destroy = proto.destroy;
+  proto.destroy = function (this: RequestQueueLike): void {
+    destroy.call(this);
+    this.requestTimeoutIntervalId = null;
+  };
+  // On connect: armed lazily by the first request sent (below), no longer at once.
+  proto.scheduleRequestTimeoutCheck = function (this: RequestQueueLike): void {
+    if (this.enforceRequestTimeout) this.destroy();
+  };
+  const send = proto.sendSocketRequest;
+  proto.sendSocketRequest = function (this: RequestQueueLike, request: unknown): void {
+    send.call(this, request);
+    if (!this.enforceRequestTimeout || this.requestTimeoutIntervalId) return;
+    this.requestTimeoutIntervalId = setInterval(
+      () => {
+        this.inflight.forEach((r) => {
+          if (Date.now() - r.sentAt > r.requestTimeout) r.timeoutRequest();
+        });
+        if (this.inflight.size === 0 || !this.isConnected()) {
+          clearInterval(this.requestTimeoutIntervalId ?? undefined);
+          this.requestTimeoutIntervalId = null;
+        }
+      },
+      Math.min(this.requestTimeout, 100),
+    );
   };
   return (installed = true);
 }

@@ -8,8 +8,11 @@ import { createKafkaAdmin, createKafkaPublisher } from '../src/index.js';
 import { installRequestQueueFix } from '../src/request-queue-fix.js';
 
 const require = createRequire(import.meta.url);
+interface Queue {
+  requestTimeoutIntervalId: unknown;
+}
 const RequestQueue = require('kafkajs/src/network/requestQueue/index.js') as {
-  prototype: { checkPendingRequests: (this: unknown) => void };
+  prototype: { checkPendingRequests: (this: unknown) => void; push: (this: Queue, r: unknown) => void };
 };
 const log = createLogger({ name: 'bus-test', level: 'silent' });
 
@@ -22,10 +25,16 @@ describe("kafkajs' RequestQueue idle loop (tulios/kafkajs#1556)", () => {
     await admin.close();
     const publisher = createKafkaPublisher({ brokers: kafkaBrokers(), clientId: 'rq-idle', log });
     const original = RequestQueue.prototype.checkPendingRequests;
+    const push = RequestQueue.prototype.push;
     let checks = 0;
+    const queues = new Set<Queue>();
     RequestQueue.prototype.checkPendingRequests = function (this: unknown) {
       checks++;
       original.call(this);
+    };
+    RequestQueue.prototype.push = function (this: Queue, r: unknown) {
+      queues.add(this);
+      push.call(this, r);
     };
     try {
       await publisher.start();
@@ -35,9 +44,13 @@ describe("kafkajs' RequestQueue idle loop (tulios/kafkajs#1556)", () => {
       await sleep(1000);
       // Unpatched, every connection re-checks every ~1 ms (hundreds per second).
       assert.ok(checks < 10, `${checks} queue checks in an idle second`);
+      // Nor a 100 ms request-timeout interval per connection while nothing is in flight.
+      assert.ok(queues.size >= 1);
+      for (const q of queues) assert.equal(q.requestTimeoutIntervalId ?? null, null, 'no idle interval');
       await publisher.publish(topic, [{ key: 'k', value: 'v2' }]); // and it still publishes
     } finally {
       RequestQueue.prototype.checkPendingRequests = original;
+      RequestQueue.prototype.push = push;
       await publisher.close();
     }
   });

@@ -174,7 +174,14 @@ export function createKubeClient(
       // Our own watchdog (stallTimeout) decides about silence; this inactivity limit is only a backstop
       // past the API server's own timeoutSeconds (paused time counts too: it bounds an endless pause).
       const idleMs = Number(query.timeoutSeconds ?? 300) * 1000 + 60_000;
-      const idle = setTimeout(() => end(new KhError('kube_watch_idle', `WATCH ${path}: no data`)), idleMs);
+      // Not refreshed per line (a timer operation per event): a line notes its time, the timer re-arms.
+      let lastData = Date.now();
+      const onIdle = (): void => {
+        const left = lastData + idleMs - Date.now();
+        if (left > 0) idle = setTimeout(onIdle, left);
+        else end(new KhError('kube_watch_idle', `WATCH ${path}: no data`));
+      };
+      let idle = setTimeout(onIdle, idleMs);
       const q = new URLSearchParams({ ...query, watch: 'true' });
       try {
         const r = await open(
@@ -198,7 +205,7 @@ export function createKubeClient(
               held.push(line);
               return;
             }
-            idle.refresh();
+            lastData = Date.now();
             deliverLine(line, path, onLine, end);
           });
           if (paused) r.pause(); // paused while the answer was on its way
@@ -216,7 +223,7 @@ export function createKubeClient(
         resume() {
           if (!paused || ended) return;
           paused = false;
-          idle.refresh();
+          lastData = Date.now();
           // A line delivered here may pause again: the rest stays held, in order.
           while (!paused && !ended && heldAt < held.length) {
             const line = held[heldAt++] as string;

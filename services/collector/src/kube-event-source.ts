@@ -225,7 +225,8 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
         end.healthy = lines > 0 || (openedAt !== undefined && now() - openedAt >= HEALTHY_WATCH_MS);
         resolve(end);
       };
-      const kick = (): void => silence.kick(() => finish({ reason: 'stall' }));
+      const onStall = (): void => finish({ reason: 'stall' });
+      const kick = (): void => silence.kick(onStall);
       current = {
         stop: (reason) => finish({ reason }),
         pause() {

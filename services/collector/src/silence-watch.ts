@@ -26,7 +26,7 @@ export interface SilenceWatchOptions {
  * outlives the timeout the API server was asked to end it at (plus the stall timeout) is dead.
  */
 export interface SilenceWatch {
-  /** (Re)arms the timers of the open watch; call when it opens, on every line and on resume. */
+  /** Notes a line (or the watch's start or resume): silence counts from here. Cheap: no timer work per line. */
   kick(onStall: () => void): void;
   /** Disarms (watch paused or ended). */
   stop(): void;
@@ -38,21 +38,42 @@ export interface SilenceWatch {
 export function createSilenceWatch(o: SilenceWatchOptions): SilenceWatch {
   const now = o.now ?? Date.now;
   let refusedUntil = 0;
+  // Timers are not re-armed per line (a steady 500 lines/s would be 1,000 timer operations/s): each line
+  // only notes its time; a timer that fires early re-arms for what is left.
+  let lastLine = 0;
   let hbTimer: NodeJS.Timeout | undefined;
   let stallTimer: NodeJS.Timeout | undefined;
   let onStall: (() => void) | undefined;
   let inFlight = false;
   const beating = (): boolean => o.heartbeat !== undefined && o.heartbeatAfterMs > 0 && now() >= refusedUntil;
   const m = o.metrics.heartbeats;
+  const stallMs = (): number => (beating() ? o.stallTimeoutMs : o.watchTimeoutMs + o.stallTimeoutMs);
 
+  const onStallTimer = (): void => {
+    stallTimer = undefined;
+    if (!onStall) return;
+    const left = lastLine + stallMs() - now();
+    if (left > 0) stallTimer = setTimeout(onStallTimer, left);
+    else onStall();
+  };
+  const onHeartbeatTimer = (): void => {
+    hbTimer = undefined;
+    if (!onStall || !beating()) return;
+    const left = lastLine + o.heartbeatAfterMs - now();
+    if (left > 0) hbTimer = setTimeout(onHeartbeatTimer, left);
+    else beat();
+  };
   const arm = (): void => {
+    if (!onStall) return;
+    stallTimer ??= setTimeout(onStallTimer, Math.max(0, lastLine + stallMs() - now()));
+    if (beating())
+      hbTimer ??= setTimeout(onHeartbeatTimer, Math.max(0, lastLine + o.heartbeatAfterMs - now()));
+  };
+  const disarm = (): void => {
     clearTimeout(hbTimer);
     clearTimeout(stallTimer);
-    const stall = onStall;
-    if (!stall) return;
-    const on = beating();
-    stallTimer = setTimeout(stall, on ? o.stallTimeoutMs : o.watchTimeoutMs + o.stallTimeoutMs);
-    if (on) hbTimer = setTimeout(beat, o.heartbeatAfterMs);
+    hbTimer = undefined;
+    stallTimer = undefined;
   };
 
   function beat(): void {
@@ -73,7 +94,7 @@ export function createSilenceWatch(o: SilenceWatchOptions): SilenceWatch {
             { err, namespace: hb.namespace },
             'watch heartbeat refused: a silent watch now counts as dead only once it outlives its timeout',
           );
-          arm(); // the stall deadline of a watch without heartbeats
+          // The stall timer re-arms itself for the longer deadline of a watch without heartbeats.
         } else {
           m.inc({ result: 'failed' });
           o.log.debug({ err }, 'watch heartbeat failed');
@@ -84,13 +105,14 @@ export function createSilenceWatch(o: SilenceWatchOptions): SilenceWatch {
 
   return {
     kick(stall) {
+      lastLine = now();
+      if (onStall !== stall) disarm(); // another watch: its own timers
       onStall = stall;
       arm();
     },
     stop() {
       onStall = undefined;
-      clearTimeout(hbTimer);
-      clearTimeout(stallTimer);
+      disarm();
     },
     heartbeatSeen() {
       m.inc({ result: 'seen' });
