@@ -142,7 +142,19 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function checkWebhook(type: unknown, webhook: string, path: string, problems: ConfigProblem[]): void {
+const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/i;
+
+/**
+ * DingTalk webhooks carry the robot's token: https only. Plain http is accepted for a loopback host (it
+ * never leaves the machine) or with the receiver's explicit test flag `insecureHttp: true` (the DingTalk
+ * stand-in of the compose demo).
+ */
+function checkWebhook(
+  r: Record<string, unknown>,
+  webhook: string,
+  path: string,
+  problems: ConfigProblem[],
+): void {
   let url: URL;
   try {
     url = new URL(webhook);
@@ -150,7 +162,18 @@ function checkWebhook(type: unknown, webhook: string, path: string, problems: Co
     problems.push({ path, message: 'webhook is not an absolute URL' }); // the URL itself is a secret
     return;
   }
+  const type = r.type;
   if (!/^https?:$/.test(url.protocol)) problems.push({ path, message: 'webhook must be http(s)' });
+  else if (
+    type === 'dingtalk' &&
+    url.protocol === 'http:' &&
+    r.insecureHttp !== true &&
+    !LOOPBACK_HOST.test(url.hostname)
+  )
+    problems.push({
+      path,
+      message: 'a DingTalk webhook must be https (insecureHttp: true accepts http, for a test stand-in only)',
+    });
   if (type === 'dingtalk' && !url.searchParams.get('access_token'))
     problems.push({ path, message: 'a DingTalk webhook needs ?access_token=<token>' });
 }
@@ -174,7 +197,7 @@ function crossCheck(doc: unknown): ConfigProblem[] {
     if (r.secret !== undefined && r.secretFile !== undefined)
       problems.push({ path, message: 'set at most one of secret or secretFile' });
     // inline webhooks are checked here so that they are listed even when the schema fails elsewhere
-    if (typeof r.webhook === 'string') checkWebhook(r.type, r.webhook, `${path}.webhook`, problems);
+    if (typeof r.webhook === 'string') checkWebhook(r, r.webhook, `${path}.webhook`, problems);
   });
   for (const ref of routeReceivers(doc.route)) {
     if (!names.has(ref.receiver))
@@ -200,7 +223,7 @@ function resolveReceivers(parsed: Parsed, res: Resolution) {
     const webhook = secretValue(inlineHook, r.webhookFile, `receivers.${i}.webhookFile`, res);
     const secret = secretValue(inlineSecret, r.secretFile, `receivers.${i}.secretFile`, res);
     if (webhook) {
-      if (inlineHook === undefined) checkWebhook(r.type, webhook, `receivers.${i}.webhookFile`, res.problems);
+      if (inlineHook === undefined) checkWebhook(r, webhook, `receivers.${i}.webhookFile`, res.problems);
       secrets.set(r.name, secret === undefined ? { webhook } : { webhook, secret });
     }
     return rest;

@@ -26,6 +26,8 @@ export const receiverSchema = z
     webhookFile: z.string().min(1).optional(),
     secret: z.string().min(1).optional(),
     secretFile: z.string().min(1).optional(),
+    /** Test only: accept an http:// DingTalk webhook off this machine (a stand-in); https otherwise. */
+    insecureHttp: z.boolean().default(false),
     /** DingTalk security keywords: one is added to the visible text when the message lacks them all. */
     keywords: z.array(z.string().min(1)).max(10).default([]),
     msgType: z.enum(['markdown', 'text', 'actionCard']).default('markdown'),
