@@ -270,7 +270,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       if (options.schedule !== false) scheduler.start();
       // a durability mode this Redis cannot honour fails the start, not every batch
       await durable();
-      await deps.subscriber.start(ingest, poison);
+      // a recorded batch pokes the scheduler: groups due now (groupWait 0) flush without waiting for a poll
+      const handler: typeof ingest = (...args) =>
+        ingest(...args).then((r) => {
+          scheduler.poke();
+          return r;
+        });
+      await deps.subscriber.start(handler, poison);
       stallWatch.start();
       pollGauges();
       started = true;

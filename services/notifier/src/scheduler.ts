@@ -29,6 +29,12 @@ export interface Scheduler {
   start(): void;
   /** One poll (tests, and the loop). Returns the flushes enqueued. */
   tick(): Promise<DueFlush[]>;
+  /**
+   * Polls now instead of at the next period (after ingest recorded events: a group with groupWait 0 is
+   * due at once, and a quiet cluster's alert should not wait up to a poll period). Coalesced: a poke
+   * during a poll runs one more poll right after it.
+   */
+  poke(): void;
   close(): Promise<void>;
 }
 
@@ -45,6 +51,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let running: Promise<unknown> | undefined;
   let closed = false;
   let failures = 0;
+  let busy = false;
+  let again = false;
   const tick = async (): Promise<DueFlush[]> => {
     const due = await deps.store.claimDue(deps.now?.() ?? Date.now(), deps.batch ?? 200);
     if (due.length === 0) return due;
@@ -59,13 +67,17 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   };
   const loop = (): void => {
     if (closed) return;
+    busy = true;
+    again = false;
     running = tick().then(
       (due) => {
+        busy = false;
         failures = 0;
-        // a full batch means more are due: poll again at once
-        schedule(due.length >= (deps.batch ?? 200) ? 0 : pollMs);
+        // a full batch means more are due, or a poke came during the poll: poll again at once
+        schedule(due.length >= (deps.batch ?? 200) || again ? 0 : pollMs);
       },
       (err: unknown) => {
+        busy = false;
         failures += 1;
         deps.metrics.errors.inc({ component: 'scheduler' });
         log.warn({ err, code: errorCode(err), failures }, 'scheduler poll failed; backing off');
@@ -74,14 +86,23 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     );
   };
   const schedule = (ms: number): void => {
-    if (!closed) timer = setTimeout(loop, ms);
+    if (closed) return;
+    clearTimeout(timer);
+    timer = setTimeout(loop, ms);
   };
+  let started = false;
   let closing: Promise<void> | undefined;
   return {
     start() {
+      started = true;
       schedule(0);
     },
     tick,
+    poke() {
+      if (!started || closed || failures > 0) return;
+      if (busy) again = true;
+      else schedule(0);
+    },
     close() {
       closing ??= (async () => {
         closed = true;
