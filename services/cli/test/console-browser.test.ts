@@ -202,7 +202,11 @@ describe('operator console in a browser, against a running notifier (real Kafka,
       timeoutMs: 30_000,
       what: 'count 8 without a reload',
     });
-    assert.equal(await row.locator('.growth').textContent(), '+5', 'growth over the last minute');
+    assert.equal(
+      await row.locator('.growth').textContent(),
+      '+8',
+      'growth over the last minute (it began 1 s ago)',
+    );
     assert.match((await row.textContent()) ?? '', /Deployment\/payments-api/);
     await page.fill('#f-namespace', 'orders');
     assert.equal(await page.locator('[data-testid="incident-row"]').count(), 1, 'filter by namespace');

@@ -133,7 +133,14 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   closers.unshift(['notifier', () => notifier.close()]);
   await notifier.start();
   if (config.console.enabled) {
-    const operatorConsole = createConsole({ config, redis: clients.redis, silences, log, kafka: conn });
+    const operatorConsole = createConsole({
+      config,
+      redis: clients.redis,
+      silences,
+      log,
+      kafka: conn,
+      registry,
+    });
     closers.unshift(['console', () => operatorConsole.close()]);
     await operatorConsole.start();
   }

@@ -6,7 +6,8 @@ import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
 import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
 import { createConsole, type OperatorConsole } from '../src/console/index.js';
 import { createSilenceStore, type SilenceStore } from '../src/silences/index.js';
-import { createHarness, log, until, warning, type Harness } from './pipeline-harness.js';
+import { createRegistry, type Registry } from '@kube-herald/observability';
+import { createHarness, log, metricValue, until, warning, type Harness } from './pipeline-harness.js';
 
 const TOKEN = 'console-admin-token-0123456789';
 const SECRET = 'SECconsole0123456789abcdef';
@@ -41,6 +42,7 @@ describe('operator console API (real Kafka, Redis, DingTalk stand-in)', () => {
   let silences: SilenceStore;
   let redis: Redis;
   let console_: OperatorConsole;
+  let registry: Registry;
   let base = '';
   const bodies: string[] = [];
   const get = async <T>(path: string): Promise<T> => {
@@ -84,11 +86,13 @@ describe('operator console API (real Kafka, Redis, DingTalk stand-in)', () => {
       console: { enabled: true, port: 0, adminToken: TOKEN, refresh: '300ms' },
     });
     await h.instance({ silences });
+    registry = createRegistry('notifier', false);
     console_ = createConsole({
       config,
       redis,
       silences,
       log,
+      registry,
       kafka: { brokers: kafkaBrokers(), clientId: uniqueName('kh-console'), log },
     });
     base = (await console_.start()).url;
@@ -139,6 +143,11 @@ describe('operator console API (real Kafka, Redis, DingTalk stand-in)', () => {
     });
     assert.equal(form.status, 400, 'a form post is not an action');
     assert.equal((await silences.list()).length, 0, 'nothing was created by the refused requests');
+    const refusals = (status: string) =>
+      metricValue(registry, 'kube_herald_console_requests_total', { route: 'POST /api/silences', status });
+    assert.equal(await refusals('401'), 2, 'refused actions are counted');
+    assert.equal(await refusals('403'), 1);
+    assert.equal(await refusals('400'), 1);
 
     const preview = await post('/api/silences/preview', {
       matchers: ['namespace=payments', 'reason=Back.*'],

@@ -49,6 +49,12 @@ describe('console pieces', () => {
     assert.equal(g.observe('a', 15, 100_000), 6, 'baseline moved on to t=30 s');
     g.retain(new Set());
     assert.equal(g.observe('a', 20, 80_000), 0, 'retained nothing: starts over');
+    assert.equal(g.observe('b', 10, 100_000, 80_000), 10, 'began inside the window: all of its count is new');
+    assert.equal(
+      g.observe('c', 10, 100_000, 10_000),
+      0,
+      'began before the window: first sight is the baseline',
+    );
   });
 
   test('webhooks are masked to scheme, host and a hidden token', () => {

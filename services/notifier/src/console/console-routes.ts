@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isKhError, errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
+import type { Counter } from '@kube-herald/observability';
 import type { ConsoleActions } from './console-actions.js';
 import { previewSilence } from './console-actions.js';
 import type { Snapshot } from './console-state.js';
@@ -18,6 +19,8 @@ export interface RouteDeps {
   readonly hub: SseHub;
   readonly adminToken: string | undefined;
   readonly log: Logger;
+  /** `kube_herald_console_requests_total{route,status}` (route: a known route or `other`). */
+  readonly requests?: Counter<'route' | 'status'>;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -114,7 +117,11 @@ export function createConsoleHandler(deps: RouteDeps) {
   const table = { ...readRoutes(deps), ...actionRoutes(deps) };
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://console.invalid');
-    const handler = table[`${req.method ?? 'GET'} ${url.pathname}`];
+    const route = `${req.method ?? 'GET'} ${url.pathname}`;
+    const handler = table[route];
+    res.once('finish', () =>
+      deps.requests?.inc({ route: handler ? route : 'other', status: String(res.statusCode) }),
+    );
     if (!handler) {
       sendJson(res, 404, { error: 'not found' });
       return;

@@ -219,7 +219,7 @@ function mergeIncidents(groups: readonly GroupState[], growth: GrowthTracker, o:
   }
   const out: IncidentView[] = [...byKey.values()].map(({ resolved, ...a }) => ({
     ...a,
-    growth: growth.observe(a.incidentKey, a.count, now),
+    growth: growth.observe(a.incidentKey, a.count, now, a.firstSeenMs),
     state: resolved ? 'resolved' : now - a.lastSeenMs > o.quietMs ? 'quiet' : 'active',
   }));
   growth.retain(new Set(byKey.keys()));

@@ -96,8 +96,11 @@ function describeDecision(d: Decision): string {
 function verdictOf(
   history: readonly DecisionLine[],
   now: Decision | undefined,
+  latest: boolean,
 ): { kind: string; text: string } {
-  const event = history.find((l) => l.occurrenceId !== undefined && l.decision !== 'deduped') ?? history[0];
+  // an occurrence's first decision (later ones are its redeliveries); an incident's latest
+  const decided = history.filter((l) => l.occurrenceId !== undefined && l.decision !== 'deduped');
+  const event = (latest ? decided.at(-1) : decided[0]) ?? history[0];
   if (!event)
     return now
       ? { kind: now.kind, text: describeDecision(now) }
@@ -151,7 +154,7 @@ export function createWhy(deps: WhyDeps) {
     const history = linesFor(occurrenceId, incidentKey);
     if (!incidentKey) incidentKey = history.find((l) => l.incidentKey)?.incidentKey;
     const groups = incidentKey ? groupsOf(await deps.groups(), incidentKey) : [];
-    const v = verdictOf(history, now);
+    const v = verdictOf(history, now, occurrenceId === undefined);
     return {
       verdict: v.text,
       kind: v.kind,

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { KafkaConnectionOptions } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
+import { Counter, type Registry } from '@kube-herald/observability';
 import type { NotifierConfig } from '../config.js';
 import { DELIVERY_QUEUE, notifierPrefixes } from '../notifier.js';
 import { createDecisionEngine } from '../pipeline/decision-engine.js';
@@ -31,6 +32,8 @@ export interface ConsoleDeps {
   readonly kafka?: KafkaConnectionOptions;
   /** Rate gate window of the fleet (default 60 000). */
   readonly rateWindowMs?: number;
+  /** Where `kube_herald_console_requests_total{route,status}` is registered (the notifier's /metrics). */
+  readonly registry?: Registry;
   /** Overrides `console.host` / `console.port` (the CLI's flags). */
   readonly host?: string;
   readonly port?: number;
@@ -102,6 +105,16 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
     hub,
     adminToken: config.secrets.consoleAdminToken,
     log,
+    ...(deps.registry
+      ? {
+          requests: new Counter<'route' | 'status'>({
+            name: 'kube_herald_console_requests_total',
+            help: 'Console requests by route and HTTP status (401/403: refused actions, 400: bad input)',
+            labelNames: ['route', 'status'],
+            registers: [deps.registry],
+          }),
+        }
+      : {}),
   });
   let server: Server | undefined;
   let closing: Promise<void> | undefined;

@@ -1,7 +1,10 @@
 /** Per-incident count samples: how much an incident grew over the last window. */
 export interface GrowthTracker {
-  /** Records the count seen now; returns the growth since about `windowMs` ago (or since first seen). */
-  observe(incidentKey: string, count: number, now: number): number;
+  /**
+   * Records the count seen now; returns the growth since about `windowMs` ago. An incident that began inside
+   * the window (`firstSeenMs`) grew by all of its count; an older one first seen by the console starts at 0.
+   */
+  observe(incidentKey: string, count: number, now: number, firstSeenMs?: number): number;
   /** Forgets incidents no longer open (the samples follow live incidents only). */
   retain(keys: ReadonlySet<string>): void;
 }
@@ -10,8 +13,11 @@ export interface GrowthTracker {
 export function createGrowthTracker(windowMs: number): GrowthTracker {
   const samples = new Map<string, [number, number][]>();
   return {
-    observe(key, count, now) {
-      const list = samples.get(key) ?? [];
+    observe(key, count, now, firstSeenMs) {
+      let list = samples.get(key);
+      if (!list) {
+        list = firstSeenMs !== undefined && firstSeenMs > now - windowMs ? [[firstSeenMs, 0]] : [];
+      }
       list.push([now, count]);
       // keep the latest sample at or before the window start as the baseline, drop older ones
       while (list.length > 2 && (list[1]?.[0] ?? now) <= now - windowMs) list.shift();
