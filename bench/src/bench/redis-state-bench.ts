@@ -202,7 +202,43 @@ async function countFields(redis: Redis, pattern: string): Promise<number> {
   return total;
 }
 
+/** Bytes per dedup field (uid × receiver) and per incident, from two fills of an empty Redis. */
+async function sizes(): Promise<void> {
+  const r = await startPrivateRedis(join(dir, 'sizes'));
+  const redis = new Redis(r.url);
+  try {
+    const store = createGroupStore({ redis, prefix: 'ks:n', dedupTtlMs: 3_600_000 });
+    const fill = async (n: number, item: (i: number) => RecordItem): Promise<number> => {
+      const before = await info(redis, 'used_memory');
+      for (let i = 0; i < n; i += 5000) {
+        await store.record(
+          Array.from({ length: Math.min(5000, n - i) }, (_, j) => item(i + j)),
+          Date.now(),
+        );
+      }
+      return (await info(redis, 'used_memory')) - before;
+    };
+    const g = group(0);
+    // distinct event uids, one incident: what dedup costs per (uid, receiver)
+    const fields = 500_000;
+    const fieldBytes =
+      (await fill(fields, (i) => ({ ...streamItem(i, 1, 0, 1, 'f'), groups: [g] }))) / fields;
+    // distinct incidents in 100 groups (each event a new uid too): what an incident costs beyond its field
+    const incidents = 50_000;
+    const incBytes =
+      (await fill(incidents, (i) => ({ ...streamItem(i, incidents, 0, 100, 'i') }))) / incidents - fieldBytes;
+    report['sizes'] = { fieldBytes, incBytes };
+    out(
+      `\nbytes per dedup field (uid × receiver): ${fieldBytes.toFixed(1)}; per incident (beyond its field): ${incBytes.toFixed(1)}\n`,
+    );
+  } finally {
+    redis.disconnect();
+    await r.close();
+  }
+}
+
 mkdirSync(dir, { recursive: true });
+if (what === 'sizes' || what === 'all') await sizes();
 if (what === 'durability' || what === 'all') await durability();
 if (what === 'memory' || what === 'all') await memory();
 mkdirSync(join(ROOT, 'artifacts'), { recursive: true });
