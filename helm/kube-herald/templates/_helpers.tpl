@@ -114,6 +114,8 @@ kafka:
   groupId: {{ $n.groupId | quote }}
 redis:
   url: {{ $n.redis.url | quote }}
+  durability:
+    mode: {{ $n.redis.durability | default "none" | quote }}
   {{- if $n.redis.existingSecret }}
   passwordFile: /secrets/redis/password
   {{- end }}
