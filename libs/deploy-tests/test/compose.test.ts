@@ -6,7 +6,7 @@ import { Script } from 'node:vm';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
-import { repoRoot } from '@kube-herald/deploy-tests';
+import { buildContext, repoRoot } from '@kube-herald/deploy-tests';
 
 interface Healthcheck {
   test: string[];
@@ -125,6 +125,24 @@ describe('docker-compose.yml', () => {
         if (src.startsWith('./')) assert.ok(existsSync(join(root, src)), `${src} exists`);
       }
     }
+  });
+
+  it('builds kube-herald from the build context and Dockerfile that image-build.test.ts reproduces', () => {
+    const raw = parse(composeText) as { 'x-kube-herald': { image: string; build: Record<string, string> } };
+    assert.deepEqual(raw['x-kube-herald'].build, { context: '.', dockerfile: 'Dockerfile' });
+    const ours = Object.entries(compose.services).filter(([, s]) => s.image === raw['x-kube-herald'].image);
+    assert.deepEqual(ours.map(([n]) => n).sort(), ['collector', 'dingtalk', 'notifier']);
+    // the context is what .dockerignore lets through: the CLI, its commands and the package files
+    const context = new Set(buildContext(root));
+    for (const f of ['package.json', 'package-lock.json', 'tsconfig.build.json', 'bin/kube-herald.mjs'])
+      assert.ok(context.has(f), `${f} in the build context`);
+    assert.ok(!context.has('docker-compose.yml') && ![...context].some((f) => f.startsWith('deploy/')));
+    // image-build.test.ts runs the built image's --help, which lists each of these commands
+    assert.deepEqual(ours.map(([, s]) => s.command?.[0]).sort(), [
+      'collector',
+      'dingtalk-standin',
+      'notifier',
+    ]);
   });
 
   it('runs the DingTalk stand-in from its config on all interfaces, on the published port', () => {
