@@ -24,6 +24,8 @@ export interface Load {
   run(total: number, perSecond: number, signal?: AbortSignal): Promise<number>;
   /** Wall clock (ms) at which the object's first event was created. */
   createdAt(objectName: string): number | undefined;
+  /** Wall clock (ms) of every operation (create or bump: one occurrence each), in order. */
+  opTimes(): readonly number[];
 }
 
 const REASONS = ['BackOff', 'FailedScheduling', 'Unhealthy', 'FailedMount', 'OOMKilling'];
@@ -35,7 +37,9 @@ export function createLoad(o: LoadOptions): Load {
   const reasons = o.reasons ?? REASONS;
   const events: { cluster: number; uid: string }[] = [];
   const created = new Map<string, number>();
+  const ops: number[] = [];
   const one = (i: number): string => {
+    ops.push(Date.now());
     const c = i % clusters.length;
     const k = clusters[c]!;
     if (events.length > 0 && rnd() < (o.bumpShare ?? 0.2)) {
@@ -73,5 +77,6 @@ export function createLoad(o: LoadOptions): Load {
       return done;
     },
     createdAt: (name) => created.get(name),
+    opTimes: () => ops,
   };
 }

@@ -11,7 +11,7 @@ import { latencyRun } from './e2e-bench.js';
 import { machine, median, round } from './machine.js';
 import { notifierRun, redisBenchmark, type NotifierRun } from './notifier-bench.js';
 import { producerPerformance } from './producer-perf.js';
-import { stormRun } from './storm-bench.js';
+import { climbingStormRun, stormRun, type StormRun } from './storm-bench.js';
 
 // `bash scripts/bench.sh <collector|notifier|e2e|storm|all> [options]` — see BENCHMARKS.md. Starts its own
 // private Kafka and Redis under .run/bench/, prints Markdown tables and writes artifacts/bench-<what>.json.
@@ -24,6 +24,7 @@ const { values, positionals } = parseArgs({
     'e2e-rate': { type: 'string', default: '2' },
     'storm-events': { type: 'string', default: '100000' },
     'storm-seconds': { type: 'string', default: '300' },
+    'climbing-pods': { type: 'string', default: '300' },
   },
 });
 const what = positionals[0] ?? 'all';
@@ -56,6 +57,11 @@ async function ppOnNewTopic(prefix: string, records: number, recordBytes: number
   await admin.close();
   return (await producerPerformance(kafka.brokers, topic, records, recordBytes)).recordsPerSec;
 }
+
+const STORM_HEAD =
+  '| created | accounted (decision log) | share | lost | accounted (message text) | in messages within 2 min | messages | max msgs/min/robot | throttle answers | duplicate msgs | first message after | drained after storm |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n';
+const stormRow = (r: StormRun): string =>
+  `| ${r.created} | ${r.accounted} | ${r.accountedPct} % | ${r.lost} | ${r.messageAccounted} | ${r.inTimePct} % | ${r.messages} | ${r.maxPerMinutePerRobot} | ${r.throttleAnswers} | ${r.duplicateMessages} | ${r.timeToFirstMessageS} s | ${r.drainS} s |\n`;
 
 try {
   if (what === 'collector' || what === 'all') {
@@ -159,12 +165,20 @@ try {
     say(`storm ${n} events in ${s} s`);
     const r = await stormRun(dir, plumbing, n, s, log);
     out(
-      `\n## Storm: ${n} Warning events in ${s} s over 1,000 objects, 3 clusters, 10 robots (default grouping)\n\n| created | accounted | share | lost | messages | max msgs/min/robot | throttle answers | duplicate msgs | first message after | drained after storm |\n|---|---|---|---|---|---|---|---|---|---|\n`,
+      `\n## Storm: ${n} Warning events in ${s} s over 1,000 objects, 3 clusters, 10 robots (groupWait 10s, groupInterval 1m, repeatInterval 4h)\n\n${STORM_HEAD}`,
     );
-    out(
-      `| ${r.created} | ${r.accounted} | ${r.accountedPct} % | ${r.lost} | ${r.messages} | ${r.maxPerMinutePerRobot} | ${r.throttleAnswers} | ${r.duplicateMessages} | ${r.timeToFirstMessageS} s | ${r.drainS} s |\n`,
-    );
+    out(stormRow(r));
     report.storm = r;
+  }
+  if (what === 'storm-climbing' || what === 'all') {
+    const pods = Number(values['climbing-pods']);
+    say(`climbing storm: ${pods} pods, counts 1 → 10 in 60 s`);
+    const r = await climbingStormRun(dir, plumbing, { pods, counts: 10, seconds: 60 }, log);
+    out(
+      `\n## Climbing storm: ${pods} Pods in 24 namespaces, counts 1 → 10 in 60 s (${r.events} events), 1 cluster, 10 robots (groupWait 10s, groupInterval 1m, repeatInterval 4h)\n\n${STORM_HEAD}`,
+    );
+    out(stormRow(r));
+    report.stormClimbing = r;
   }
 } finally {
   await redis.close();
