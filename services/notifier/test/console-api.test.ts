@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { occurrenceId, type EventV1 } from '@kube-herald/events';
@@ -227,6 +228,22 @@ describe('operator console API (real Kafka, Redis, DingTalk stand-in)', () => {
     assert.deepEqual(r.json.retried, [failedId]);
     await until(() => h.standin.messages('oncall').length > before, 30_000, 'the retried message');
     assert.match(h.standin.messages('oncall').at(-1)!.text, /OOMKilling|orders/);
+  });
+
+  test('bound to 127.0.0.1, it answers only requests addressed to a loopback name (DNS rebinding)', async () => {
+    const status = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(`${base}/api/snapshot`, { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const port = new URL(base).port;
+    assert.equal(await status(`evil.example:${port}`), 421);
+    assert.equal(await status(`localhost:${port}`), 200);
+    assert.equal(await status(`127.0.0.1:${port}`), 200);
   });
 
   test('no secret in any page or API answer', async () => {

@@ -6,7 +6,7 @@ import type { ConsoleActions } from './console-actions.js';
 import { previewSilence } from './console-actions.js';
 import type { Snapshot } from './console-state.js';
 import type { WhyAnswer, WhyQuery } from './console-why.js';
-import { actionRefusal, field, readJson, sendJson, sendText } from './http-util.js';
+import { actionRefusal, field, hostRefused, readJson, sendJson, sendText } from './http-util.js';
 import { CONSOLE_CSS, consolePage } from './console-page.js';
 import { CONSOLE_JS } from './console-script.js';
 import type { SseHub } from './sse-hub.js';
@@ -21,6 +21,8 @@ export interface RouteDeps {
   readonly log: Logger;
   /** `kube_herald_console_requests_total{route,status}` (route: a known route or `other`). */
   readonly requests?: Counter<'route' | 'status'>;
+  /** Bound to a loopback address: answer only requests addressed to 127.0.0.1 / localhost / [::1]. */
+  readonly loopbackOnly?: boolean;
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
@@ -122,6 +124,10 @@ export function createConsoleHandler(deps: RouteDeps) {
     res.once('finish', () =>
       deps.requests?.inc({ route: handler ? route : 'other', status: String(res.statusCode) }),
     );
+    if (hostRefused(req, deps.loopbackOnly === true)) {
+      sendJson(res, 421, { error: 'this console answers only on 127.0.0.1 / localhost' });
+      return;
+    }
     if (!handler) {
       sendJson(res, 404, { error: 'not found' });
       return;

@@ -98,7 +98,9 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
   });
   const snapshot = () => snapshotter.snapshot();
   const hub = createSseHub({ snapshot, periodMs: config.console.refresh, log });
+  const host = deps.host ?? config.console.host;
   const handler = createConsoleHandler({
+    loopbackOnly: /^(127\.|::1$|localhost$)/.test(host),
     snapshot,
     actions,
     why,
@@ -123,7 +125,6 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
       await tail?.start();
       const s = createServer(handler);
       server = s;
-      const host = deps.host ?? config.console.host;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
         s.listen(deps.port ?? config.console.port, host, () => resolve());

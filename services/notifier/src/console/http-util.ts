@@ -57,6 +57,28 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   return doc as Record<string, unknown>;
 }
 
+/** host[:port] of an Origin header (http or https: the console may sit behind a TLS proxy). */
+function originHost(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * A console bound to loopback answers only requests addressed to a loopback name: a page of another site
+ * whose name was re-pointed at 127.0.0.1 (DNS rebinding) gets nothing, not even the read-only views.
+ */
+export function hostRefused(req: IncomingMessage, loopbackOnly: boolean): boolean {
+  if (!loopbackOnly) return false;
+  const host = req.headers.host ?? '';
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
+  return !LOOPBACK_NAMES.has(name.toLowerCase());
+}
+
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** Constant-time comparison of a presented token with the configured one. */
@@ -72,7 +94,7 @@ export function tokenMatches(presented: string | undefined, expected: string): b
 export function actionRefusal(req: IncomingMessage, token: string | undefined): [number, string] | undefined {
   if (token === undefined) return [403, 'actions are disabled: no admin token is configured'];
   const origin = req.headers.origin;
-  if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`)
+  if (origin !== undefined && originHost(origin) !== req.headers.host)
     return [403, `cross-origin request refused (${origin})`];
   const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   if (!tokenMatches(auth, token)) return [401, 'admin token missing or wrong'];
