@@ -17,3 +17,4 @@ export { chartCollectorRbac, collectorIdentity, eventSeen, startCollector } from
 export type { CollectorIdentity, CollectorRun } from './rig.js';
 export { kubeScript } from './script.js';
 export { freshTopic, readEvents, type TopicEvents } from './topic.js';
+export { watchLines, wire, type WireAnswer, type WireTarget } from './wire.js';
