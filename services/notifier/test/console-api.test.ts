@@ -228,6 +228,23 @@ describe('operator console API (real Kafka, Redis, DingTalk stand-in)', () => {
     assert.deepEqual(r.json.retried, [failedId]);
     await until(() => h.standin.messages('oncall').length > before, 30_000, 'the retried message');
     assert.match(h.standin.messages('oncall').at(-1)!.text, /OOMKilling|orders/);
+
+    // two more fail; "retry all" puts both back
+    await until(async () => (await get<Snap>('/api/snapshot')).failed.length === 0, 10_000, 'nothing failed');
+    h.standin.faults.inject({ robot: 'oncall', mode: 'errcode-1', times: 2 });
+    await h.publish([
+      warning({ ns: 'billing', name: 'billing-1', reason: 'FailedMount' }, 1),
+      warning({ ns: 'search', name: 'search-1', reason: 'Unhealthy' }, 1),
+    ]);
+    await until(async () => (await get<Snap>('/api/snapshot')).failed.length === 2, 30_000, 'two failed');
+    const all = await post('/api/failed/retry', { all: true, by: 'bob' }, admin);
+    assert.equal((all.json.retried as string[]).length, 2);
+    await until(
+      () =>
+        ['billing-1', 'search-1'].every((n) => h.standin.messages('oncall').some((m) => m.text.includes(n))),
+      30_000,
+      'both retried messages',
+    );
   });
 
   test('bound to 127.0.0.1, it answers only requests addressed to a loopback name (DNS rebinding)', async () => {
