@@ -2,6 +2,7 @@ import { errorCode } from '@kube-herald/errors';
 import type { OwnerRef } from '@kube-herald/events';
 import type { Logger } from '@kube-herald/logging';
 import { kubeHttpError, type KubeClient } from './kube-client.js';
+import { createLru } from './lru.js';
 import type { CollectorMetrics } from './metrics.js';
 import { isGone, resourceVersionOf } from './watch-lines.js';
 
@@ -17,6 +18,9 @@ export const WATCHED_KINDS: Readonly<Record<string, { readonly root: string; rea
   ReplicaSet: { root: '/apis/apps/v1', plural: 'replicasets' },
   Job: { root: '/apis/batch/v1', plural: 'jobs' },
 };
+
+const TOMBSTONES = 5_000;
+const TOMBSTONE_TTL_MS = 10 * 60_000;
 
 // Metadata only (what a metadata informer asks for): no spec/status, a fraction of a Pod's bytes.
 const LIST_ACCEPT = 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1, application/json';
@@ -94,6 +98,8 @@ export function createOwnerCaches(o: OwnerCacheOptions): OwnerCaches {
     caches.set(kind, { map: new Map(), synced: false, refused: false });
   }
   const full = o.metrics.enrichmentFailures.labels({ reason: 'cache_full' });
+  // Deleted objects stay known a while: their last events (Killing, …) often arrive after the deletion.
+  const tombstones = createLru<OwnerEntry>(TOMBSTONES, TOMBSTONE_TTL_MS);
   const total = (): number => {
     let n = 0;
     for (const c of caches.values()) n += c.map.size;
@@ -170,7 +176,10 @@ export function createOwnerCaches(o: OwnerCacheOptions): OwnerCaches {
           typeof meta.namespace === 'string' &&
           typeof meta.name === 'string'
         ) {
-          c.map.delete(keyOf(kind, meta.namespace, meta.name));
+          const key = keyOf(kind, meta.namespace, meta.name);
+          const gone = c.map.get(key);
+          if (gone) tombstones.set(key, gone);
+          c.map.delete(key);
         }
       };
       const query = { resourceVersion: rv, allowWatchBookmarks: 'true', timeoutSeconds: '300' };
@@ -227,8 +236,10 @@ export function createOwnerCaches(o: OwnerCacheOptions): OwnerCaches {
   }
 
   const scopes = o.namespaces.length ? o.namespaces : [undefined];
-  const get = (kind: string, ns: string, name: string): OwnerEntry | undefined =>
-    caches.get(kind)?.map.get(keyOf(kind, ns, name));
+  const get = (kind: string, ns: string, name: string): OwnerEntry | undefined => {
+    const key = keyOf(kind, ns, name);
+    return caches.get(kind)?.map.get(key) ?? (tombstones.size > 0 ? tombstones.get(key) : undefined);
+  };
   return {
     start() {
       if (loops.length) return;

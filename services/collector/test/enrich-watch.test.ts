@@ -75,4 +75,63 @@ describe('enrichment from watched owner caches', () => {
       await standin.close();
     }
   });
+
+  it('an event about a Pod deleted just before is still enriched; a kind the API refuses falls back to GETs', async () => {
+    const { standin, client } = await startStandin();
+    const publisher = recordingPublisher();
+    const { metrics } = newMetrics();
+    standin.forbid(['jobs']); // RBAC without list/watch on jobs
+    const service = createCollectorService({
+      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'] } } }),
+      log: quietLog,
+      metrics,
+      client,
+      publisher,
+      identity: 'a',
+      version: '0',
+      retryBaseMs: 50,
+    });
+    try {
+      const d = standin.workloads.deployment({ name: 'gone', namespace: 'shop' });
+      const pod = d.pods[0]!;
+      await service.start();
+      await waitFor('ready', () => service.ready() === true);
+      standin.deleteObject('pods', 'shop', pod.metadata.name!);
+      await sleep(200); // the watch took the deletion in
+      standin.forbid([]);
+      standin.createEvent({
+        involvedObject: { kind: 'Pod', name: pod.metadata.name!, namespace: 'shop', uid: pod.metadata.uid! },
+        reason: 'Killing',
+        type: 'Normal',
+      });
+      const cj = standin.workloads.cronJob({ name: 'nightly', namespace: 'shop' });
+      standin.createEvent({
+        involvedObject: {
+          kind: 'Job',
+          name: cj.job.metadata.name!,
+          namespace: 'shop',
+          uid: cj.job.metadata.uid!,
+        },
+        reason: 'Completed',
+        type: 'Normal',
+      });
+      await waitFor('2 published', () => publisher.records.length === 2);
+      const [killing, completed] = publisher.events();
+      assert.deepEqual(
+        killing?.owners?.map((o) => o.kind),
+        ['ReplicaSet', 'Deployment'],
+        'from the tombstone of the deleted Pod',
+      );
+      assert.equal(killing?.labels?.app, 'gone');
+      assert.deepEqual(
+        completed?.owners?.map((o) => o.kind),
+        ['CronJob'],
+        'jobs refused: a GET',
+      );
+      assert.equal(standin.stats().requests[`/api/v1/namespaces/shop/pods/${pod.metadata.name!}`], undefined);
+    } finally {
+      await service.close();
+      await standin.close();
+    }
+  });
 });
