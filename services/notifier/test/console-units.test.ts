@@ -12,12 +12,9 @@ import { log } from './pipeline-harness.js';
 import { consoleMatcher, previewSilence } from '../src/console/console-actions.js';
 import type { Queue } from 'bullmq';
 import { parseNotifierConfig } from '../src/config.js';
-import {
-  createSnapshotter,
-  failedDetail,
-  maskWebhook,
-  type IncidentView,
-} from '../src/console/console-state.js';
+import { createSnapshotter, type IncidentView } from '../src/console/console-state.js';
+import { failedDetail, maskWebhook } from '../src/console/failed-view.js';
+import { createClosedTracker } from '../src/console/closed-incidents.js';
 import type { GroupState, StateReader } from '../src/console/state-reader.js';
 import type { DeliveryJobData } from '../src/scheduler.js';
 import { createDecisionIndex } from '../src/console/decision-tail.js';
@@ -257,5 +254,31 @@ describe('console pieces', () => {
       await redis.del(`${prefix}:console:audit`);
       await redis.quit();
     }
+  });
+
+  test('incidents that leave the live state are kept as resolved for an hour, at most max of them', () => {
+    const closed = createClosedTracker(3_600_000, 2);
+    const view = (key: string): IncidentView =>
+      ({ incidentKey: key, state: 'active', growth: 3, pending: 1 }) as unknown as IncidentView;
+    assert.deepEqual(closed.update([view('a'), view('b'), view('c')], 0), []);
+    const gone = closed.update([view('c')], 1000);
+    assert.deepEqual(
+      gone.map((i) => [i.incidentKey, i.state, i.closedAtMs, i.growth]),
+      [
+        ['b', 'resolved', 1000, 0],
+        ['a', 'resolved', 1000, 0],
+      ],
+    );
+    assert.deepEqual(
+      closed.update([], 2000).map((i) => i.incidentKey),
+      ['c', 'b'],
+      'at most 2: the oldest closed is forgotten',
+    );
+    assert.deepEqual(
+      closed.update([view('b')], 3000).map((i) => i.incidentKey),
+      ['c'],
+      'b is open again',
+    );
+    assert.deepEqual(closed.update([view('b')], 2000 + 3_600_001), [], 'forgotten after an hour');
   });
 });

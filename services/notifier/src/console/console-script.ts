@@ -91,7 +91,7 @@ export const CONSOLE_JS = String.raw`
       cell(tr, fmtTime(i.firstSeenMs), T.firstSeen);
       cell(tr, fmtTime(i.lastSeenMs), T.lastSeen);
       cell(tr, i.receivers.join(', ') + ' · ' + (i.sent ? T.sent : T.notSent), T.receiver);
-      cell(tr, T[i.state], T.state);
+      cell(tr, T[i.state] + (i.closedAtMs ? ' ' + fmtTime(i.closedAtMs) : ''), T.state, 'state');
       var td = cell(tr, '', '');
       td.appendChild(button(T.why, 'why-link', function () { $('w-input').value = i.incidentKey; openTab('why'); explain(); }));
       return tr;
@@ -152,7 +152,7 @@ export const CONSOLE_JS = String.raw`
   $('retry-all').addEventListener('click', function () { retry({ all: true }); });
   function render(s) {
     state.snap = s;
-    $('n-incidents').textContent = s.incidents.length; $('n-groups').textContent = s.groupsTotal;
+    $('n-incidents').textContent = s.incidents.filter(function (i) { return i.state !== 'resolved'; }).length; $('n-groups').textContent = s.groupsTotal;
     $('n-silences').textContent = s.silences.length; $('n-failed').textContent = s.failed.length;
     $('updated').textContent = T.updated + ' ' + fmtTime(s.at);
     renderIncidents(s); renderWaiting(s); renderSilences(s); renderFailed(s);

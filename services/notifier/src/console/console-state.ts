@@ -1,12 +1,12 @@
 import type { Queue } from 'bullmq';
-import { classify } from '@kube-herald/dingtalk';
 import { gateKeyOf, robotKeyOf } from '../rate-gate.js';
 import type { NotifierConfig } from '../config.js';
-import { listFailed } from '../failed.js';
 import type { DeliveryJobData } from '../scheduler.js';
 import type { Silence, SilenceStore } from '../silences/index.js';
 import type { GroupState, StateReader } from './state-reader.js';
 import { createGrowthTracker, type GrowthTracker } from './growth.js';
+import { createClosedTracker } from './closed-incidents.js';
+import { failedViews, maskWebhook } from './failed-view.js';
 
 /** One open incident, merged over the groups (receivers) that hold it. */
 export interface IncidentView {
@@ -29,8 +29,12 @@ export interface IncidentView {
   readonly sent: boolean;
   /** Count gained in about the last minute (since the console first saw the incident when younger). */
   readonly growth: number;
-  /** quiet: no event for `console.quietAfter`; resolved: notified, then silent for its route's resolveAfter. */
+  /**
+   * quiet: no event for `console.quietAfter`; resolved: notified, then silent for its route's resolveAfter, or
+   * gone from the live state (its resolved notice went out, or it was pruned idle) — then with `closedAtMs`.
+   */
   readonly state: 'active' | 'quiet' | 'resolved';
+  readonly closedAtMs?: number;
 }
 
 /** One group waiting for its next flush. */
@@ -107,40 +111,6 @@ export interface Snapshotter {
 
 const GROUP_LIMIT = 1000;
 const INCIDENTS_PER_GROUP = 500;
-const FAILED_LIMIT = 200;
-
-/** `scheme://host/…` plus a masked token: enough to recognise a robot, never enough to use it. */
-export function maskWebhook(webhook: string | undefined): string {
-  if (webhook === undefined) return '';
-  try {
-    const u = new URL(webhook);
-    const token = u.searchParams.has('access_token') ? '?access_token=***' : '';
-    return `${u.protocol}//${u.host}${u.pathname.length > 1 ? '/…' : '/'}${token}`;
-  } catch {
-    return '***';
-  }
-}
-
-const SECURITY_ERRMSG: Readonly<Record<string, string>> = {
-  security_keyword: 'keywords not in content',
-  security_sign: 'sign not match',
-  security_timestamp: 'invalid timestamp',
-  security_ip: 'ip not in whitelist',
-};
-
-/** errcode and code out of the failed reason (`permanent errcode=310000 code=security_keyword`), with the hint. */
-export function failedDetail(reason: string): { errcode: string; code: string; hint: string } {
-  const transient = /transient delivery failure: (\S+)/.exec(reason)?.[1];
-  if (transient !== undefined)
-    return { errcode: '', code: transient, hint: 'transient failures until the attempts ran out: retry' };
-  const errcode = /errcode=(\S+)/.exec(reason)?.[1] ?? '';
-  const code = /code=(\S+)$/.exec(reason)?.[1] ?? '';
-  const n = Number(errcode);
-  if (!Number.isInteger(n) || errcode === '') return { errcode, code, hint: reason };
-  const errmsg = SECURITY_ERRMSG[code] ?? '';
-  const c = classify({ kind: 'http', status: 200, body: JSON.stringify({ errcode: n, errmsg }) });
-  return { errcode, code: code || c.code, hint: c.hint ?? '' };
-}
 
 interface Summary {
   type?: string;
@@ -256,26 +226,16 @@ async function robots(deps: SnapshotDeps, windowMs: number): Promise<RobotView[]
   );
 }
 
-async function failedViews(queue: Queue<DeliveryJobData>): Promise<FailedView[]> {
-  return (await listFailed(queue, FAILED_LIMIT)).map((f) => ({
-    id: f.id,
-    receiver: f.receiver,
-    gid: f.gid,
-    failedAtMs: f.finishedOn,
-    attempts: f.attemptsMade,
-    reason: f.failedReason,
-    ...failedDetail(f.failedReason),
-  }));
-}
-
 /** Creates the snapshot builder. */
 export function createSnapshotter(deps: SnapshotDeps): Snapshotter {
   const growth = createGrowthTracker(60_000);
+  const closed = createClosedTracker();
   const windowMs = deps.rateWindowMs ?? 60_000;
   const now = deps.now ?? Date.now;
   return {
     async snapshot() {
       const at = now();
+      const withClosed = (open: IncidentView[]): IncidentView[] => [...open, ...closed.update(open, at)];
       const [groups, groupsTotal, robotViews, queue, failed, silences] = await Promise.all([
         deps.reader.groups(GROUP_LIMIT, INCIDENTS_PER_GROUP),
         deps.reader.groupCount(),
@@ -286,11 +246,13 @@ export function createSnapshotter(deps: SnapshotDeps): Snapshotter {
       ]);
       return {
         at,
-        incidents: mergeIncidents(groups, growth, {
-          quietMs: deps.config.console.quietAfter,
-          now: at,
-          resolveAfter: deps.resolveAfter ?? (() => 0),
-        }),
+        incidents: withClosed(
+          mergeIncidents(groups, growth, {
+            quietMs: deps.config.console.quietAfter,
+            now: at,
+            resolveAfter: deps.resolveAfter ?? (() => 0),
+          }),
+        ),
         groups: groups.map((g) => ({
           gid: g.gid,
           receiver: g.receiver,
