@@ -13,10 +13,10 @@ import { startPrivateKafka } from '../private-kafka.js';
 import { startPrivateRedis } from '../private-redis.js';
 import { notifierConfig, robotName } from '../world-config.js';
 
-// `node --conditions=source --import tsx bench/src/bench/backlog-bench.ts [--events 1000000]
-// [--heap 160] [--runs 1] [--node-args '--max-semi-space-size=2']` (BENCHMARKS.md "Notifier backlog"): publishes a backlog first, then starts one
-// compiled notifier (startFrom earliest, --max-old-space-size as the chart sets it) and measures its peak
-// RSS and ingest rate until the group's lag is 0. Needs `npx tsc -b` (dist/) first.
+// `node --conditions=source --import tsx bench/src/bench/backlog-bench.ts [--events 1000000] [--heap 160]
+// [--runs 1] [--node-args=--max-semi-space-size=2]` (BENCHMARKS.md "Notifier backlog"): publishes a backlog
+// first, then starts one compiled notifier (startFrom earliest, --max-old-space-size as the chart sets it)
+// and measures its peak RSS and ingest rate until the group's lag is 0. Needs `npx tsc -b` (dist/) first.
 const { values } = parseArgs({
   options: {
     events: { type: 'string', default: '1000000' },
