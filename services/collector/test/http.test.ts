@@ -22,6 +22,7 @@ const DOCUMENTED = [
   'enrichment_lookups_total',
   'leader',
   'lease_errors_total',
+  'watch_heartbeats_total',
 ].map((n) => `kube_herald_collector_${n}`);
 
 async function get(child: ChildCollector, path: string): Promise<{ status: number; body: string }> {
