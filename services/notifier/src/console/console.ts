@@ -23,7 +23,10 @@ import { createStateReader } from './state-reader.js';
 /** Dependencies of {@link createConsole}. */
 export interface ConsoleDeps {
   readonly config: NotifierConfig;
-  /** A commands connection (shared with the notifier when it serves the console). */
+  /**
+   * The fleet's Redis. The console works on a duplicate of it (closed with the console): its snapshots
+   * (HGETALL of every live group) never queue behind, or ahead of, the notifier's own commands.
+   */
   readonly redis: Redis;
   /** A started silence store (its in-memory list answers "would this be silenced"). */
   readonly silences: SilenceStore;
@@ -48,7 +51,8 @@ export interface OperatorConsole {
 
 /** Wires the console; nothing listens before `start()`. */
 export function createConsole(deps: ConsoleDeps): OperatorConsole {
-  const { config, redis } = deps;
+  const { config } = deps;
+  const redis = deps.redis.duplicate();
   const log = deps.log.child({ component: 'console' });
   const pre = notifierPrefixes(config);
   const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, { connection: redis, prefix: pre.bull });
@@ -144,6 +148,7 @@ export function createConsole(deps: ConsoleDeps): OperatorConsole {
         }
         await tail?.close();
         await queue.close();
+        await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;
     },
