@@ -14,7 +14,8 @@
 #   stop | status | clean      stop all | show pids | stop and delete .run/kube
 #   restart-apiserver [SIG]    stop the API server with SIG (TERM default, KILL for kill -9) and start it
 #   stop-apiserver [SIG] | start-apiserver
-#   compact                    compact etcd to its current revision (physical)
+#   compact [REV]              compact etcd (physical) at REV, default its current revision
+#   revision                   print etcd's current revision
 # Environment: KH_KUBE_TIMEOUT (readiness wait in seconds, default 60).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -301,20 +302,28 @@ cmd_status() {
   return "$rc"
 }
 
-# Physical compaction of etcd at its current revision, through etcd's HTTP gateway; prints the revision.
-cmd_compact() {
-  local url rev
-  url="http://127.0.0.1:$(port_of etcd)"
-  rev="$(curl -fsS -X POST "$url/v3/kv/range" -d '{"key":"AA=="}' | sed -n 's/.*"revision":"\([0-9]*\)".*/\1/p')"
+# etcd's current revision, through its HTTP gateway.
+cmd_revision() {
+  local rev
+  rev="$(curl -fsS -X POST "http://127.0.0.1:$(port_of etcd)/v3/kv/range" -d '{"key":"AA=="}' |
+    sed -n 's/.*"revision":"\([0-9]*\)".*/\1/p')"
   [ -n "$rev" ] || die "could not read etcd's revision"
-  curl -fsS -X POST "$url/v3/kv/compaction" -d "{\"revision\":\"$rev\",\"physical\":true}" >/dev/null
+  echo "$rev"
+}
+
+# Physical compaction of etcd at REV (default: the current revision); prints the revision.
+cmd_compact() {
+  local rev="${1:-}"
+  [ -n "$rev" ] || rev="$(cmd_revision)"
+  curl -fsS -X POST "http://127.0.0.1:$(port_of etcd)/v3/kv/compaction" \
+    -d "{\"revision\":\"$rev\",\"physical\":true}" >/dev/null
   echo "$rev"
 }
 
 main() {
   mkdir -p "$RUN" "$LOGS" "$CACHE/kube" "$KRUN"
   # Colleagues share one checkout: one kube.sh start/stop at a time (build has a lock of its own).
-  case "${1:-}" in build | status) ;; *)
+  case "${1:-}" in build | status | revision) ;; *)
     exec 9>"$RUN/kube.lock"
     flock -w 300 9 || die "another scripts/kube.sh holds .run/kube.lock for over 300 s"
     ;;
@@ -328,7 +337,8 @@ main() {
     stop-apiserver) stop_one kube-apiserver "${2:-TERM}" ;;
     start-apiserver) cmd_start_apiserver ;;
     restart-apiserver) stop_one kube-apiserver "${2:-TERM}"; cmd_start_apiserver ;;
-    compact) cmd_compact ;;
+    compact) cmd_compact "${2:-}" ;;
+    revision) cmd_revision ;;
     *) die "usage: $0 build|start|stop|status|clean|restart-apiserver [SIG]|stop-apiserver [SIG]|start-apiserver|compact" ;;
   esac
 }
