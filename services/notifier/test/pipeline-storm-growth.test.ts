@@ -61,9 +61,9 @@ test('storm with climbing counts, default grouping scaled 1/6: every event in a 
     await new Promise((r) => setTimeout(r, GI));
     const all = msgs();
     assert.equal(accountedBy(all, Infinity), 3000, 'each event accounted exactly once');
-    // each round is in messages received within groupInterval + the gate's wait (+ 3 s for Kafka and polls)
+    // each round is in messages received within groupInterval + the gate's wait (+ 5 s for Kafka, polls and a loaded CI machine)
     rounds.forEach((t, r) => {
-      const by = t + GI + GATE_WINDOW + 3000;
+      const by = t + GI + GATE_WINDOW + 5000;
       assert.ok(
         accountedBy(all, by) >= 300 * (r + 1),
         `round ${r + 1}: ${accountedBy(all, by)} accounted ${by - t} ms after it`,
