@@ -301,6 +301,14 @@ describe('operator console in a browser, against a running notifier (real Kafka,
     const overflow = await phone.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
     assert.ok(overflow <= 0, `no horizontal scrolling on a phone (overflow ${overflow}px)`);
     await phone.screenshot({ path: join(ROOT, 'artifacts', 'console-phone.png') });
+    // the why view speaks the page's language
+    await phone.click('[data-tab="why"]');
+    await phone.fill('#w-input', silenced.occurrenceId);
+    await phone.click('#w-go');
+    await waitFor(
+      async () => ((await phone.textContent('#w-verdict')) === `被静默 ${silenceId} 屏蔽` ? true : undefined),
+      { timeoutMs: 10_000, what: 'the zh-CN verdict' },
+    );
     answers.push(await phone.content(), await page.content());
     await phone.close();
 

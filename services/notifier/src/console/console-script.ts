@@ -180,7 +180,7 @@ export const CONSOLE_JS = String.raw`
     var text = $('w-input').value.trim();
     var body = text.charAt(0) === '{' ? { event: text } : text.indexOf('/') >= 0 ? { incidentKey: text } : { occurrenceId: text };
     api('/api/why', body).then(function (a) {
-      var v = $('w-verdict'); v.textContent = a.verdict; v.setAttribute('data-kind', a.kind); v.className = '';
+      var v = $('w-verdict'); v.textContent = verdictText(a); v.setAttribute('data-kind', a.kind); v.className = '';
       fill('w-history', a.history.length ? a.history.map(function (l) {
         var li = document.createElement('li'); li.setAttribute('data-testid', 'why-line');
         var rest = Object.assign({}, l); delete rest.at; delete rest.decision;
@@ -198,6 +198,19 @@ export const CONSOLE_JS = String.raw`
     }, function (e) { var v = $('w-verdict'); v.textContent = e.message; v.className = 'error'; v.setAttribute('data-kind', 'error'); });
   }
   $('w-go').addEventListener('click', explain);
+  // the verdict in the page's language, from the decision-log lines it rests on
+  var WORDS = { dropped: 'wDropped', silenced: 'wSilenced', unrouted: 'wUnrouted', deduped: 'wDeduped', grouped: 'wGrouped', sent: 'wSent', failed: 'wFailed' };
+  function lineText(l) {
+    var t = T[WORDS[l.decision]] || l.decision;
+    var groupKey = typeof l.groupKey === 'string' ? l.groupKey : JSON.stringify(l.groups || []);
+    return t.replace(/\{(\w+)\}/g, function (_, k) { return k === 'groupKey' ? groupKey : String(l[k]); });
+  }
+  function verdictText(a) {
+    if (!a.verdictLines) return T.wDryRun + ': ' + a.verdict;
+    var parts = a.verdictLines.map(lineText);
+    if (a.kind === 'grouped') parts.push(T.wNotYet);
+    return parts.join('; ');
+  }
   function loadAudit() {
     fetch('/api/audit').then(function (r) { return r.json(); }).then(function (j) {
       fill('audit', j.entries.map(function (e) {

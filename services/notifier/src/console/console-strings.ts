@@ -82,6 +82,15 @@ const en = {
   liveGroups: 'Live groups',
   sent: 'sent',
   notSent: 'not sent yet',
+  wDropped: 'dropped by route {route} ({rule})',
+  wSilenced: 'silenced by silence {silenceId}',
+  wUnrouted: 'not delivered: no route with a receiver matched',
+  wDeduped: 'deduped: this occurrence was already recorded',
+  wGrouped: 'grouped into {groupKey}',
+  wSent: 'sent in message {messageId} to {receiver}',
+  wFailed: 'failed in message {messageId}: errcode {errcode} ({code})',
+  wNotYet: "not sent yet (waiting for its group's flush)",
+  wDryRun: 'by the configuration now',
 };
 
 type Strings = typeof en;
@@ -167,6 +176,15 @@ const zh: Strings = {
   liveGroups: '当前分组',
   sent: '已发送',
   notSent: '尚未发送',
+  wDropped: '被路由 {route} 的规则丢弃（{rule}）',
+  wSilenced: '被静默 {silenceId} 屏蔽',
+  wUnrouted: '未发送：没有带接收者的路由匹配',
+  wDeduped: '已去重：这次出现已经记录过',
+  wGrouped: '归入分组 {groupKey}',
+  wSent: '已在消息 {messageId} 中发给 {receiver}',
+  wFailed: '消息 {messageId} 发送失败：errcode {errcode}（{code}）',
+  wNotYet: '尚未发送（等待分组发送）',
+  wDryRun: '按当前配置',
 };
 
 /** Labels of the page per language. */

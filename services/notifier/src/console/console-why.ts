@@ -27,6 +27,8 @@ export interface WhyGroup {
 export interface WhyAnswer {
   readonly verdict: string;
   readonly kind: string;
+  /** The decision-log lines the verdict rests on (the page words them in its language); absent for dry runs. */
+  readonly verdictLines?: readonly DecisionLine[];
   readonly occurrenceId?: string;
   readonly incidentKey?: string;
   /** Decision-log lines about it (event decisions, then the messages that carried the incident). */
@@ -97,7 +99,7 @@ function verdictOf(
   history: readonly DecisionLine[],
   now: Decision | undefined,
   latest: boolean,
-): { kind: string; text: string } {
+): { kind: string; text: string; lines?: DecisionLine[] } {
   // an occurrence's first decision (later ones are its redeliveries); an incident's latest
   const decided = history.filter((l) => l.occurrenceId !== undefined && l.decision !== 'deduped');
   const event = (latest ? decided.at(-1) : decided[0]) ?? history[0];
@@ -105,11 +107,16 @@ function verdictOf(
     return now
       ? { kind: now.kind, text: describeDecision(now) }
       : { kind: 'unknown', text: 'no decision found' };
-  if (event.decision !== 'grouped') return { kind: event.decision, text: describeLine(event) };
+  if (event.decision !== 'grouped')
+    return { kind: event.decision, text: describeLine(event), lines: [event] };
   const msg = history.find((l) => (l.decision === 'sent' || l.decision === 'failed') && l.at >= event.at);
   return msg
-    ? { kind: msg.decision, text: `${describeLine(event)}; ${describeLine(msg)}` }
-    : { kind: 'grouped', text: `${describeLine(event)}; not sent yet (waiting for its group's flush)` };
+    ? { kind: msg.decision, text: `${describeLine(event)}; ${describeLine(msg)}`, lines: [event, msg] }
+    : {
+        kind: 'grouped',
+        text: `${describeLine(event)}; not sent yet (waiting for its group's flush)`,
+        lines: [event],
+      };
 }
 
 function groupsOf(all: readonly GroupState[], incidentKey: string): WhyGroup[] {
@@ -158,6 +165,7 @@ export function createWhy(deps: WhyDeps) {
     return {
       verdict: v.text,
       kind: v.kind,
+      ...(v.lines ? { verdictLines: v.lines } : {}),
       ...(occurrenceId ? { occurrenceId } : {}),
       ...(incidentKey ? { incidentKey } : {}),
       history,
