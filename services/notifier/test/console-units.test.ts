@@ -12,7 +12,7 @@ import { log } from './pipeline-harness.js';
 import { consoleMatcher, previewSilence } from '../src/console/console-actions.js';
 import type { Queue } from 'bullmq';
 import { parseNotifierConfig } from '../src/config.js';
-import { createSnapshotter, type IncidentView } from '../src/console/console-state.js';
+import { createSnapshotter, INCIDENT_LIMIT, type IncidentView } from '../src/console/console-state.js';
 import { failedDetail, maskWebhook } from '../src/console/failed-view.js';
 import { createClosedTracker } from '../src/console/closed-incidents.js';
 import type { GroupState, StateReader } from '../src/console/state-reader.js';
@@ -178,6 +178,23 @@ describe('console pieces', () => {
       [18, 18, 5000, 2, 1],
     );
     assert.ok(!JSON.stringify(snap).includes('t0k3n'), 'no token in the snapshot');
+    assert.equal(snap.incidentsOpen, 3);
+
+    // a storm: the page gets the INCIDENT_LIMIT most recent open incidents and the total
+    const many: GroupState = {
+      ...group,
+      incidents: Array.from({ length: INCIDENT_LIMIT + 500 }, (_, i) => inc(`k${i}`, now - i, true, 1)),
+    };
+    const storm = await createSnapshotter({
+      config,
+      reader: { ...reader, groups: () => Promise.resolve([many]) },
+      queue,
+      silences: { list: () => Promise.resolve([]) },
+      now: () => now,
+    }).snapshot();
+    assert.equal(storm.incidentsOpen, INCIDENT_LIMIT + 500);
+    assert.equal(storm.incidents.length, INCIDENT_LIMIT);
+    assert.equal(storm.incidents[0]?.incidentKey, 'k0', 'most recent first');
   });
 
   test('the admin token is a secret: not in the config object, at least 16 characters', () => {

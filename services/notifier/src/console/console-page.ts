@@ -46,6 +46,7 @@ export function consolePage(lang: ConsoleLang, actionsEnabled: boolean): string 
   <table><thead><tr><th>${L('cluster')}</th><th>${L('namespace')}</th><th>${L('object')}</th><th>${L('reason')}</th><th>${L('count')}</th><th>${L('growth')}</th><th>${L('firstSeen')}</th><th>${L('lastSeen')}</th><th>${L('receiver')}</th><th>${L('state')}</th><th></th></tr></thead>
   <tbody id="incidents"></tbody></table>
   <p class="empty" id="incidents-empty">${L('noIncidents')}</p>
+  <p class="empty" id="incidents-more"></p>
 </section>
 <section data-panel="waiting">
   <h2>${L('robots')}</h2>

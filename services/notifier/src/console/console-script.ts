@@ -152,7 +152,9 @@ export const CONSOLE_JS = String.raw`
   $('retry-all').addEventListener('click', function () { retry({ all: true }); });
   function render(s) {
     state.snap = s;
-    $('n-incidents').textContent = s.incidents.filter(function (i) { return i.state !== 'resolved'; }).length; $('n-groups').textContent = s.groupsTotal;
+    $('n-incidents').textContent = s.incidentsOpen;
+    var shownOpen = s.incidents.filter(function (i) { return !i.closedAtMs; }).length;
+    $('incidents-more').textContent = shownOpen < s.incidentsOpen ? T.shown.replace('{n}', shownOpen).replace('{total}', s.incidentsOpen) : ''; $('n-groups').textContent = s.groupsTotal;
     $('n-silences').textContent = s.silences.length; $('n-failed').textContent = s.failed.length;
     $('updated').textContent = T.updated + ' ' + fmtTime(s.at);
     renderIncidents(s); renderWaiting(s); renderSilences(s); renderFailed(s);

@@ -82,7 +82,10 @@ export interface FailedView {
 /** What the console shows: one snapshot of the fleet's shared state. */
 export interface Snapshot {
   readonly at: number;
+  /** Open incidents (the most recent `INCIDENT_LIMIT`), then the recently closed ones. */
   readonly incidents: readonly IncidentView[];
+  /** Open incidents in all (the list above may show fewer). */
+  readonly incidentsOpen: number;
   readonly groups: readonly GroupView[];
   readonly groupsTotal: number;
   readonly robots: readonly RobotView[];
@@ -111,6 +114,8 @@ export interface Snapshotter {
 
 const GROUP_LIMIT = 1000;
 const INCIDENTS_PER_GROUP = 500;
+/** Open incidents sent to a page at most (a storm's hundreds fit; the count says when there are more). */
+export const INCIDENT_LIMIT = 2000;
 
 interface Summary {
   type?: string;
@@ -235,7 +240,6 @@ export function createSnapshotter(deps: SnapshotDeps): Snapshotter {
   return {
     async snapshot() {
       const at = now();
-      const withClosed = (open: IncidentView[]): IncidentView[] => [...open, ...closed.update(open, at)];
       const [groups, groupsTotal, robotViews, queue, failed, silences] = await Promise.all([
         deps.reader.groups(GROUP_LIMIT, INCIDENTS_PER_GROUP),
         deps.reader.groupCount(),
@@ -244,15 +248,15 @@ export function createSnapshotter(deps: SnapshotDeps): Snapshotter {
         failedViews(deps.queue),
         deps.silences.list(),
       ]);
+      const open = mergeIncidents(groups, growth, {
+        quietMs: deps.config.console.quietAfter,
+        now: at,
+        resolveAfter: deps.resolveAfter ?? (() => 0),
+      });
       return {
         at,
-        incidents: withClosed(
-          mergeIncidents(groups, growth, {
-            quietMs: deps.config.console.quietAfter,
-            now: at,
-            resolveAfter: deps.resolveAfter ?? (() => 0),
-          }),
-        ),
+        incidents: [...open.slice(0, INCIDENT_LIMIT), ...closed.update(open, at)],
+        incidentsOpen: open.length,
         groups: groups.map((g) => ({
           gid: g.gid,
           receiver: g.receiver,

@@ -91,6 +91,7 @@ const en = {
   wFailed: 'failed in message {messageId}: errcode {errcode} ({code})',
   wNotYet: "not sent yet (waiting for its group's flush)",
   wDryRun: 'by the configuration now',
+  shown: 'showing the {n} most recent of {total} open incidents',
 };
 
 type Strings = typeof en;
@@ -185,6 +186,7 @@ const zh: Strings = {
   wFailed: '消息 {messageId} 发送失败：errcode {errcode}（{code}）',
   wNotYet: '尚未发送（等待分组发送）',
   wDryRun: '按当前配置',
+  shown: '显示最近的 {n} 个，共 {total} 个未结束的问题',
 };
 
 /** Labels of the page per language. */
