@@ -119,11 +119,11 @@ describe('kube-herald demo (short scenario) in a browser', () => {
       /^\[prod-hz\] OOMKilling \/?node-3 ×1$/,
       /^\[prod-sh\] FailedScheduling risk\/risk-engine ×1$/,
       /^\[prod-sh\] NodeNotReady risk\/risk-engine ×1$/,
-      /^\[prod-hz\] batch: \d+ 个新问题$/,
-      /^\[prod-hz\] etl: \d+ 个新问题$/,
-      /^\[prod-hz\] reports: \d+ 个新问题$/,
+      /^\[prod-hz\] batch FailedScheduling: \d+ 个新问题$/,
+      /^\[prod-hz\] etl FailedScheduling: \d+ 个新问题$/,
+      /^\[prod-hz\] reports FailedScheduling: \d+ 个新问题$/,
     ];
-    const expectStaging = [/^\[staging\] web: 2 个新问题$/];
+    const expectStaging = [/^\[staging\] web(?: \S+)?: 2 个新问题$/];
     const all = await waitFor(
       async () => {
         await sample();
@@ -166,10 +166,12 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     assert.match(backoff.text, /prod-hz 杭州生产/);
     assert.match(backoff.text, /Deployment payments-api/);
     assert.match(staging[0]!.text, /staging 预发/);
-    const storm = prod.find((m) => /^\[prod-hz\] batch: /.test(m.title ?? ''))!;
+    const storm = prod.find((m) => /^\[prod-hz\] batch FailedScheduling: /.test(m.title ?? ''))!;
     assert.match(storm.text, /FailedScheduling/);
     const stormObjects = prod
-      .map((m) => /^\[prod-hz\] (?:batch|etl|reports): (\d+) 个新问题/.exec(m.title ?? '')?.[1])
+      .map(
+        (m) => /^\[prod-hz\] (?:batch|etl|reports) FailedScheduling: (\d+) 个新问题/.exec(m.title ?? '')?.[1],
+      )
       .reduce((n, count) => n + Number(count ?? 0), 0);
     assert.equal(stormObjects, 40, 'the 40 pods of the storm are grouped into one message per namespace');
 
