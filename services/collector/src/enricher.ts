@@ -34,6 +34,13 @@ export interface EnricherOptions {
   readonly caches?: OwnerCaches;
 }
 
+/**
+ * How long an event about a watched kind (Pod, ReplicaSet, Job) missing from its cache waits for the watch
+ * to bring the object: in a storm of new Pods the event often overtakes its Pod by more than the GET budget
+ * on a busy API server. Only such events wait (deleted objects are kept a while, existing ones are hits).
+ */
+const WATCH_WAIT_MS = 500;
+
 const EMPTY: Enrichment = Object.freeze({ owners: Object.freeze([]), labels: Object.freeze({}) });
 const MAX_DEPTH = 5;
 
@@ -143,7 +150,7 @@ export function createEnricher(o: EnricherOptions): Enricher {
       if (known) return known;
       // A watched kind: the event may have overtaken its new object; the watch brings it within ms.
       if (o.caches?.covers(ref.kind)) {
-        const waited = await fromWatch(ref, budgetMs);
+        const waited = await fromWatch(ref, Math.max(budgetMs, WATCH_WAIT_MS));
         if (waited) return waited;
         o.metrics.enrichmentFailures.inc({ reason: 'not_in_watch' }); // gone, or past the bound: a GET
       }

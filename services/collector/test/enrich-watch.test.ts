@@ -82,7 +82,8 @@ describe('enrichment from watched owner caches', () => {
     const { metrics } = newMetrics();
     standin.forbid(['jobs']); // RBAC without list/watch on jobs
     const service = createCollectorService({
-      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'] } } }),
+      // A generous GET budget: the Job's owner comes from a GET, on a machine shared with Kafka.
+      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'], budget: '3s' } } }),
       log: quietLog,
       metrics,
       client,
@@ -97,7 +98,7 @@ describe('enrichment from watched owner caches', () => {
       await service.start();
       await waitFor('ready', () => service.ready() === true);
       standin.deleteObject('pods', 'shop', pod.metadata.name!);
-      await sleep(200); // the watch took the deletion in
+      await sleep(500); // the watch took the deletion in
       standin.forbid([]);
       standin.createEvent({
         involvedObject: { kind: 'Pod', name: pod.metadata.name!, namespace: 'shop', uid: pod.metadata.uid! },
