@@ -7,6 +7,12 @@ import { BENCH_RUN, ROOT } from '../paths.js';
 import { startPrivateKafka } from '../private-kafka.js';
 import { startPrivateRedis } from '../private-redis.js';
 import { collectorRun, type CollectorRun } from './collector-bench.js';
+import {
+  collectorEnrichRun,
+  collectorRatesRun,
+  type CollectorEnrichRun,
+  type CollectorRatesRun,
+} from './collector-rates-bench.js';
 import { latencyRun } from './e2e-bench.js';
 import { machine, median, round } from './machine.js';
 import { notifierRun, redisBenchmark, type NotifierRun } from './notifier-bench.js';
@@ -25,6 +31,12 @@ const { values, positionals } = parseArgs({
     'storm-events': { type: 'string', default: '100000' },
     'storm-seconds': { type: 'string', default: '300' },
     'climbing-pods': { type: 'string', default: '300' },
+    'idle-seconds': { type: 'string', default: '60' },
+    rate: { type: 'string', default: '500' },
+    'rate-seconds': { type: 'string', default: '40' },
+    'enrich-pods': { type: 'string', default: '500' },
+    'enrich-rate': { type: 'string', default: '2000' },
+    'watched-pods': { type: 'string', default: '10000' },
   },
 });
 const what = positionals[0] ?? 'all';
@@ -94,6 +106,49 @@ try {
       );
     }
     report.collector = rows;
+  }
+  if (what === 'collector-rates' || what === 'all') {
+    // The rates real clusters run (BENCHMARKS.md "Collector at real rates"): idle, steady, enrichment.
+    const idleSeconds = Number(values['idle-seconds']);
+    const rate = Number(values.rate);
+    const seconds = Number(values['rate-seconds']);
+    out(
+      `\n## Collector at real rates: idle ${idleSeconds} s, then ${rate} events/s for ${seconds} s\n\n| run | idle CPU s/min | idle RSS MB | CPU s / 10k events | p50 ms | p99 ms | max ms | peak RSS MB |\n|---|---|---|---|---|---|---|---|\n`,
+    );
+    const rs: CollectorRatesRun[] = [];
+    for (let r = 0; r < runs; r++) {
+      say(`collector-rates run ${r + 1}/${runs}`);
+      const x = await collectorRatesRun(dir, kafka.brokers, log, nodeArgs, { idleSeconds, rate, seconds });
+      rs.push(x);
+      out(
+        `| ${r + 1} | ${round(x.idleCpuPerMin, 3)} | ${round(x.idleRssMb)} | ${round(x.steadyCpuPer10k, 2)} | ${round(x.p50Ms, 1)} | ${round(x.p99Ms, 1)} | ${round(x.maxMs)} | ${round(x.peakRssMb)} |\n`,
+      );
+    }
+    const m = (f: (x: (typeof rs)[number]) => number, d = 2): string =>
+      `${round(median(rs.map(f)), d)} (${round(Math.min(...rs.map(f)), d)}–${round(Math.max(...rs.map(f)), d)})`;
+    out(
+      `| median (range) | ${m((x) => x.idleCpuPerMin, 3)} | ${m((x) => x.idleRssMb, 0)} | ${m((x) => x.steadyCpuPer10k)} | ${m((x) => x.p50Ms, 1)} | ${m((x) => x.p99Ms, 1)} | ${m((x) => x.maxMs, 0)} | ${m((x) => x.peakRssMb, 0)} |\n`,
+    );
+    const pods = Number(values['enrich-pods']);
+    const erate = Number(values['enrich-rate']);
+    const watched = Number(values['watched-pods']);
+    out(
+      `\n## Collector enrichment: ${pods} new Pods, ${erate} events/s about them, ${watched} Pods watched\n\n| run | events/s | enriched | owner GETs | peak RSS MB |\n|---|---|---|---|---|\n`,
+    );
+    const es: CollectorEnrichRun[] = [];
+    for (let r = 0; r < runs; r++) {
+      say(`collector-enrich run ${r + 1}/${runs}`);
+      const x = await collectorEnrichRun(dir, kafka.brokers, log, nodeArgs, {
+        pods,
+        rate: erate,
+        extraPods: watched,
+      });
+      es.push(x);
+      out(
+        `| ${r + 1} | ${round(x.eventsPerSec)} | ${round(x.enrichedShare * 100, 2)} % | ${x.ownerGets} | ${round(x.peakRssMb)} |\n`,
+      );
+    }
+    report.collectorRates = { rates: rs, enrichment: es };
   }
   if (what === 'notifier' || what === 'all') {
     out(

@@ -1,0 +1,249 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createKafkaAdmin } from '@kube-herald/bus';
+import { createKubeStandin, type KubeStandin } from '@kube-herald/kube-standin';
+import type { Logger } from '@kube-herald/logging';
+import { startChild, type Child } from '../child.js';
+import { ROOT } from '../paths.js';
+import { freePort, waitUntil } from '../ports.js';
+import { createTopicReader } from '../topic-reader.js';
+import { collectorConfig } from '../world-config.js';
+import { collectorNodeOptions } from './collector-bench.js';
+
+/** The collector at the rates real clusters run: idle with an open watch, and a steady event rate. */
+export interface CollectorRatesRun {
+  readonly idleSeconds: number;
+  /** CPU seconds per minute of the idle window (open watch, nothing happening). */
+  readonly idleCpuPerMin: number;
+  /** VmRSS at the end of the idle window. */
+  readonly idleRssMb: number;
+  readonly rate: number;
+  readonly events: number;
+  /** CPU s per 10,000 events over the steady window (first create → last record in Kafka). */
+  readonly steadyCpuPer10k: number;
+  /** Broker append time (LogAppendTime) − the API's write time, per record. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly peakRssMb: number;
+}
+
+/** The enrichment share of a burst of events about new Pods, and the peak RSS with many Pods watched. */
+export interface CollectorEnrichRun {
+  readonly pods: number;
+  readonly events: number;
+  readonly eventsPerSec: number;
+  readonly enrichedShare: number;
+  readonly ownerGets: number;
+  readonly peakRssMb: number;
+}
+
+function rssMb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+const quantile = (sorted: readonly number[], q: number): number =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0) : 0;
+
+interface Rig {
+  readonly kube: KubeStandin;
+  readonly child: Child;
+  readonly topic: string;
+  close(): Promise<void>;
+}
+
+/** A stand-in in this process and the compiled collector (the chart's node options) on a fresh topic. */
+async function startRig(
+  dir: string,
+  brokers: readonly string[],
+  log: Logger,
+  nodeArgs: readonly string[],
+  name: string,
+  enrichment: Record<string, unknown>,
+): Promise<Rig> {
+  const kube = createKubeStandin({ clusterName: 'bench', watchCacheSize: 400_000 });
+  await kube.start();
+  const topic = `kh-bench-${name}-${Date.now()}`;
+  const admin = createKafkaAdmin({ brokers, clientId: 'kh-bench-admin', log });
+  // Latency is the broker's append time − the API's write time: the topic stamps LogAppendTime.
+  await admin.ensureTopics([{ topic, partitions: 6, config: { 'message.timestamp.type': 'LogAppendTime' } }]);
+  await admin.close();
+  const port = await freePort();
+  const file = join(dir, `collector-${name}-${Date.now()}.json`);
+  const kubeconfig = await kube.writeKubeconfig(join(dir, `kubeconfig-${name}-${Date.now()}.yaml`));
+  const doc = collectorConfig(
+    { clusterId: 'bench', kubeconfig, identity: 'bench', leaderElection: false, httpPort: port },
+    { brokers, redisUrl: '', topic, dlqTopic: `${topic}.dlq`, groupId: '', redisPrefix: '' },
+  );
+  writeFileSync(file, JSON.stringify({ ...doc, collector: { maxEventAge: '1h', enrichment } }));
+  const child = startChild({
+    name: `collector-${name}`,
+    args: [join(ROOT, 'services/collector/dist/src/main.js'), '--config', file],
+    compiled: true,
+    nodeArgs,
+    env: { NODE_OPTIONS: collectorNodeOptions() },
+    logFile: join(dir, `collector-${name}.log`),
+    readyUrl: `http://127.0.0.1:${port}/readyz`,
+  });
+  await child.ready(90_000);
+  return {
+    kube,
+    child,
+    topic,
+    async close() {
+      await child.stop();
+      await kube.close();
+    },
+  };
+}
+
+/** Idle for `idleSeconds`, then `rate` events/s for `seconds`, each on its own Pod, paced one by one. */
+export async function collectorRatesRun(
+  dir: string,
+  brokers: readonly string[],
+  log: Logger,
+  nodeArgs: readonly string[],
+  o: { idleSeconds: number; rate: number; seconds: number },
+): Promise<CollectorRatesRun> {
+  const rig = await startRig(dir, brokers, log, nodeArgs, 'rates', { enabled: false });
+  const written = new Map<string, number>(); // event uid → when the API wrote it
+  const latencies: number[] = [];
+  const reader = createTopicReader({
+    brokers,
+    topic: rig.topic,
+    groupId: `${rig.topic}-latency`,
+    log: log.child({}, { level: 'fatal' }),
+    onRecord: (r) => {
+      const uid = /"event":\{[^}]*"uid":"([^"]+)"/.exec(r.value?.toString('utf8') ?? '')?.[1];
+      const at = uid === undefined ? undefined : written.get(uid);
+      if (at !== undefined) latencies.push(r.timestamp - at);
+    },
+  });
+  try {
+    await reader.start();
+    await sleep(5000); // settle after start (module loading, first LIST, producer connect)
+    const idle0 = rig.child.usage().cpuSeconds;
+    await sleep(o.idleSeconds * 1000);
+    const idleCpu = rig.child.usage().cpuSeconds - idle0;
+    const idleRssMb = rssMb(rig.child.pid());
+    const events = o.rate * o.seconds;
+    const cpu0 = rig.child.usage().cpuSeconds;
+    const t0 = Date.now();
+    for (let i = 0; i < events; i++) {
+      const due = t0 + (i * 1000) / o.rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const ev = rig.kube.createEvent({
+        involvedObject: { kind: 'Pod', name: `pod-${i % 1000}`, namespace: `ns-${i % 10}` },
+        reason: 'BackOff',
+        type: 'Warning',
+        message: `Back-off restarting failed container app in pod pod-${i % 1000}`,
+        source: { component: 'kubelet', host: `node-${i % 7}` },
+      });
+      written.set(ev.metadata.uid as string, Date.now());
+    }
+    let cpu = cpu0;
+    await waitUntil(
+      () => {
+        cpu = rig.child.usage().cpuSeconds;
+        return Promise.resolve(latencies.length >= events);
+      },
+      120_000,
+      `${events} records read back`,
+      50,
+    );
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      idleSeconds: o.idleSeconds,
+      idleCpuPerMin: (idleCpu / o.idleSeconds) * 60,
+      idleRssMb,
+      rate: o.rate,
+      events,
+      steadyCpuPer10k: ((cpu - cpu0) / events) * 10_000,
+      p50Ms: quantile(sorted, 0.5),
+      p99Ms: quantile(sorted, 0.99),
+      maxMs: sorted.at(-1) ?? 0,
+      peakRssMb: rig.child.usage().peakRssMb,
+    };
+  } finally {
+    await reader.close();
+    await rig.close();
+  }
+}
+
+/**
+ * `pods` Deployments (ReplicaSet + Pod each) created at `rate / 4` per second, each new Pod at once the
+ * subject of 4 events (so `rate` events/s, most written before the Pod reached the collector); then the
+ * share of records carrying owners (ReplicaSet → Deployment) and the `app` label. `extraPods` Pods exist
+ * before the collector starts (its watched caches hold them: the peak RSS figure).
+ */
+export async function collectorEnrichRun(
+  dir: string,
+  brokers: readonly string[],
+  log: Logger,
+  nodeArgs: readonly string[],
+  o: { pods: number; rate: number; extraPods: number },
+): Promise<CollectorEnrichRun> {
+  const rig = await startRig(dir, brokers, log, nodeArgs, 'enrich', { enabled: true, labelKeys: ['app'] });
+  let enriched = 0;
+  let seen = 0;
+  const reader = createTopicReader({
+    brokers,
+    topic: rig.topic,
+    groupId: `${rig.topic}-enrich`,
+    log: log.child({}, { level: 'fatal' }),
+    onRecord: (r) => {
+      seen++;
+      const v = r.value?.toString('utf8') ?? '';
+      if (/"owners":\[\{"kind":"ReplicaSet".*\{"kind":"Deployment"/.test(v) && /"labels":\{"app":/.test(v)) {
+        enriched++;
+      }
+    },
+  });
+  try {
+    for (let i = 0; i < o.extraPods; i++) {
+      rig.kube.workloads.deployment({ name: `base-${i}`, namespace: `base-${i % 20}` });
+    }
+    await sleep(3000); // the caches take them in through the watch
+    await reader.start();
+    const gets = (): number =>
+      Object.entries(rig.kube.stats().requests)
+        .filter(([path]) => /\/(pods|replicasets|deployments)\/[^/]+$/.test(path))
+        .reduce((n, [, c]) => n + c, 0);
+    const gets0 = gets();
+    const events = o.pods * 4;
+    const t0 = Date.now();
+    for (let i = 0; i < o.pods; i++) {
+      const due = t0 + (i * 4 * 1000) / o.rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const pod = rig.kube.workloads.deployment({ name: `web-${i}`, namespace: `ns-${i % 10}` }).pods[0]!;
+      for (const reason of ['Scheduled', 'Pulling', 'Pulled', 'BackOff']) {
+        rig.kube.createEvent({
+          involvedObject: {
+            kind: 'Pod',
+            name: pod.metadata.name!,
+            namespace: pod.metadata.namespace!,
+            uid: pod.metadata.uid!,
+          },
+          reason,
+          type: reason === 'BackOff' ? 'Warning' : 'Normal',
+        });
+      }
+    }
+    await waitUntil(() => Promise.resolve(seen >= events), 120_000, `${events} records read back`, 50);
+    const t1 = Date.now();
+    return {
+      pods: o.pods,
+      events,
+      eventsPerSec: events / ((t1 - t0) / 1000),
+      enrichedShare: enriched / events,
+      ownerGets: gets() - gets0,
+      peakRssMb: rig.child.usage().peakRssMb,
+    };
+  } finally {
+    await reader.close();
+    await rig.close();
+  }
+}
