@@ -23,6 +23,9 @@ const { values } = parseArgs({
     heap: { type: 'string', default: '160' },
     runs: { type: 'string', default: '1' },
     'node-args': { type: 'string', default: '' },
+    /** kafka.maxBytes / kafka.maxBytesPerPartition of the notifier (default: the config's defaults). */
+    'max-bytes': { type: 'string' },
+    'max-bytes-per-partition': { type: 'string' },
   },
 });
 const log = createLogger({ name: 'backlog', level: 'warn', destination: process.stderr });
@@ -108,7 +111,13 @@ try {
     );
     const kafkaDoc = doc['kafka'] as Record<string, unknown>;
     const file = join(dir, `notifier-${run}.json`);
-    writeFileSync(file, JSON.stringify({ ...doc, kafka: { ...kafkaDoc, startFrom: 'earliest' } }), {
+    const fetch = {
+      ...(values['max-bytes'] ? { maxBytes: Number(values['max-bytes']) } : {}),
+      ...(values['max-bytes-per-partition']
+        ? { maxBytesPerPartition: Number(values['max-bytes-per-partition']) }
+        : {}),
+    };
+    writeFileSync(file, JSON.stringify({ ...doc, kafka: { ...kafkaDoc, ...fetch, startFrom: 'earliest' } }), {
       mode: 0o600,
     });
     const child = startChild({

@@ -21,9 +21,9 @@ export interface KafkaSubscriberOptions extends KafkaConnectionOptions, Subscrib
   readonly sessionTimeoutMs?: number;
   /** Longest wait of one fetch when there is no data (default 500 ms). */
   readonly maxWaitTimeMs?: number;
-  /** Bytes fetched per partition and request (default 512 KiB; compressed, so several times that in records). */
+  /** Bytes fetched per partition and request (default 256 KiB; compressed, so several times that in records). */
   readonly maxBytesPerPartition?: number;
-  /** Bytes fetched per request over all partitions (default 2 MiB; kafkajs' own default is 10 MiB). */
+  /** Bytes fetched per request over all partitions (default 1 MiB; kafkajs' own default is 10 MiB). */
   readonly maxBytes?: number;
   /** Records handed to the handler at once (a fetched batch is split; default 1,000). */
   readonly maxBatchRecords?: number;
@@ -93,8 +93,8 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: 3_000,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 500,
-    maxBytesPerPartition: options.maxBytesPerPartition ?? 524_288,
-    maxBytes: options.maxBytes ?? 2_097_152,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 262_144,
+    maxBytes: options.maxBytes ?? 1_048_576,
     allowAutoTopicCreation: false,
     // kafkajs fetches from a dead leader until its metadata expires (default 5 min): re-read it often.
     metadataMaxAge: 10_000,

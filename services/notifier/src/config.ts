@@ -43,8 +43,8 @@ const kafkaSchema = z.object({
   /** Attempts of a record that fails on its own before it goes to the DLQ (reason processing_failed). */
   poisonAttempts: z.number().int().min(1).max(100).default(3),
   /** Bytes fetched per request (all partitions) and per partition: bounds the records held in memory. */
-  maxBytes: z.number().int().min(65_536).default(2_097_152),
-  maxBytesPerPartition: z.number().int().min(16_384).default(524_288),
+  maxBytes: z.number().int().min(65_536).default(1_048_576),
+  maxBytesPerPartition: z.number().int().min(16_384).default(262_144),
   /** Records handed to the ingest handler at once (a fetched batch is split; offsets committed per slice). */
   maxBatchRecords: z.number().int().min(1).max(100_000).default(1000),
   // TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
