@@ -158,6 +158,7 @@ export function createCollector(o: CollectorOptions): Collector {
     async start() {
       queue.start();
       await o.source.start((ev) => {
+        if (ev.type === 'PROGRESS') return queue.mark(ev.position);
         try {
           handle(ev);
         } catch (err) {

@@ -2,6 +2,15 @@
 export type SourceEventType = 'LISTED' | 'ADDED' | 'MODIFIED' | 'DELETED';
 
 /**
+ * A line that moved the stream on without an Event to publish (a BOOKMARK, the collector's own heartbeat):
+ * handed to the sink as `{ type: 'PROGRESS', position }` so that the checkpoint moves on with it.
+ */
+export interface SourceProgress {
+  readonly type: 'PROGRESS';
+  readonly position: SourcePosition;
+}
+
+/**
  * Where a source is in its stream: the resourceVersion a watch of `scope` (a namespace, `*` for the whole
  * cluster) can resume from once this event and everything before it are handled.
  */
@@ -21,7 +30,7 @@ export interface SourceEvent {
 }
 
 /** Receives events synchronously, in order; may call `pause()` on the source from inside. */
-export type EventSink = (event: SourceEvent) => void;
+export type EventSink = (event: SourceEvent | SourceProgress) => void;
 
 /**
  * The seam between the Kubernetes API and the pipeline. `pause()` stops reading (backpressure) and
@@ -49,9 +58,9 @@ export function createMemoryEventSource(now: () => number = Date.now): MemoryEve
   let sink: EventSink | undefined;
   let paused = false;
   let closed = false;
-  const queue: SourceEvent[] = [];
+  const queue: Array<SourceEvent | SourceProgress> = [];
   const drain = (): void => {
-    while (sink && !paused && !closed && queue.length) sink(queue.shift() as SourceEvent);
+    while (sink && !paused && !closed && queue.length) sink(queue.shift() as SourceEvent | SourceProgress);
   };
   return {
     start(s) {

@@ -177,7 +177,10 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
     const lineRv = resourceVersionOf(obj);
     switch (type) {
       case 'BOOKMARK':
-        if (lineRv) rv = lineRv;
+        if (lineRv) {
+          rv = lineRv;
+          sink({ type: 'PROGRESS', position: { scope, rv: lineRv } });
+        }
         return;
       case 'ERROR': {
         const { code, message } = statusOf(obj);
@@ -191,6 +194,7 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
         if (lineRv) rv = lineRv;
         if (isHeartbeatEvent(obj)) {
           silence.heartbeatSeen(heartbeat?.nonceOf(obj));
+          if (lineRv) sink({ type: 'PROGRESS', position: { scope, rv: lineRv } }); // the checkpoint moves on
           return;
         }
         sink(

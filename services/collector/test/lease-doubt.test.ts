@@ -152,4 +152,60 @@ describe('leadership in doubt', () => {
       await standin.close();
     }
   });
+
+  it('a quiet term: heartbeats move the checkpoint on the Lease, so the next term resumes past a compaction', async () => {
+    const { standin, client } = await startStandin();
+    const publisher = recordingPublisher();
+    const { metrics } = newMetrics();
+    const config = testConfig({
+      kubernetes: { stallTimeout: '2s', heartbeatInterval: '300ms', watchTimeoutSeconds: 60 },
+      leaderElection: {
+        enabled: true,
+        namespace: 'kh',
+        leaseDuration: '2s',
+        renewDeadline: '1500ms',
+        retryPeriod: '200ms',
+      },
+    });
+    const service = createCollectorService({
+      config,
+      log: quietLog,
+      metrics,
+      client,
+      publisher,
+      identity: 'a',
+      version: '0',
+      retryBaseMs: 50,
+      checkpoints: memoryCheckpoints(publisher),
+    });
+    const annotated = () =>
+      standin.getObject('leases', 'kh', 'kube-herald-collector')?.metadata.annotations?.[
+        CHECKPOINT_ANNOTATION
+      ];
+    const rvOf = (v: string | undefined) => v?.split('|')[1];
+    try {
+      standin.createEvent(pod('only'));
+      await service.start();
+      await waitFor('published', () => publisher.records.length === 1);
+      await waitFor('checkpoint on the Lease', () => annotated() !== undefined, 3000);
+      const first = rvOf(annotated());
+      // Quiet: nothing but the collector's own heartbeats; the server's history moves on and is compacted.
+      await waitFor('checkpoint moved by heartbeats', () => rvOf(annotated()) !== first, 5000);
+      // Compacted as etcd is: a short window of the most recent history stays (lease renewals fill it fast).
+      standin.compact(40);
+      const lease = standin.getObject('leases', 'kh', 'kube-herald-collector')!;
+      standin.putObject('leases', {
+        ...lease,
+        spec: { ...(lease.spec as Record<string, unknown>), holderIdentity: 'intruder' },
+      });
+      await waitFor('lost', () => !service.isLeader(), 5000);
+      await waitFor('leading again', () => service.isLeader(), 10_000);
+      standin.createEvent(pod('after'));
+      await waitFor('2 published', () => publisher.records.length === 2);
+      assert.equal(await metricValue(metrics.relists), 1, 'resumed past the compaction: no 410, no LIST');
+    } finally {
+      await service.close();
+      await standin.close();
+    }
+  });
 });

@@ -141,7 +141,7 @@ describe('collector over the Kubernetes API stand-in', () => {
       const compactions = setInterval(() => {
         // Changes the watch never sees (another namespace) move the server's resourceVersion on.
         r.standin.createEvent({ ...pod('elsewhere'), namespace: 'other' });
-        r.standin.compact();
+        r.standin.compact(10); // like etcd's compaction, a window of recent history stays (here ≈ 2–3 s)
       }, 700);
       await sleep(6000);
       clearInterval(compactions);

@@ -41,6 +41,7 @@ async function sourceRig(
     ...(options.maxWatchPauseMs === undefined ? {} : { maxWatchPauseMs: options.maxWatchPauseMs }),
   });
   await source.start((ev) => {
+    if (ev.type === 'PROGRESS') return; // heartbeats: no Event
     got.push(ev);
     if (pauseAt.has(got.length)) source.pause(); // from inside the line, like the buffer does
   });
