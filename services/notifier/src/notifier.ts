@@ -126,18 +126,26 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const metrics = createNotifierMetrics(deps.registry);
   const deliveryMetrics = createDeliveryMetrics(deps.registry);
   const tree = compileRoutes(config.route);
-  const store = createGroupStore({
-    redis,
+  const durabilityOptions = {
+    mode: config.redis.durability.mode,
+    replicas: config.redis.durability.replicas,
+    timeoutMs: config.redis.durability.timeout,
+  };
+  const storeOptions = {
     prefix: pre.keys,
     dedupTtlMs: config.dedup.ttl,
     ...(options.markPrefix === undefined ? {} : { markPrefix: options.markPrefix }),
     ...(options.groupIdleMs === undefined ? {} : { idleMs: options.groupIdleMs }),
     resolveAfter: { byRoute: resolveAfterByRoute(tree), fallback: tree.timing.resolveAfter ?? 0 },
-  });
+  };
+  const store = createGroupStore({ redis, ...storeOptions });
+  // ingest records (and WAITs, which block their connection) on a connection of its own: a durability
+  // wait never holds up the scheduler, the delivery side or the rate gate
+  const ingestConnection = redis.duplicate();
   const engine = createDecisionEngine({
     route: (e) => routeEvent(tree, e, { explain: false }),
     ...(options.silences ? { silences: options.silences } : {}),
-    store,
+    store: createGroupStore({ redis: ingestConnection, ...storeOptions }),
     now,
   });
   const decisionLog = createDecisionLog({
@@ -156,14 +164,29 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   });
   const mentionLabels = new Map<string, string>();
   for (const r of config.receivers) if (r.mentions.fromLabel) mentionLabels.set(r.name, r.mentions.fromLabel);
+  const gate = createRateGate({
+    redis,
+    prefix: options.gatePrefix ?? pre.keys,
+    ...(options.rateWindowMs ? { windowMs: options.rateWindowMs } : {}),
+    throttleBaseMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
+  });
+  // with redis.durability, a taken slot, a take and a commit are confirmed before the send / the job's end:
+  // a failover must not hand the same occurrences, or a spent slot, out again
+  const deliveryDurable = createDurability(redis, durabilityOptions);
+  const after =
+    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      const r = await fn(...a);
+      await deliveryDurable();
+      return r;
+    };
   const dispatcher = createDispatcher({
-    store,
-    gate: createRateGate({
-      redis,
-      prefix: options.gatePrefix ?? pre.keys,
-      ...(options.rateWindowMs ? { windowMs: options.rateWindowMs } : {}),
-      throttleBaseMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
-    }),
+    store: {
+      ...store,
+      take: after((...a: Parameters<GroupStore['take']>) => store.take(...a)),
+      commit: after((...a: Parameters<GroupStore['commit']>) => store.commit(...a)),
+    },
+    gate: { ...gate, acquire: after((...a: Parameters<typeof gate.acquire>) => gate.acquire(...a)) },
     deliveryMetrics,
     receivers: deps.receivers,
     metrics,
@@ -192,11 +215,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     ...(options.concurrency ? { concurrency: options.concurrency } : {}),
     sweep: { store, keys: pre.keys, metrics: deliveryMetrics },
   });
-  const durable = createDurability(redis, {
-    mode: config.redis.durability.mode,
-    replicas: config.redis.durability.replicas,
-    timeoutMs: config.redis.durability.timeout,
-  });
+  const durable = createDurability(ingestConnection, durabilityOptions);
   const ingest = createIngest({
     engine,
     publisher: deps.publisher,
@@ -290,6 +309,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
           ['scheduler', () => scheduler.close()],
           ['worker', () => worker.close()],
           ['worker-connection', () => workerConnection.quit().then(() => undefined)],
+          ['ingest-connection', () => ingestConnection.quit().then(() => undefined)],
           ['queue', () => queue.close()],
           ['decision-log', () => decisionLog.flush()],
         ],
