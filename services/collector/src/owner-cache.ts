@@ -204,6 +204,9 @@ export function createOwnerCaches(o: OwnerCacheOptions): OwnerCaches {
     while (!closed) {
       try {
         rv ??= await listInto(kind, c, path, ns);
+        if (c.refused)
+          log.info({ kind }, 'owner cache allowed again: enrichment of this kind from the watch');
+        c.refused = false;
         c.synced = true;
         const end = await watchFrom(kind, c, path, rv);
         rv = end.rv;
@@ -211,17 +214,22 @@ export function createOwnerCaches(o: OwnerCacheOptions): OwnerCaches {
         failures = end.err && !isGone(end.err) ? failures + 1 : 0;
       } catch (err) {
         const status = (err as { details?: { status?: unknown } }).details?.status;
-        if (status === 403 || status === 404) {
-          c.refused = true; // RBAC: this kind is looked up by GET, as before
-          log.warn({ err, kind }, 'owner cache refused by the API: enrichment of this kind uses GETs');
-          return;
-        }
         failures += 1;
-        if (isGone(err)) rv = undefined;
-        log.warn({ err, code: errorCode(err), kind, failures }, 'owner cache list/watch failed; retrying');
+        if (status === 403 || status === 404) {
+          // RBAC without list/watch (this kind is looked up by GET, as before) — or an API server just
+          // (re)started whose authorizer has not synced yet: asked again, less and less often.
+          if (!c.refused) {
+            log.warn({ err, kind }, 'owner cache refused by the API: enrichment of this kind uses GETs');
+          }
+          c.refused = true;
+        } else {
+          if (isGone(err)) rv = undefined;
+          log.warn({ err, code: errorCode(err), kind, failures }, 'owner cache list/watch failed; retrying');
+        }
       }
       if (failures > 0 && !closed) {
-        const ms = Math.min(30_000, (o.retryBaseMs ?? 1000) * 2 ** Math.min(failures - 1, 5));
+        const cap = c.refused ? 300_000 : 30_000;
+        const ms = Math.min(cap, (o.retryBaseMs ?? 1000) * 2 ** Math.min(failures - 1, 9));
         await new Promise<void>((r) => {
           const stop = (): void => {
             clearTimeout(t);

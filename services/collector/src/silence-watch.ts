@@ -2,8 +2,11 @@ import type { Logger } from '@kube-herald/logging';
 import type { CollectorMetrics } from './metrics.js';
 import { heartbeatRefused, type WatchHeartbeat } from './watch-heartbeat.js';
 
-/** After a refusal (RBAC, no such namespace, an API server still starting), heartbeats are tried again after this. */
-export const HEARTBEAT_RETRY_AFTER_REFUSAL_MS = 600_000;
+/**
+ * After a refusal heartbeats are tried again after this: soon after the first (an API server that has just
+ * restarted answers 403 until its authorizer synced), then every 10 minutes (RBAC, no such namespace).
+ */
+export const HEARTBEAT_RETRY_AFTER_REFUSAL_MS = [30_000, 600_000] as const;
 
 /** Options of {@link createSilenceWatch}. */
 export interface SilenceWatchOptions {
@@ -38,6 +41,7 @@ export interface SilenceWatch {
 export function createSilenceWatch(o: SilenceWatchOptions): SilenceWatch {
   const now = o.now ?? Date.now;
   let refusedUntil = 0;
+  let refusals = 0;
   // Timers are not re-armed per line (a steady 500 lines/s would be 1,000 timer operations/s): each line
   // only notes its time; a timer that fires early re-arms for what is left.
   let lastLine = 0;
@@ -83,17 +87,21 @@ export function createSilenceWatch(o: SilenceWatchOptions): SilenceWatch {
     hb.beat().then(
       () => {
         inFlight = false;
+        refusals = 0;
         m.inc({ result: 'written' });
       },
       (err: unknown) => {
         inFlight = false;
         if (heartbeatRefused(err)) {
           m.inc({ result: 'refused' });
-          refusedUntil = now() + HEARTBEAT_RETRY_AFTER_REFUSAL_MS;
-          o.log.info(
-            { err, namespace: hb.namespace },
-            'watch heartbeat refused: a silent watch now counts as dead only once it outlives its timeout',
-          );
+          refusals += 1;
+          refusedUntil = now() + HEARTBEAT_RETRY_AFTER_REFUSAL_MS[refusals > 1 ? 1 : 0];
+          if (refusals <= 2) {
+            o.log.info(
+              { err, namespace: hb.namespace },
+              'watch heartbeat refused: a silent watch now counts as dead only once it outlives its timeout',
+            );
+          }
           // The stall timer re-arms itself for the longer deadline of a watch without heartbeats.
         } else {
           m.inc({ result: 'failed' });

@@ -135,4 +135,50 @@ describe('enrichment from watched owner caches', () => {
       await standin.close();
     }
   });
+
+  it('an API server answering 403 for a moment after its start: the owner caches come up once it allows', async () => {
+    const { standin, client } = await startStandin({ forbiddenAfterStartMs: 2000 });
+    const publisher = recordingPublisher();
+    const { metrics } = newMetrics();
+    const service = createCollectorService({
+      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'] } } }),
+      log: quietLog,
+      metrics,
+      client,
+      publisher,
+      identity: 'a',
+      version: '0',
+      retryBaseMs: 50,
+    });
+    try {
+      await service.start();
+      await waitFor('ready once allowed', () => service.ready() === true, 15_000);
+      await sleep(3000); // the caches' retry (1 s, then 2 s) after the first refusals
+      const gets = (): number =>
+        Object.entries(standin.stats().requests)
+          .filter(([path]) => /\/(pods|replicasets)\/[^/]+$/.test(path))
+          .reduce((n, [, c]) => n + c, 0);
+      const before = gets();
+      for (let i = 0; i < 20; i++) {
+        const pod = standin.workloads.deployment({ name: `late-${i}`, namespace: 'shop' }).pods[0]!;
+        standin.createEvent({
+          involvedObject: {
+            kind: 'Pod',
+            name: pod.metadata.name!,
+            namespace: 'shop',
+            uid: pod.metadata.uid!,
+          },
+          reason: 'BackOff',
+          type: 'Warning',
+        });
+      }
+      await waitFor('20 published', () => publisher.records.length === 20);
+      const enriched = publisher.events().filter((e) => e.owners?.[1]?.kind === 'Deployment');
+      assert.equal(enriched.length, 20);
+      assert.equal(gets() - before, 0, 'from the watched caches, not by GET');
+    } finally {
+      await service.close();
+      await standin.close();
+    }
+  });
 });
