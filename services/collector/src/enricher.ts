@@ -110,37 +110,57 @@ export function createEnricher(o: EnricherOptions): Enricher {
 
   // The owner chain from the watched caches: Pod → ReplicaSet → Deployment, Pod → Job → CronJob; an owner
   // of a kind not watched (Deployment, StatefulSet, …) ends it, with its own owners if a GET cached them.
-  const chain = (entry: OwnerEntry, ns: string): Enrichment => {
+  /**
+   * The owner chain from the watched caches: Pod → ReplicaSet → Deployment, Pod → Job → CronJob; an owner of
+   * a kind not watched (Deployment, StatefulSet, …) ends it, with its own owners if a GET cached them.
+   * `missing`: an owner of a watched kind not (yet) in its cache — its own watch may lag the Pod's.
+   */
+  const chain = (entry: OwnerEntry, ns: string): { e: Enrichment; missing?: OwnerRef } => {
     const owners: OwnerRef[] = [];
     let owner = entry.owner;
+    let missing: OwnerRef | undefined;
     while (owner && owners.length < MAX_DEPTH) {
       owners.push(owner);
       const caches = o.caches;
       if (caches?.covers(owner.kind)) {
-        owner = caches.get(owner.kind, ns, owner.name)?.owner;
+        const next = caches.get(owner.kind, ns, owner.name);
+        if (!next) missing = owner;
+        owner = next?.owner;
         continue;
       }
       const fetched = cache.get(keyOf(owner.kind, ns, owner.name));
       if (fetched) owners.push(...fetched.owners.slice(0, MAX_DEPTH - owners.length));
       break;
     }
-    return owners.length === 0 && Object.keys(entry.labels).length === 0
-      ? EMPTY
-      : { owners, labels: entry.labels };
+    const e =
+      owners.length === 0 && Object.keys(entry.labels).length === 0
+        ? EMPTY
+        : { owners, labels: entry.labels };
+    return missing ? { e, missing } : { e };
   };
 
   const cachedOf = (ref: ObjectRef): Enrichment | undefined => {
     if (!PATHS[ref.kind] || !ref.name) return EMPTY;
     if (o.caches?.covers(ref.kind)) {
       const entry = o.caches.get(ref.kind, ref.namespace, ref.name);
-      return entry ? chain(entry, ref.namespace) : undefined;
+      const c = entry ? chain(entry, ref.namespace) : undefined;
+      return c && !c.missing ? c.e : undefined; // an incomplete chain waits (resolve)
     }
     return cache.get(keyOf(ref.kind, ref.namespace, ref.name));
   };
 
-  async function fromWatch(ref: ObjectRef, budgetMs: number): Promise<Enrichment | undefined> {
-    const entry = await o.caches?.waitFor(ref.kind, ref.namespace, ref.name, budgetMs);
-    return entry ? chain(entry, ref.namespace) : undefined;
+  /** Waits (until `deadline`) for the object and for owners of watched kinds its chain still misses. */
+  async function fromWatch(ref: ObjectRef, deadline: number): Promise<Enrichment | undefined> {
+    const caches = o.caches;
+    const entry = await caches?.waitFor(ref.kind, ref.namespace, ref.name, deadline - Date.now());
+    if (!caches || !entry) return undefined;
+    let c = chain(entry, ref.namespace);
+    for (let i = 0; c.missing && i < MAX_DEPTH; i++) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await caches.waitFor(c.missing.kind, ref.namespace, c.missing.name, left))) break;
+      c = chain(entry, ref.namespace);
+    }
+    return c.e;
   }
 
   return {
@@ -150,7 +170,7 @@ export function createEnricher(o: EnricherOptions): Enricher {
       if (known) return known;
       // A watched kind: the event may have overtaken its new object; the watch brings it within ms.
       if (o.caches?.covers(ref.kind)) {
-        const waited = await fromWatch(ref, Math.max(budgetMs, WATCH_WAIT_MS));
+        const waited = await fromWatch(ref, Date.now() + Math.max(budgetMs, WATCH_WAIT_MS));
         if (waited) return waited;
         o.metrics.enrichmentFailures.inc({ reason: 'not_in_watch' }); // gone, or past the bound: a GET
       }
