@@ -46,10 +46,22 @@ before(async () => {
   });
   await standin.start();
   const receivers = [
-    { name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), keywords: ['K8s'] },
-    { name: 'new', type: 'dingtalk', webhook: standin.webhookFor('new'), secret: 'SECnew' },
+    {
+      name: 'old',
+      type: 'dingtalk',
+      webhook: standin.webhookFor('old'),
+      insecureHttp: true,
+      keywords: ['K8s'],
+    },
+    {
+      name: 'new',
+      type: 'dingtalk',
+      webhook: standin.webhookFor('new'),
+      insecureHttp: true,
+      secret: 'SECnew',
+    },
     // the robot wants a keyword this receiver does not know: DingTalk answers 310000
-    { name: 'strict', type: 'dingtalk', webhook: standin.webhookFor('strict') },
+    { name: 'strict', type: 'dingtalk', webhook: standin.webhookFor('strict'), insecureHttp: true },
   ];
   const routes = [
     { name: 'backfill', match: { namespace: 'payments' }, receiver: 'new', continue: true },
@@ -72,7 +84,7 @@ before(async () => {
   laterConfigFile = tmp.file(
     'notifier-later.yaml',
     notifierConfig(
-      [{ name: 'later', type: 'dingtalk', webhook: standin.webhookFor('later') }],
+      [{ name: 'later', type: 'dingtalk', webhook: standin.webhookFor('later'), insecureHttp: true }],
       [{ name: 'later', match: { namespace: 'payments' }, receiver: 'later', continue: true }],
     ),
   );
@@ -182,7 +194,7 @@ test('a missing topic: one line, exit 2, within seconds, and no group created', 
   const missing = tmp.file('missing-topic-fast.yaml', {
     kafka: { brokers: kafkaBrokers(), topic: uniqueName('kh-no-such-topic'), groupId },
     redis: { url: redisUrl(), prefix },
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
     route: { receiver: 'old' },
   });
   const started = Date.now();
@@ -294,13 +306,13 @@ test('bad input: one line and a documented exit code, nothing sent', async () =>
   const missing = tmp.file('missing-topic.yaml', {
     kafka: { brokers: kafkaBrokers(), topic: uniqueName('kh-no-such-topic') },
     redis: { url: redisUrl(), prefix },
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
     route: { receiver: 'old' },
   });
   const unreachable = tmp.file('unreachable.yaml', {
     kafka: { brokers: '127.0.0.1:1', topic },
     redis: { url: redisUrl(), prefix },
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
     route: { receiver: 'old' },
   });
   cases.push([
@@ -356,7 +368,7 @@ test('replay never takes a live job: a robot refusing the replay (310000) while 
   // the replay runs with a config the robot refuses (no keyword: a laptop outside the allowlist alike)
   const refused = tmp.file('notifier-refused.yaml', {
     ...(yamlOf(configFile) as Record<string, unknown>),
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old') }],
+    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
     route: {
       receiver: 'old',
       groupBy: ['cluster', 'namespace', 'name'],

@@ -92,8 +92,18 @@ describe("generated service configs pass the services' own validation", () => {
   test('notifier config with the simulated route tree', () => {
     const doc = notifierConfig(
       [
-        { name: 'prod-oncall', webhook: 'http://127.0.0.1:1/robot/send?access_token=a', secret: 'SECx' },
-        { name: 'staging', webhook: 'http://127.0.0.1:1/robot/send?access_token=b', keywords: ['K8s'] },
+        {
+          name: 'prod-oncall',
+          webhook: 'http://127.0.0.1:1/robot/send?access_token=a',
+          secret: 'SECx',
+          insecureHttp: true,
+        },
+        {
+          name: 'staging',
+          webhook: 'http://127.0.0.1:1/robot/send?access_token=b',
+          keywords: ['K8s'],
+          insecureHttp: true,
+        },
       ],
       simulatedRoute('prod-oncall', 'staging'),
       plumbing,

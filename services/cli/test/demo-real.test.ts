@@ -38,6 +38,7 @@ describe('kube-herald demo against a given cluster and robot', () => {
       [
         ...['--conditions=source', '--import', 'tsx', 'services/cli/src/entry.ts', 'demo'],
         ...['--kubeconfig', kubeconfig, '--webhook', robot.webhookFor('mine'), '--secret', SECRET],
+        '--insecure-http', // the stand-in robot answers on plain http
         ...['--cluster-id', 'lab', '--duration', '5m'],
       ],
       { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -142,12 +142,10 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-const LOOPBACK_HOST = /^(127\.\d+\.\d+\.\d+|\[::1\]|localhost)$/i;
-
 /**
- * DingTalk webhooks carry the robot's token: https only. Plain http is accepted for a loopback host (it
- * never leaves the machine) or with the receiver's explicit test flag `insecureHttp: true` (the DingTalk
- * stand-in of the compose demo).
+ * Webhooks carry the robot's token (DingTalk) or the receiver's payload (webhook): https only, loopback
+ * included. Plain http only with the receiver's explicit test flag `insecureHttp: true` (the DingTalk /
+ * webhook stand-ins of tests, benches, the demo and the compose file).
  */
 function checkWebhook(
   r: Record<string, unknown>,
@@ -164,15 +162,10 @@ function checkWebhook(
   }
   const type = r.type;
   if (!/^https?:$/.test(url.protocol)) problems.push({ path, message: 'webhook must be http(s)' });
-  else if (
-    type === 'dingtalk' &&
-    url.protocol === 'http:' &&
-    r.insecureHttp !== true &&
-    !LOOPBACK_HOST.test(url.hostname)
-  )
+  else if (url.protocol === 'http:' && r.insecureHttp !== true)
     problems.push({
       path,
-      message: 'a DingTalk webhook must be https (insecureHttp: true accepts http, for a test stand-in only)',
+      message: `a ${type === 'dingtalk' ? 'DingTalk webhook' : 'webhook'} must be https (set insecureHttp: true for a local stand-in)`,
     });
   if (type === 'dingtalk' && !url.searchParams.get('access_token'))
     problems.push({ path, message: 'a DingTalk webhook needs ?access_token=<token>' });

@@ -58,6 +58,10 @@ export function parseKubeEventerSink(sink: string, name?: string): KubeEventerFr
   const url = parseUrl(sink.trim());
   const p = url.searchParams;
   if (!p.get('access_token')) throw invalid('the webhook has no access_token');
+  if (url.protocol !== 'https:')
+    throw invalid(
+      'the webhook must be https (for a local stand-in, write the receiver in a config file with insecureHttp: true)',
+    );
   const webhook = new URL(url.toString());
   for (const k of KNOWN) webhook.searchParams.delete(k);
   const label = p.get('label') ?? '';

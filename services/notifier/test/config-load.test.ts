@@ -24,6 +24,7 @@ receivers:
   - name: audit
     type: webhook
     webhook: "http://127.0.0.1:9/hook?token=\${AUDIT_TOKEN}"
+    insecureHttp: true
     locale: en
     timeZone: Europe/Berlin
 route:

@@ -80,7 +80,13 @@ describe('operator console API (real Kafka, Redis, DingTalk stand-in)', () => {
       kafka: { brokers: kafkaBrokers(), topic: h.topic, groupId: h.config.kafka.groupId },
       redis: { url: redisUrl(), prefix: h.config.redis.prefix },
       receivers: [
-        { name: 'oncall', type: 'dingtalk', webhook: h.standin.webhookFor('oncall'), secret: SECRET },
+        {
+          name: 'oncall',
+          type: 'dingtalk',
+          webhook: h.standin.webhookFor('oncall'),
+          insecureHttp: true,
+          secret: SECRET,
+        },
       ],
       route,
       decisionLog: { topic: decisions },

@@ -186,7 +186,13 @@ test('Redis failing to record a successful send: the commit is retried in place,
         kafka: { brokers: '127.0.0.1:9092', topic: 't' },
         redis: { url: redisUrl(), prefix },
         receivers: [
-          { name: 'oncall', type: 'dingtalk', webhook: standin.webhookFor('oncall'), keywords: ['K8s'] },
+          {
+            name: 'oncall',
+            type: 'dingtalk',
+            webhook: standin.webhookFor('oncall'),
+            insecureHttp: true,
+            keywords: ['K8s'],
+          },
         ],
         route: { receiver: 'oncall' },
       });

@@ -91,6 +91,7 @@ function config(redisPrefix: string, topic: string) {
         name: 'oncall',
         type: 'dingtalk',
         webhook: 'http://127.0.0.1:1/robot/send?access_token=x',
+        insecureHttp: true,
         keywords: ['K8s'],
       },
     ],

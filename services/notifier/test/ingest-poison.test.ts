@@ -150,7 +150,12 @@ test('a missing DLQ topic: kube-herald notifier exits 2 naming it', async () => 
     kafka: { brokers: kafkaBrokers(), topic, dlqTopic: `${topic}.dlq-missing` },
     redis: { url: redisUrl(), prefix: uniqueName('kht') },
     receivers: [
-      { name: 'oncall', type: 'dingtalk', webhook: 'http://127.0.0.1:9/robot/send?access_token=x' },
+      {
+        name: 'oncall',
+        type: 'dingtalk',
+        webhook: 'http://127.0.0.1:9/robot/send?access_token=x',
+        insecureHttp: true,
+      },
     ],
     route: { receiver: 'oncall' },
     http: { port: 0, host: '127.0.0.1' },

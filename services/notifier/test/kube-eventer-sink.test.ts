@@ -40,6 +40,14 @@ test('every parameter: namespaces, kinds, sign, msg_type, level=Normal', () => {
   });
 });
 
+test('an http:// sink is refused with the hint to use a config file and insecureHttp: true', () => {
+  assert.throws(
+    () => parseKubeEventerSink(`dingtalk:http://dingtalk:8090/robot/send?access_token=${TOKEN}`),
+    (e: unknown) =>
+      isKhError(e, 'kube_eventer_sink_invalid') && /must be https.*insecureHttp: true/.test(e.message),
+  );
+});
+
 test('bad sinks fail with a stable code and never echo the token', () => {
   for (const bad of [
     `webhook:https://example.com/?access_token=${TOKEN}`,
@@ -47,6 +55,7 @@ test('bad sinks fail with a stable code and never echo the token', () => {
     `dingtalk:https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}&level=Error`,
     `dingtalk:https://oapi.dingtalk.com/robot/send?access_token=${TOKEN}&msg_type=link`,
     `dingtalk:not a url ${TOKEN}`,
+    `dingtalk:http://127.0.0.1:8090/robot/send?access_token=${TOKEN}`,
   ]) {
     assert.throws(
       () => parseKubeEventerSink(bad),

@@ -150,6 +150,7 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
       name: r.name,
       type: 'dingtalk',
       webhook: standin.webhookFor(r.robot ?? r.name),
+      insecureHttp: true, // the stand-in answers on plain http
       ...((r.configSecret ?? r.secret) ? { secret: r.configSecret ?? r.secret } : {}),
       keywords: ['K8s'],
       timeoutMs: 2000,

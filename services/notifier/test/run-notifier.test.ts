@@ -117,6 +117,7 @@ test('runNotifier: /healthz /readyz /metrics over HTTP; SIGTERM exits 0 and lose
             name: 'oncall',
             type: 'dingtalk',
             webhook: standin.webhookFor('oncall'),
+            insecureHttp: true,
             secret: 'SECrun0123456789',
             keywords: ['K8s'],
           },

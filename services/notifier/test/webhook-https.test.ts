@@ -1,5 +1,5 @@
-// DingTalk webhooks carry the robot's token: https only, except a loopback host or the receiver's explicit
-// test flag `insecureHttp: true` (the compose demo's DingTalk stand-in).
+// Webhooks carry the robot's token: https only, loopback included. Plain http only with the receiver's
+// explicit test flag `insecureHttp: true` (the stand-ins of tests, benches, the demo and the compose file).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '@kube-herald/config';
@@ -26,16 +26,33 @@ test('an http:// DingTalk webhook off this machine is refused, naming the flag, 
   const out = problems(doc('http://oapi.dingtalk.example/robot/send?access_token=t0ken-secret'));
   assert.equal(out.length, 1, out.join('\n'));
   assert.match(out[0]!, /receivers\.0\.webhook: a DingTalk webhook must be https/);
-  assert.match(out[0]!, /insecureHttp/);
+  assert.match(out[0]!, /set insecureHttp: true for a local stand-in/);
   assert.doesNotMatch(out.join(' '), /t0ken-secret/);
 });
 
-test('https, a loopback stand-in, or the explicit test flag are accepted', () => {
+test('a loopback http:// webhook is refused too without the flag (dingtalk and webhook types)', () => {
+  for (const host of ['127.0.0.1:8090', 'localhost:8090', '[::1]:8090']) {
+    const out = problems(doc(`http://${host}/robot/send?access_token=t0ken-secret`));
+    assert.deepEqual(out, [
+      'receivers.0.webhook: a DingTalk webhook must be https (set insecureHttp: true for a local stand-in)',
+    ]);
+  }
+  const hook = problems(doc('http://127.0.0.1:8090/hook', { type: 'webhook', keywords: [] }));
+  assert.deepEqual(hook, [
+    'receivers.0.webhook: a webhook must be https (set insecureHttp: true for a local stand-in)',
+  ]);
+});
+
+test('https, or http with the explicit test flag, are accepted', () => {
   assert.deepEqual(problems(doc('https://oapi.dingtalk.com/robot/send?access_token=t')), []);
-  assert.deepEqual(problems(doc('http://127.0.0.1:8090/robot/send?access_token=t')), []);
-  assert.deepEqual(problems(doc('http://localhost:8090/robot/send?access_token=t')), []);
+  assert.deepEqual(problems(doc('https://127.0.0.1:8443/robot/send?access_token=t')), []);
+  assert.deepEqual(
+    problems(doc('http://127.0.0.1:8090/robot/send?access_token=t', { insecureHttp: true })),
+    [],
+  );
   assert.deepEqual(
     problems(doc('http://dingtalk:8090/robot/send?access_token=t', { insecureHttp: true })),
     [],
   );
+  assert.deepEqual(problems(doc('http://127.0.0.1:8090/hook', { type: 'webhook', insecureHttp: true })), []);
 });

@@ -111,6 +111,7 @@ export function registerDemo(program: Command, env: Env, setExit: SetExit): void
     .option('--kubeconfig <file>', 'watch this real cluster instead (with --webhook)')
     .option('--webhook <url>', 'send to this real DingTalk robot (env KH_DINGTALK_WEBHOOK)')
     .option('--secret <secret>', 'signing secret of the real robot (better: env KH_DINGTALK_SECRET)')
+    .option('--insecure-http', 'test only: accept an http:// --webhook (a local DingTalk stand-in)')
     .option('--cluster-id <id>', 'cluster id of the real cluster', 'my-cluster')
     .option('--duration <d>', 'stop after this long (e.g. 10m); default: until Ctrl-C')
     .option('--port <port>', 'port of the DingTalk-like page', '8765')

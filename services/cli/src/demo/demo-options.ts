@@ -8,6 +8,8 @@ export interface DemoFlags {
   readonly kubeconfig?: string;
   readonly webhook?: string;
   readonly secret?: string;
+  /** Test only: accept an http:// --webhook (a local stand-in). */
+  readonly insecureHttp?: boolean;
   readonly clusterId: string;
   readonly duration?: string;
   readonly port: string;
@@ -28,6 +30,7 @@ export type DemoSettings =
       readonly kubeconfig: string;
       readonly webhook: string;
       readonly secret?: string;
+      readonly insecureHttp?: boolean;
       readonly clusterId: string;
       readonly durationMs?: number;
     };
@@ -58,6 +61,7 @@ export function demoSettings(flags: DemoFlags, env: Env): DemoSettings {
       webhook,
       clusterId: flags.clusterId,
       ...(secret ? { secret } : {}),
+      ...(flags.insecureHttp === true ? { insecureHttp: true } : {}),
       ...dur,
     };
   }

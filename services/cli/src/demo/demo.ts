@@ -35,6 +35,8 @@ export type DemoPlan =
       readonly kubeconfig: string;
       readonly webhook: string;
       readonly secret?: string;
+      /** Test only: the robot is a plain-http stand-in. */
+      readonly insecureHttp?: boolean;
       readonly clusterId: string;
     };
 
@@ -161,7 +163,12 @@ export function createDemo(o: DemoOptions): Demo {
     } else {
       clusters = [{ id: plan.clusterId, kubeconfig: plan.kubeconfig }];
       receivers = [
-        { name: 'oncall', webhook: plan.webhook, ...(plan.secret ? { secret: plan.secret } : {}) },
+        {
+          name: 'oncall',
+          webhook: plan.webhook,
+          ...(plan.secret ? { secret: plan.secret } : {}),
+          ...(plan.insecureHttp ? { insecureHttp: true } : {}),
+        },
       ];
       route = realRoute('oncall');
     }

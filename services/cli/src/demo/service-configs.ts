@@ -13,6 +13,8 @@ export interface DemoReceiver {
   readonly webhook: string;
   readonly secret?: string;
   readonly keywords?: readonly string[];
+  /** The stand-in answers on plain http: the receiver's explicit test flag. */
+  readonly insecureHttp?: boolean;
 }
 
 /** The shared plumbing of one demo run. */
@@ -96,6 +98,7 @@ export function notifierConfig(
       name: r.name,
       type: 'dingtalk',
       webhook: r.webhook,
+      ...(r.insecureHttp ? { insecureHttp: true } : {}),
       ...(r.secret ? { secret: r.secret } : {}),
       ...(r.keywords?.length ? { keywords: [...r.keywords] } : {}),
       msgType: 'markdown',

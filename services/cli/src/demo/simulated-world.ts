@@ -60,8 +60,18 @@ export async function startSimulatedWorld(
     dingtalk = createDingtalkStandin({ robots: [prod, staging], ratePerMinute: 20, throttleMs: 60_000, log });
     const { url } = await dingtalk.start(pagePort);
     const receivers: DemoReceiver[] = [
-      { name: 'prod-oncall', webhook: dingtalk.webhookFor(PROD_ROBOT), secret: prod.secret },
-      { name: 'staging', webhook: dingtalk.webhookFor(STAGING_ROBOT), keywords: [STAGING_KEYWORD] },
+      {
+        name: 'prod-oncall',
+        webhook: dingtalk.webhookFor(PROD_ROBOT),
+        secret: prod.secret,
+        insecureHttp: true,
+      },
+      {
+        name: 'staging',
+        webhook: dingtalk.webhookFor(STAGING_ROBOT),
+        keywords: [STAGING_KEYWORD],
+        insecureHttp: true,
+      },
     ];
     return { kubes, dingtalk, pageUrl: url, clusters, receivers, close };
   } catch (err) {

@@ -26,7 +26,7 @@ export const receiverSchema = z
     webhookFile: z.string().min(1).optional(),
     secret: z.string().min(1).optional(),
     secretFile: z.string().min(1).optional(),
-    /** Test only: accept an http:// DingTalk webhook off this machine (a stand-in); https otherwise. */
+    /** Test only: accept an http:// webhook (a local stand-in, loopback included); https otherwise. */
     insecureHttp: z.boolean().default(false),
     /** DingTalk security keywords: one is added to the visible text when the message lacks them all. */
     keywords: z.array(z.string().min(1)).max(10).default([]),
