@@ -5,13 +5,18 @@ import type { Logger } from '@kube-herald/logging';
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
 /**
- * The transport-security fields of every component's `kafka` config section (collector, notifier): one
- * schema, one meaning. `ssl` absent means TLS exactly when SASL is used (credentials never cross the
+ * The connection fields of every component's `kafka` config section (collector, notifier, replay): the
+ * brokers and transport security, one schema, one meaning. `ssl` absent means TLS exactly when SASL is used (credentials never cross the
  * network in clear by default); `ssl: false` with SASL is the explicit choice of a plaintext SASL listener,
  * warned about at start ({@link resolveKafkaTls}). The SASL password comes from `password` (e.g. `${ENV}`)
  * or `passwordFile` (each component reports a SASL section with neither).
  */
 export const kafkaSecurityShape = {
+  /** `host:port` of one or more brokers: a list, or one comma-separated string (`${KH_KAFKA_BROKERS}`). */
+  brokers: z
+    .union([z.array(z.string()), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use host:port')).min(1)),
   ssl: z.boolean().optional(),
   sasl: z
     .strictObject({

@@ -52,17 +52,35 @@ describe('Kafka transport security (libs/bus)', () => {
 
   it('one schema: a SASL section takes mechanism, username and password or passwordFile, nothing else', () => {
     const schema = z.strictObject(kafkaSecurityShape);
+    const brokers = ['k:9092'];
     assert.ok(
       schema.safeParse({
+        brokers,
         ssl: false,
         sasl: { mechanism: 'scram-sha-512', username: 'u', passwordFile: '/p' },
       }).success,
     );
-    assert.ok(schema.safeParse({ sasl: { mechanism: 'plain', username: 'u', password: 'x' } }).success);
-    assert.ok(!schema.safeParse({ sasl: { mechanism: 'gssapi', username: 'u', password: 'x' } }).success);
     assert.ok(
-      !schema.safeParse({ sasl: { mechanism: 'plain', username: 'u', password: 'x', extra: 1 } }).success,
+      schema.safeParse({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 'x' } }).success,
     );
-    assert.ok(!schema.safeParse({ ssl: 'yes' }).success);
+    assert.ok(
+      !schema.safeParse({ brokers, sasl: { mechanism: 'gssapi', username: 'u', password: 'x' } }).success,
+    );
+    assert.ok(
+      !schema.safeParse({ brokers, sasl: { mechanism: 'plain', username: 'u', password: 'x', extra: 1 } })
+        .success,
+    );
+    assert.ok(!schema.safeParse({ brokers, ssl: 'yes' }).success);
+  });
+
+  it('one schema: brokers are host:port, as a list or one comma-separated string', () => {
+    const schema = z.strictObject(kafkaSecurityShape);
+    const parsed = schema.safeParse({ brokers: ' a:9092, b:9093 ,' });
+    assert.ok(parsed.success);
+    assert.deepEqual(parsed.data.brokers, ['a:9092', 'b:9093']);
+    assert.deepEqual(schema.parse({ brokers: ['a:1'] }).brokers, ['a:1']);
+    assert.ok(!schema.safeParse({ brokers: ['kafka'] }).success, 'a broker without its port');
+    assert.ok(!schema.safeParse({ brokers: '' }).success, 'no broker');
+    assert.ok(!schema.safeParse({}).success, 'brokers are required');
   });
 });

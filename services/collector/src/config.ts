@@ -29,14 +29,13 @@ const kubernetesSchema = z.strictObject({
 });
 
 const kafkaSchema = z.strictObject({
-  brokers: z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, 'use host:port')).min(1),
   topic: z.string().min(1).default('kube-events.v1'),
   clientId: z.string().min(1).default('kube-herald-collector'),
   // Retries inside the producer before a publish fails; the collector then retries on its own, forever.
   retries: z.number().int().min(0).max(20).default(3),
   // Batch compression: zstd costs a tenth of gzip's CPU per event (BENCHMARKS.md); gzip for old consumers.
   compression: z.enum(['zstd', 'gzip', 'none']).default('zstd'),
-  // TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
+  // brokers, TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
   ...kafkaSecurityShape,
 });
 

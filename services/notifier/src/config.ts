@@ -19,17 +19,7 @@ import { consoleConfigSchema } from './console/console-config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const brokers = z.union([z.array(z.string().min(1)).min(1), z.string().min(1)]).transform((v) =>
-  Array.isArray(v)
-    ? v
-    : v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-);
-
 const kafkaSchema = z.object({
-  brokers,
   topic: z.string().min(1).default('kube-events.v1'),
   dlqTopic: z.string().min(1).default('kube-events.dlq'),
   groupId: z.string().min(1).default('kube-herald-notifier'),
@@ -47,7 +37,7 @@ const kafkaSchema = z.object({
   maxBytesPerPartition: z.number().int().min(16_384).default(262_144),
   /** Records handed to the ingest handler at once (a fetched batch is split; offsets committed per slice). */
   maxBatchRecords: z.number().int().min(1).max(100_000).default(1000),
-  // TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
+  // brokers, TLS and SASL: the one schema of every component (libs/bus kafkaSecurityShape)
   ...kafkaSecurityShape,
 });
 
