@@ -12,21 +12,28 @@ import {
   waitFor,
 } from './helpers.js';
 
+/** A leading collector enriching from owner caches (label `app`), publishing into a recording publisher. */
+function enrichingCollector(client: Parameters<typeof createCollectorService>[0]['client'], budget?: string) {
+  const publisher = recordingPublisher();
+  const { metrics } = newMetrics();
+  const enrichment = { enabled: true, labelKeys: ['app'], ...(budget ? { budget } : {}) };
+  const service = createCollectorService({
+    config: testConfig({ collector: { enrichment } }),
+    log: quietLog,
+    metrics,
+    client,
+    publisher,
+    identity: 'a',
+    version: '0',
+    retryBaseMs: 50,
+  });
+  return { service, publisher, metrics };
+}
+
 describe('enrichment from watched owner caches', () => {
   it('≥ 99 % of a 2,000 events/s burst over 500 new pods carry owners and labels, with no GET per event', async () => {
     const { standin, client } = await startStandin({ watchCacheSize: 50_000 });
-    const publisher = recordingPublisher();
-    const { metrics } = newMetrics();
-    const service = createCollectorService({
-      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'] } } }),
-      log: quietLog,
-      metrics,
-      client,
-      publisher,
-      identity: 'a',
-      version: '0',
-      retryBaseMs: 50,
-    });
+    const { service, publisher, metrics } = enrichingCollector(client);
     try {
       await service.start();
       await waitFor('ready', () => service.ready() === true);
@@ -78,20 +85,9 @@ describe('enrichment from watched owner caches', () => {
 
   it('an event about a Pod deleted just before is still enriched; a kind the API refuses falls back to GETs', async () => {
     const { standin, client } = await startStandin();
-    const publisher = recordingPublisher();
-    const { metrics } = newMetrics();
     standin.forbid(['jobs']); // RBAC without list/watch on jobs
-    const service = createCollectorService({
-      // A generous GET budget: the Job's owner comes from a GET, on a machine shared with Kafka.
-      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'], budget: '3s' } } }),
-      log: quietLog,
-      metrics,
-      client,
-      publisher,
-      identity: 'a',
-      version: '0',
-      retryBaseMs: 50,
-    });
+    // A generous GET budget: the Job's owner comes from a GET, on a machine shared with Kafka.
+    const { service, publisher } = enrichingCollector(client, '3s');
     try {
       const d = standin.workloads.deployment({ name: 'gone', namespace: 'shop' });
       const pod = d.pods[0]!;
@@ -138,18 +134,7 @@ describe('enrichment from watched owner caches', () => {
 
   it('an API server answering 403 for a moment after its start: the owner caches come up once it allows', async () => {
     const { standin, client } = await startStandin({ forbiddenAfterStartMs: 2000 });
-    const publisher = recordingPublisher();
-    const { metrics } = newMetrics();
-    const service = createCollectorService({
-      config: testConfig({ collector: { enrichment: { enabled: true, labelKeys: ['app'] } } }),
-      log: quietLog,
-      metrics,
-      client,
-      publisher,
-      identity: 'a',
-      version: '0',
-      retryBaseMs: 50,
-    });
+    const { service, publisher } = enrichingCollector(client);
     try {
       await service.start();
       await waitFor('ready once allowed', () => service.ready() === true, 15_000);
