@@ -165,7 +165,7 @@ test('takes outlive failed jobs: a take is kept 8 days (failed jobs 7)', async (
   });
 });
 
-test('Redis failing to record a successful send: the commit is retried in place, the message is not sent again', async () => {
+test('Redis failing to record a successful send for 2.5 s (a failover): the commit is retried in place, the message is not sent again', async () => {
   const standin = createDingtalkStandin({
     robots: [{ name: 'oncall', token: 'tok-rec-1', keywords: ['K8s'] }],
   });
@@ -174,13 +174,20 @@ test('Redis failing to record a successful send: the commit is retried in place,
     await withStore(async (store, redis, prefix) => {
       const registry = createRegistry('rec2', false);
       const dm = createDeliveryMetrics(registry);
-      let failures = 2;
+      // a failover (primary killed, replica promoted, endpoint moved, the new primary's replica resyncing)
+      // takes seconds: longer than a handful of quick retries
+      let awayUntil = Number.POSITIVE_INFINITY;
+      let failures = 0;
       const flaky: GroupStore = {
         ...store,
-        commit: (jobId, now) =>
-          failures-- > 0
-            ? Promise.reject(new Error('READONLY (simulated failover)'))
-            : store.commit(jobId, now),
+        commit: (jobId, now) => {
+          if (awayUntil === Number.POSITIVE_INFINITY) awayUntil = Date.now() + 2500;
+          if (Date.now() < awayUntil) {
+            failures += 1;
+            return Promise.reject(new Error('READONLY (simulated failover)'));
+          }
+          return store.commit(jobId, now);
+        },
       };
       const config = parseNotifierConfig({
         kafka: { brokers: '127.0.0.1:9092', topic: 't' },
@@ -211,7 +218,8 @@ test('Redis failing to record a successful send: the commit is retried in place,
       const res = await dispatcher.dispatch('job-c', 'oncall', flush.gid);
       assert.equal(res.kind, 'sent');
       assert.equal(standin.messages('oncall').length, 1);
-      assert.equal(await metricValue(registry, 'kube_herald_notifier_commit_retries_total'), 2);
+      assert.ok(failures >= 5, `the commit failed ${failures} times`);
+      assert.equal(await metricValue(registry, 'kube_herald_notifier_commit_retries_total'), failures);
       assert.equal(await store.hasTake('job-c'), false, 'committed');
     });
   } finally {

@@ -30,8 +30,12 @@ export interface DispatcherDeps {
   readonly rateWindowMs?: number;
   /** Metrics of the delivery side beyond `metrics` (throttle blocks, possible duplicates, commit retries). */
   readonly deliveryMetrics?: DeliveryMetrics;
-  /** Attempts of a commit after a successful send before the job fails (default 5, 100 ms doubling). */
-  readonly commitAttempts?: number;
+  /**
+   * How long a commit after a successful send is retried before the job fails (default 30 000 ms; 100 ms
+   * doubling, at most 2 s apart). Long enough to outlast a Redis failover: a failed job's next attempt sends
+   * the message again.
+   */
+  readonly commitRetryMs?: number;
   /** How long the take of a permanently failed job is kept for `failed retry`. */
   readonly parkTtlMs?: number;
   /** Most groups merged into one summary under rate pressure. Default 1000. */
@@ -61,18 +65,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   // The message is out: recording that must not fail the job (its retry would send it again), so a
   // failing commit is retried here first. Only when Redis stays away does the job fail; its next attempt
-  // finds the take and sends once more (counted in takes_recovered_total).
+  // finds the take and sends once more (counted in takes_recovered_total). The commit is idempotent (a
+  // commit that reached Redis but whose durability check failed finds no take the second time).
   const commitSent = async (jobId: string, sentAt: number): Promise<void> => {
-    const attempts = deps.commitAttempts ?? 5;
+    const deadline = Date.now() + (deps.commitRetryMs ?? 30_000);
     for (let i = 1; ; i++) {
       try {
         await deps.store.commit(jobId, sentAt);
         return;
       } catch (err) {
-        if (i >= attempts) throw err;
+        const pause = Math.min(2000, 100 * 2 ** (i - 1));
+        if (Date.now() + pause > deadline) throw err;
         deps.deliveryMetrics?.commitRetries.inc();
         log.warn({ jobId, attempt: i, err }, 'commit after a successful send failed; retrying');
-        await new Promise((r) => setTimeout(r, 100 * 2 ** (i - 1)));
+        await new Promise((r) => setTimeout(r, pause));
       }
     }
   };
@@ -204,7 +210,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const perMinute = receiver.ratePerMinute ?? deps.defaultRatePerMinute ?? 18;
       const limit = Math.max(1, Math.floor((perMinute * (deps.rateWindowMs ?? 60_000)) / 60_000));
       const robot = gateKeyOf(receiver);
-      const gate = await deps.gate.acquire(robot, limit, member);
+      const perSecond = receiver.ratePerSecond;
+      const gate = await deps.gate.acquire(robot, limit, member, perSecond ? { perSecond } : undefined);
       if (!gate.granted) {
         m.rateGateWaits.inc({ receiver: receiverName });
         return { kind: 'wait', untilMs: now() + gate.waitMs };
