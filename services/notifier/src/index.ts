@@ -16,7 +16,14 @@ export { createGroupStore, groupId } from './store/group-store.js';
 export type { GroupStore, GroupStoreOptions } from './store/group-store.js';
 export { buildDigest } from './pipeline/digest.js';
 export { createRateGate, gateKeyOf, gateStatus, robotKeyOf } from './rate-gate.js';
-export type { GateAnswer, GateStatus, RateGate, RateGateOptions, ThrottleBlock } from './rate-gate.js';
+export type {
+  AcquireOptions,
+  GateAnswer,
+  GateStatus,
+  RateGate,
+  RateGateOptions,
+  ThrottleBlock,
+} from './rate-gate.js';
 export { listFailed, retryFailed } from './failed.js';
 export type { FailedDelivery } from './failed.js';
 export { createNotifierMetrics } from './metrics.js';

@@ -129,6 +129,11 @@ export interface Receiver {
   /** Rate budget for this receiver (messages per minute), or undefined when unlimited. */
   readonly ratePerMinute?: number;
   /**
+   * Optional second budget: most messages to the robot in any rolling second, fleet-wide (Feishu 5/s,
+   * Slack ~1/s). Enforced by the rate gate in the same atomic step as `ratePerMinute`; absent: none.
+   */
+  readonly ratePerSecond?: number;
+  /**
    * The robot behind the receiver (a hash of its access token / webhook): every receiver, replica,
    * test-send and replay sending to the same robot shares one rate gate and throttle block.
    */

@@ -7,16 +7,31 @@ import { createLuaScript } from './store/lua-script.js';
 //   P:rate:<robotKey>      ZSET member -> send time (sliding window, Redis' own clock)
 //   P:block:<robotKey>     present while the robot is blocked after a throttle answer (PX)
 //   P:throttle:<robotKey>  hash level, until: the escalation of throttle blocks (reset after a clean period)
+//   P:rate1s:<robotKey>    ZSET member -> send time, the last second only: present only for receivers that
+//                          declare a per-second budget (Feishu 5/s, Slack ~1/s); expires 2 s after its last send
 
-// KEYS: window zset, block key. ARGV: window ms, limit, member. Returns {granted, waitMs, remaining, nextSlotMs}.
+// KEYS: window zset, block key, second zset. ARGV: window ms, limit, member, per-second limit (0: none).
+// Returns {granted, waitMs, remaining, nextSlotMs}. Both windows are checked before either is written: a
+// refusal by one leaves no trace in the other. `remaining`/`nextSlotMs` speak of the long window only (the
+// per-second one frees within a second, so it is no reason to merge groups).
 const ACQUIRE = createLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window, limit, member = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local perSecond = tonumber(ARGV[4] or '0')
 local blocked = redis.call('PTTL', KEYS[2])
 if blocked > 0 then return {0, blocked, 0} end
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local n = redis.call('ZCARD', KEYS[1])
+if n < limit and perSecond > 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 1000)
+  if redis.call('ZCARD', KEYS[3]) >= perSecond then
+    local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+    return {0, tonumber(first[2]) + 1000 - now + 1, 0}
+  end
+  redis.call('ZADD', KEYS[3], now, member)
+  redis.call('PEXPIRE', KEYS[3], 2000)
+end
 if n < limit then
   redis.call('ZADD', KEYS[1], now, member)
   redis.call('PEXPIRE', KEYS[1], window * 2)
@@ -94,10 +109,22 @@ export interface RateGateOptions {
   readonly cleanMs?: number;
 }
 
+/** Extra budgets of one {@link RateGate.acquire}. */
+export interface AcquireOptions {
+  /**
+   * Most sends to the robot in any rolling second, fleet-wide, checked in the same atomic step as the
+   * per-window limit (Feishu allows 5 per second besides 100 per minute). Absent or 0: no per-second budget.
+   */
+  readonly perSecond?: number;
+}
+
 /** Fleet-wide per-robot send budget: a sliding window plus an escalating throttle block, in Redis. */
 export interface RateGate {
-  /** Takes one send slot for the robot (limit per window) or says how long to wait. */
-  acquire(robotKey: string, limit: number, member: string): Promise<GateAnswer>;
+  /**
+   * Takes one send slot for the robot (limit per window, and at most `options.perSecond` in any rolling
+   * second when given) or says how long to wait.
+   */
+  acquire(robotKey: string, limit: number, member: string, options?: AcquireOptions): Promise<GateAnswer>;
   /** Gives back a slot that was not used. */
   release(robotKey: string, member: string): Promise<void>;
   /** Blocks the robot fleet-wide after a throttle answer, escalating (60 s, 2 min, 4 min … 10 min). */
@@ -156,14 +183,18 @@ export function createRateGate(options: RateGateOptions): RateGate {
   const clean = options.cleanMs ?? base;
   const key = (kind: string, robot: string): string => keyOf(options.prefix, kind, robot);
   return {
-    async acquire(robot, limit, member) {
-      const keys = [key('rate', robot), key('block', robot)];
-      const res = (await ACQUIRE.run(options.redis, keys, [windowMs, limit, member])) as number[];
+    async acquire(robot, limit, member, opts) {
+      const keys = [key('rate', robot), key('block', robot), key('rate1s', robot)];
+      const perSecond = Math.max(0, Math.floor(opts?.perSecond ?? 0));
+      const res = (await ACQUIRE.run(options.redis, keys, [windowMs, limit, member, perSecond])) as number[];
       if (res[0] === 1) return { granted: true, remaining: Number(res[2]), nextSlotMs: Number(res[3] ?? 0) };
       return { granted: false, waitMs: Math.max(1, Number(res[1])) };
     },
     async release(robot, member) {
-      await options.redis.zrem(key('rate', robot), member);
+      await Promise.all([
+        options.redis.zrem(key('rate', robot), member),
+        options.redis.zrem(key('rate1s', robot), member),
+      ]);
     },
     async throttled(robot) {
       const keys = [key('block', robot), key('throttle', robot)];

@@ -52,6 +52,74 @@ test('throttle blocks escalate (base, ×2 … max), do not escalate while blocke
   }
 });
 
+test('per-second budget: at most N in any rolling second, fleet-wide across gates, atomically with the minute window', async () => {
+  const redis = new Redis(redisUrl());
+  const other = new Redis(redisUrl());
+  const prefix = uniqueName('khgate1s');
+  try {
+    const a = createRateGate({ redis, prefix });
+    const b = createRateGate({ redis: other, prefix });
+    const robot = robotKeyOf('http://127.0.0.1/open-apis/bot/v2/hook/tok-1s');
+    // a burst: 3 granted, the 4th is told to wait less than a second, and its refusal leaves no trace
+    for (let i = 0; i < 3; i++)
+      assert.equal((await a.acquire(robot, 100, `s${i}`, { perSecond: 3 })).granted, true);
+    const refused = await b.acquire(robot, 100, 's3', { perSecond: 3 });
+    assert.equal(refused.granted, false);
+    assert.ok(!refused.granted && refused.waitMs > 0 && refused.waitMs <= 1001, JSON.stringify(refused));
+    assert.equal((await a.status(robot)).used, 3, 'a refused take is not counted in the minute window');
+    // a slot given back frees the second too
+    await a.release(robot, 's2');
+    assert.equal((await b.acquire(robot, 100, 's2b', { perSecond: 3 })).granted, true);
+    // a full minute window refuses without touching the second window
+    assert.equal((await a.acquire(robot, 3, 'x', { perSecond: 3 })).granted, false);
+    assert.equal(await redis.zscore(`${prefix}:rate1s:${robot}`, 'x'), null);
+    // two gates (two connections) racing for 2.5 s: by Redis' own clock, never more than 5 in a second
+    await redis.del(`${prefix}:rate:${robot}`, `${prefix}:rate1s:${robot}`);
+    const end = Date.now() + 2500;
+    const race = async (g: typeof a, tag: string): Promise<number> => {
+      let granted = 0;
+      for (let i = 0; Date.now() < end; i++) {
+        const ans = await g.acquire(robot, 1000, `${tag}${i}`, { perSecond: 5 });
+        if (ans.granted) granted += 1;
+        else await sleep(Math.min(ans.waitMs, 50));
+      }
+      return granted;
+    };
+    const [ga, gb] = await Promise.all([race(a, 'a'), race(b, 'b')]);
+    const scores = (await redis.zrange(`${prefix}:rate:${robot}`, 0, -1, 'WITHSCORES'))
+      .filter((_, i) => i % 2 === 1)
+      .map(Number);
+    assert.equal(scores.length, ga + gb);
+    assert.ok(ga > 0 && gb > 0, `both senders got slots (${ga}, ${gb})`);
+    assert.ok(scores.length >= 10 && scores.length <= 15, `${scores.length} grants in 2.5 s at 5/s`);
+    for (const t of scores) {
+      const inSecond = scores.filter((u) => u >= t && u < t + 1000).length;
+      assert.ok(inSecond <= 5, `${inSecond} grants in the second from ${t}`);
+    }
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await Promise.all([redis.quit(), other.quit()]);
+  }
+});
+
+test('no per-second budget declared: the minute window alone decides (no second key written)', async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('khgate0');
+  try {
+    const gate = createRateGate({ redis, prefix });
+    const robot = robotKeyOf('http://127.0.0.1/robot/send?access_token=t-burst');
+    for (let i = 0; i < 12; i++) assert.equal((await gate.acquire(robot, 12, `b${i}`)).granted, true);
+    assert.equal((await gate.acquire(robot, 12, 'b12')).granted, false);
+    assert.equal((await gate.acquire(robot, 13, 'b13', { perSecond: 0 })).granted, true, '0 means none');
+    assert.equal(await redis.exists(`${prefix}:rate1s:${robot}`), 0);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+});
+
 test('two receivers on one robot (different mentions) share its gate: ≤ 18 per rolling minute together, every event delivered to both', async () => {
   const route = {
     receiver: 'a',
