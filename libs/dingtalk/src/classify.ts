@@ -1,3 +1,5 @@
+import { isNeverSent } from '@kube-herald/webhook-http';
+
 /** What came back from one send attempt, before interpretation. */
 export type SendResult =
   | { readonly kind: 'http'; readonly status: number; readonly body: string }
@@ -50,22 +52,6 @@ export interface Classification {
    */
   readonly ambiguous?: boolean;
 }
-
-/** Network errors raised before the request could reach the robot: retrying them cannot duplicate. */
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-]);
 
 type Rule = readonly [ClassificationCode, string?];
 
@@ -187,7 +173,7 @@ export function classify(result: SendResult): Classification {
         verdict: 'retry',
         code: 'network_error',
         detail: result.code,
-        ...(NEVER_SENT.has(result.code) ? {} : { ambiguous: true }),
+        ...(isNeverSent(result.code) ? {} : { ambiguous: true }),
       };
     case 'timeout':
       return {

@@ -1,3 +1,5 @@
+import { postJson, WebhookHttpError } from '@kube-herald/webhook-http';
+import type { PostJsonNetworkFailure, PostJsonResponse, PostJsonTimeout } from '@kube-herald/webhook-http';
 import { classify } from './classify.js';
 import type { Classification, SendResult } from './classify.js';
 import { DingtalkError } from './errors.js';
@@ -46,34 +48,31 @@ export interface DingtalkClient {
   send(req: SendRequest): Promise<SendOutcome>;
 }
 
-function networkCode(err: unknown): string {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && cur instanceof Error; depth++) {
-    const code = (cur as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && code !== '') return code;
-    cur = cur.cause;
-  }
-  return 'fetch_failed';
-}
-
-function serialize(body: DingtalkMessage): string {
-  try {
-    const json = JSON.stringify(body);
-    if (typeof json !== 'string') throw new TypeError('body serializes to nothing');
-    return json;
-  } catch (err) {
-    throw new DingtalkError('dingtalk_invalid_body', 'message body is not JSON-serializable', { cause: err });
-  }
-}
-
 function targetUrl(req: SendRequest, nowMs: number): string {
   if (req.secret !== undefined && req.secret !== '') return signUrl(req.webhook, req.secret, nowMs);
-  try {
-    new URL(req.webhook);
-  } catch (err) {
-    throw new DingtalkError('dingtalk_invalid_webhook', 'webhook is not an absolute URL', { cause: err });
+  if (!URL.canParse(req.webhook)) {
+    throw new DingtalkError('dingtalk_invalid_webhook', 'webhook is not an absolute URL');
   }
   return req.webhook;
+}
+
+/** The raw result of one attempt, for {@link classify}. */
+function sendResult(out: PostJsonResponse | PostJsonTimeout | PostJsonNetworkFailure): SendResult {
+  switch (out.kind) {
+    case 'response':
+      return { kind: 'http', status: out.status, body: out.text };
+    case 'network':
+      return { kind: 'network', code: out.code };
+    case 'timeout':
+      return { kind: 'timeout' };
+  }
+}
+
+function asDingtalkError(err: unknown): never {
+  if (err instanceof WebhookHttpError && err.code === 'webhook_invalid_body') {
+    throw new DingtalkError('dingtalk_invalid_body', 'message body is not JSON-serializable', { cause: err });
+  }
+  throw err;
 }
 
 /**
@@ -87,54 +86,37 @@ export function createDingtalkClient(options: DingtalkClientOptions): DingtalkCl
   if (!(options.timeoutMs > 0)) {
     throw new DingtalkError('dingtalk_invalid_options', 'timeoutMs must be a positive number');
   }
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const now = options.now ?? Date.now;
-  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
-
-  async function attempt(url: string, json: string): Promise<{ result: SendResult; status?: number }> {
-    const signal = AbortSignal.timeout(options.timeoutMs);
-    try {
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json;charset=utf-8' },
-        body: json,
-        signal,
-        redirect: 'manual',
-      });
-      const text = await res.text();
-      return { result: { kind: 'http', status: res.status, body: text }, status: res.status };
-    } catch (err) {
-      // A network failure or our deadline: both are outcomes, never thrown (and never carry the URL).
-      if (signal.aborted) return { result: { kind: 'timeout' } };
-      return { result: { kind: 'network', code: networkCode(err) } };
-    }
-  }
-
   return {
     async send(req: SendRequest): Promise<SendOutcome> {
       const started = now();
-      const json = serialize(req.body);
-      const bytes = Buffer.byteLength(json, 'utf8');
-      const url = targetUrl(req, started);
-      if (bytes > maxBytes) {
+      const out = await postJson({
+        url: targetUrl(req, started),
+        body: req.body,
+        timeoutMs: options.timeoutMs,
+        maxBodyBytes,
+        headers: { 'content-type': 'application/json;charset=utf-8' },
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      }).catch(asDingtalkError);
+      if (out.kind === 'too_large') {
+        const hint = `body is ${out.bodyBytes} bytes, the limit is ${maxBodyBytes}: not sent`;
         return {
           verdict: 'permanent',
           code: 'body_too_long',
-          hint: `body is ${bytes} bytes, the limit is ${maxBytes}: not sent`,
+          hint,
           sent: false,
           durationMs: 0,
-          bodyBytes: bytes,
+          bodyBytes: out.bodyBytes,
         };
       }
-      const { result, status } = await attempt(url, json);
-      const outcome: SendOutcome = {
-        ...classify(result),
+      return {
+        ...classify(sendResult(out)),
         sent: true,
         durationMs: Math.max(0, now() - started),
-        bodyBytes: bytes,
-        ...(status === undefined ? {} : { httpStatus: status }),
+        bodyBytes: out.bodyBytes,
+        ...(out.kind === 'response' ? { httpStatus: out.status } : {}),
       };
-      return outcome;
     },
   };
 }

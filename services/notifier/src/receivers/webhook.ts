@@ -1,3 +1,5 @@
+import { postJson, WebhookHttpError } from '@kube-herald/webhook-http';
+import type { PostJsonResult } from '@kube-herald/webhook-http';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../model.js';
 import type { ReceiverConfig, ReceiverSecrets } from './receiver-schema.js';
 import type { ReceiverDeps } from './receiver-deps.js';
@@ -13,26 +15,41 @@ function statusOutcome(status: number, durationMs: number): DeliveryOutcome {
   return { verdict: 'permanent', code: 'http_status', hint: `HTTP ${status}`, durationMs };
 }
 
-function networkCode(err: unknown): string {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && cur instanceof Error; depth++) {
-    const code = (cur as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code)) return code;
-    cur = cur.cause;
+function toOutcome(out: PostJsonResult): DeliveryOutcome {
+  const { durationMs } = out;
+  switch (out.kind) {
+    case 'response':
+      return statusOutcome(out.status, durationMs);
+    case 'timeout':
+      return { verdict: 'retry', code: 'timeout', ambiguous: true, durationMs };
+    case 'network':
+      return {
+        verdict: 'retry',
+        code: 'network_error',
+        hint: out.code,
+        ...(out.ambiguous ? { ambiguous: true } : {}),
+        durationMs,
+      };
+    case 'too_large': // not reached: no body limit is set
+      return {
+        verdict: 'permanent',
+        code: 'body_too_long',
+        hint: `body is ${out.bodyBytes} bytes`,
+        durationMs,
+      };
   }
-  return 'fetch_failed';
 }
 
 /**
  * A generic JSON webhook: POSTs `{schema, digest}`. 2xx ok, 429 throttle, 5xx / network / timeout
- * retry, any other status permanent. Outcomes never contain the URL (it may carry a token).
+ * retry (a timeout or a connection lost after the request was written is `ambiguous`), any other status
+ * permanent. Outcomes never contain the URL (it may carry a token).
  */
 export function createWebhookReceiver(
   cfg: ReceiverConfig,
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {
-  const doFetch = deps.fetch ?? globalThis.fetch;
   const now = deps.now ?? Date.now;
   return {
     name: cfg.name,
@@ -51,23 +68,20 @@ export function createWebhookReceiver(
     },
     async send(notification: Notification): Promise<DeliveryOutcome> {
       const started = now();
-      const signal = AbortSignal.timeout(cfg.timeoutMs);
       try {
-        const headers: Record<string, string> = { 'content-type': 'application/json' };
-        if (secrets.secret) headers.authorization = `Bearer ${secrets.secret}`;
-        const res = await doFetch(secrets.webhook, {
-          method: 'POST',
-          headers,
-          body: JSON.stringify(notification.body),
-          signal,
-          redirect: 'manual',
+        const out = await postJson({
+          url: secrets.webhook,
+          body: notification.body,
+          timeoutMs: cfg.timeoutMs,
+          ...(secrets.secret ? { headers: { authorization: `Bearer ${secrets.secret}` } } : {}),
+          ...(deps.fetch ? { fetch: deps.fetch } : {}),
+          now,
         });
-        await res.arrayBuffer(); // drain, so the connection can be reused
-        return statusOutcome(res.status, now() - started);
+        return toOutcome(out);
       } catch (err) {
-        const durationMs = now() - started;
-        if (signal.aborted) return { verdict: 'retry', code: 'timeout', durationMs };
-        return { verdict: 'retry', code: 'network_error', hint: networkCode(err), durationMs };
+        // Caller mistakes (bad URL): retrying cannot help; the error never carries the URL.
+        if (!(err instanceof WebhookHttpError)) throw err;
+        return { verdict: 'permanent', code: err.code, durationMs: now() - started };
       }
     },
   };

@@ -1,0 +1,12 @@
+export { postJson, DEFAULT_MAX_RESPONSE_BYTES } from './post-json.js';
+export type {
+  PostJsonRequest,
+  PostJsonResult,
+  PostJsonResponse,
+  PostJsonTimeout,
+  PostJsonNetworkFailure,
+  PostJsonTooLarge,
+} from './post-json.js';
+export { NEVER_SENT_CODES, isNeverSent, networkCode } from './network.js';
+export { WebhookHttpError } from './errors.js';
+export type { WebhookHttpErrorCode } from './errors.js';
