@@ -1,0 +1,158 @@
+import { isNeverSent } from '@kube-herald/webhook-http';
+
+/** What came back from one send attempt, before interpretation. */
+export type SendResult =
+  | { readonly kind: 'http'; readonly status: number; readonly body: string }
+  | { readonly kind: 'network'; readonly code: string }
+  | { readonly kind: 'timeout' };
+
+/** What to do about an attempt: done, retry with backoff, hold the robot back, or give up. */
+export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
+
+/** Stable codes of {@link Classification.code}; usable as metric labels. */
+export type ClassificationCode =
+  | 'ok'
+  | 'throttled'
+  | 'system_busy'
+  | 'http_5xx'
+  | 'http_status'
+  | 'network_error'
+  | 'timeout'
+  | 'bad_response'
+  | 'webhook_invalid'
+  | 'webhook_rejected'
+  | 'unsupported_msgtype'
+  | 'empty_content'
+  | 'body_too_long'
+  | 'invalid_parameter'
+  | 'unknown_errcode';
+
+/** The interpretation of a {@link SendResult}. */
+export interface Classification {
+  readonly verdict: Verdict;
+  readonly code: ClassificationCode;
+  readonly errcode?: number;
+  /** WeCom's errmsg, cut before its `hint: [...]`/`more info` tail (which names the caller's IP). */
+  readonly errmsg?: string;
+  /** Operator-facing advice (what to fix), for permanent failures and timeouts. */
+  readonly hint?: string;
+  /** Network error code (`ECONNRESET`, …) or HTTP status. */
+  readonly detail?: string;
+  /** The request may have been processed (timeout, connection lost after connecting): a retry may duplicate. */
+  readonly ambiguous?: boolean;
+}
+
+type Rule = readonly [ClassificationCode, string];
+
+const BODY_TOO_LONG: Rule = [
+  'body_too_long',
+  'content over the size limit (text 2,048 / markdown 4,096 bytes): a bug in message rendering',
+];
+
+const PERMANENT: ReadonlyMap<number, Rule> = new Map<number, Rule>([
+  [
+    93000,
+    ['webhook_invalid', 'invalid webhook: the robot key is wrong or the robot was removed from the group'],
+  ],
+  [40008, ['unsupported_msgtype', 'unsupported msgtype: a bug in message rendering']],
+  [44004, ['empty_content', 'empty content: a bug in message rendering']],
+  [45002, BODY_TOO_LONG],
+]);
+
+const THROTTLE_ERRCODES: ReadonlySet<number> = new Set([45009]);
+
+/** WeCom appends `, hint: [...], from ip: ..., more info at ...` to errmsg; keep the meaning only. */
+export function shortErrmsg(errmsg: string): string {
+  const cut = errmsg.search(/,?\s*(hint:|from ip:|more info at)/i);
+  return (cut === -1 ? errmsg : errmsg.slice(0, cut)).slice(0, 200);
+}
+
+function parseErr(body: string): { errcode: number; errmsg: string } | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined; // an unparsable body is reported as bad_response by the caller
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const rec = parsed as Record<string, unknown>;
+  const raw = rec['errcode'];
+  const errcode = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
+  if (!Number.isInteger(errcode)) return undefined;
+  return { errcode, errmsg: typeof rec['errmsg'] === 'string' ? shortErrmsg(rec['errmsg']) : '' };
+}
+
+function permanentRule(errcode: number, errmsg: string): Rule {
+  const rule = PERMANENT.get(errcode);
+  if (/exceed max length/i.test(errmsg)) return BODY_TOO_LONG;
+  if (rule) return rule;
+  if (errcode >= 93000 && errcode <= 93999) {
+    return [
+      'webhook_rejected',
+      `the robot rejected the request (${errcode}): check the robot in the group settings`,
+    ];
+  }
+  if (errcode >= 40000 && errcode <= 41999) {
+    return ['invalid_parameter', `invalid key or parameter (${errcode}): check the webhook and the message`];
+  }
+  return ['unknown_errcode', `unknown errcode ${errcode}`];
+}
+
+function classifyErrcode(errcode: number, errmsg: string): Classification {
+  const base = { errcode, errmsg };
+  if (errcode === 0) return { verdict: 'ok', code: 'ok', ...base };
+  if (THROTTLE_ERRCODES.has(errcode) || /freq out of limit/i.test(errmsg)) {
+    return { verdict: 'throttle', code: 'throttled', hint: 'robot over 20 messages per minute', ...base };
+  }
+  if (errcode === -1) return { verdict: 'retry', code: 'system_busy', ...base };
+  // Unknown non-zero errcodes are permanent: WeCom's transient classes (-1, 45009) are handled above,
+  // and blind retries would burn the robot's 20/min budget; the errcode stays in logs and metrics.
+  const [code, hint] = permanentRule(errcode, errmsg);
+  return { verdict: 'permanent', code, hint, ...base };
+}
+
+function classifyHttp(status: number, body: string): Classification {
+  const err = parseErr(body);
+  if (status >= 500) return { verdict: 'retry', code: 'http_5xx', detail: String(status), ...(err ?? {}) };
+  if (status === 429) {
+    return { verdict: 'throttle', code: 'throttled', detail: '429', hint: 'HTTP 429 from WeCom or a proxy' };
+  }
+  if (status === 408) return { verdict: 'retry', code: 'http_status', detail: '408' };
+  if (err !== undefined) return classifyErrcode(err.errcode, err.errmsg);
+  if (status !== 200) {
+    return {
+      verdict: 'permanent',
+      code: 'http_status',
+      detail: String(status),
+      hint: `HTTP ${status} without a WeCom answer: check the webhook host and any proxy`,
+    };
+  }
+  return { verdict: 'retry', code: 'bad_response', hint: 'HTTP 200 without a parsable errcode' };
+}
+
+/**
+ * Pure classification of one attempt. HTTP 200 is not success: only `errcode == 0` is. Throttle: 45009
+ * (`api freq out of limit`) and HTTP 429. Retry: -1 (system busy), HTTP 5xx/408, network errors, timeouts
+ * (may have been delivered) and unparsable answers. Permanent: 93000 (invalid webhook) and other 93xxx,
+ * 40xxx/41xxx (key or parameters), 40008, 44004, `exceed max length` (40058) / 45002 and any unknown errcode, each with a `hint`.
+ */
+export function classify(result: SendResult): Classification {
+  switch (result.kind) {
+    case 'http':
+      return classifyHttp(result.status, result.body);
+    case 'network':
+      return {
+        verdict: 'retry',
+        code: 'network_error',
+        detail: result.code,
+        ...(isNeverSent(result.code) ? {} : { ambiguous: true }),
+      };
+    case 'timeout':
+      return {
+        verdict: 'retry',
+        code: 'timeout',
+        hint: 'timed out: the message may still have been delivered',
+        ambiguous: true,
+      };
+  }
+}
