@@ -1,0 +1,182 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ANSWERS, checkIp, checkKeywords, checkSignature, parseJson, parseMessage } from './checks.js';
+import type { Answer } from './checks.js';
+import { StandinError } from './errors.js';
+import { createFaults } from './faults.js';
+import type { Faults } from './faults.js';
+import { createRateWindow } from './rate-window.js';
+import type { RateWindow } from './rate-window.js';
+import type { BotStats, RecordedMessage, StandinBot, StandinOptions, StandinStats } from './types.js';
+
+/** One hook request as the HTTP layer saw it. */
+export interface HookInput {
+  readonly method: string;
+  readonly token: string;
+  readonly remote: string | undefined;
+  readonly raw: Buffer;
+}
+
+/** What the HTTP layer must do. */
+export type HookAction =
+  { readonly kind: 'answer'; readonly answer: Answer } | { readonly kind: 'http5xx' | 'reset' };
+
+interface BotState {
+  readonly bot: StandinBot;
+  readonly minute: RateWindow;
+  readonly second: RateWindow;
+  throttleAnswers: number;
+  faults: number;
+  readonly answers: Map<number, number>;
+}
+
+/** The bots' behaviour, independent of HTTP. */
+export interface Engine {
+  handle(input: HookInput): Promise<HookAction>;
+  readonly faults: Faults;
+  messages(bot?: string): readonly RecordedMessage[];
+  stats(): StandinStats;
+  /** Answers by code for requests that matched no bot. */
+  unmatched(): Readonly<Record<string, number>>;
+  reset(): void;
+  bots(): readonly StandinBot[];
+  /** Cancels pending `delay` faults (their requests are reset). */
+  close(): void;
+}
+
+const fresh = (bot: StandinBot): BotState => ({
+  bot,
+  minute: createRateWindow(60_000),
+  second: createRateWindow(1000),
+  throttleAnswers: 0,
+  faults: 0,
+  answers: new Map(),
+});
+
+function validate(options: StandinOptions): void {
+  const names = new Set<string>();
+  const tokens = new Set<string>();
+  for (const b of options.bots) {
+    if (b.name === '' || !/^[\w-]{1,128}$/.test(b.token) || (b.keywords?.length ?? 0) > 10) {
+      throw new StandinError('standin_invalid_bots', `bot ${b.name}: empty name, bad token or > 10 keywords`);
+    }
+    if (names.has(b.name) || tokens.has(b.token)) {
+      throw new StandinError('standin_invalid_bots', `duplicate bot name or token: ${b.name}`);
+    }
+    names.add(b.name);
+    tokens.add(b.token);
+  }
+}
+
+/** Creates the engine; validates the bot list (unique names and tokens). */
+export function createEngine(options: StandinOptions): Engine {
+  const clock = options.clock ?? Date.now;
+  const perMinute = options.ratePerMinute ?? 100;
+  const perSecond = options.ratePerSecond ?? 5;
+  const maxBody = options.maxBodyBytes ?? 20_000;
+  if (!(perMinute >= 1 && perSecond >= 1 && maxBody >= 1)) {
+    throw new StandinError(
+      'standin_invalid_options',
+      'ratePerMinute, ratePerSecond and maxBodyBytes must be ≥ 1',
+    );
+  }
+  validate(options);
+  const byToken = new Map(options.bots.map((b) => [b.token, fresh(b)] as const));
+  const faults = createFaults(options.random ?? Math.random);
+  let messages: RecordedMessage[] = [];
+  let unmatched = new Map<number, number>();
+  let nextId = 1;
+  const closed = new AbortController();
+
+  const answer = (st: BotState | undefined, a: Answer): HookAction => {
+    const map = st?.answers ?? unmatched;
+    map.set(a.body.code, (map.get(a.body.code) ?? 0) + 1);
+    if (st !== undefined && a.body.code === 11232) st.throttleAnswers += 1;
+    options.log?.debug({ bot: st?.bot.name, code: a.body.code }, 'feishu stand-in answer');
+    return { kind: 'answer', answer: a };
+  };
+
+  // The real checks in the real order: signature and its window, IP, keyword, body, frequency.
+  function admit(st: BotState, input: HookInput): HookAction {
+    const now = clock();
+    const body = parseJson(input.raw);
+    if ('answer' in body) return answer(st, body.answer);
+    const json = body.json;
+    const denied = checkSignature(st.bot, json, now) ?? checkIp(st.bot, input.remote);
+    if (denied !== undefined) return answer(st, denied);
+    const parsed = parseMessage(json);
+    if ('status' in parsed) return answer(st, parsed);
+    const noKeyword = checkKeywords(st.bot, parsed);
+    if (noKeyword !== undefined) return answer(st, noKeyword);
+    if (input.raw.length > maxBody) return answer(st, ANSWERS.tooLarge);
+    // The windows count accepted messages: what the group sees never exceeds the documented rates.
+    if (st.minute.count(now) >= perMinute || st.second.count(now) >= perSecond) {
+      return answer(st, ANSWERS.throttled);
+    }
+    st.minute.record(now);
+    st.second.record(now);
+    const message: RecordedMessage = {
+      id: nextId++,
+      bot: st.bot.name,
+      time: now,
+      ...parsed,
+      signed: st.bot.secret !== undefined,
+      body: json,
+    };
+    messages.push(message);
+    return answer(st, ANSWERS.ok);
+  }
+
+  return {
+    faults,
+    async handle(input) {
+      const st = byToken.get(input.token);
+      if (input.method !== 'POST') return answer(st, ANSWERS.notPost);
+      const fault = faults.take(st?.bot.name);
+      if (fault !== undefined) {
+        if (st !== undefined) st.faults += 1;
+        switch (fault.mode) {
+          case 'http5xx':
+          case 'reset':
+            return { kind: fault.mode };
+          case 'throttle':
+            return answer(st, ANSWERS.throttled);
+          case 'delay':
+            try {
+              await sleep(fault.delayMs ?? 5000, undefined, { signal: closed.signal });
+            } catch {
+              return { kind: 'reset' }; // the stand-in is closing: drop the delayed request
+            }
+            break;
+        }
+      }
+      if (st === undefined) return answer(undefined, ANSWERS.unknownToken);
+      return admit(st, input);
+    },
+    messages: (bot) => (bot === undefined ? messages : messages.filter((m) => m.bot === bot)),
+    stats() {
+      const now = clock();
+      const bots: Record<string, BotStats> = {};
+      for (const st of byToken.values()) {
+        bots[st.bot.name] = {
+          accepted: st.minute.total,
+          lastMinute: st.minute.count(now),
+          maxPerMinute: st.minute.max,
+          maxPerSecond: st.second.max,
+          throttleAnswers: st.throttleAnswers,
+          answers: Object.fromEntries(st.answers),
+          faults: st.faults,
+        };
+      }
+      return { ratePerMinute: perMinute, ratePerSecond: perSecond, now, bots };
+    },
+    unmatched: () => Object.fromEntries(unmatched),
+    reset() {
+      for (const st of [...byToken.values()]) byToken.set(st.bot.token, fresh(st.bot));
+      faults.clear();
+      messages = [];
+      unmatched = new Map();
+    },
+    bots: () => options.bots,
+    close: () => closed.abort(),
+  };
+}

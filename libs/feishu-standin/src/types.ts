@@ -1,0 +1,96 @@
+/** One simulated custom bot (one group chat). */
+export interface StandinBot {
+  readonly name: string;
+  /** The last path segment of `/open-apis/bot/v2/hook/<token>`. */
+  readonly token: string;
+  /** Signing secret; when set, `timestamp` and `sign` are required in the body and checked. */
+  readonly secret?: string;
+  /** When set (≤ 10), a message must contain one of them. */
+  readonly keywords?: readonly string[];
+  /** When set, only these peer addresses may send. */
+  readonly ipAllowlist?: readonly string[];
+}
+
+/** Minimal pino-compatible logger. */
+export interface StandinLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+/** Options of `createFeishuStandin`. */
+export interface StandinOptions {
+  readonly bots: readonly StandinBot[];
+  /** Accepted messages per bot per rolling 60 s. Default 100 (documented). */
+  readonly ratePerMinute?: number;
+  /** Accepted messages per bot per rolling second. Default 5 (documented). */
+  readonly ratePerSecond?: number;
+  /** Request body limit, UTF-8 bytes of the whole JSON. Default 20,000 ("20 KB"). */
+  readonly maxBodyBytes?: number;
+  /** Clock in ms; injected by tests to move time. Default `Date.now`. */
+  readonly clock?: () => number;
+  /** Random source for fault probabilities. Default `Math.random`. */
+  readonly random?: () => number;
+  readonly log?: StandinLogger;
+}
+
+/** One accepted message. */
+export interface RecordedMessage {
+  /** Sequence number, increasing across bots. */
+  readonly id: number;
+  readonly bot: string;
+  /** Stand-in clock, ms. */
+  readonly time: number;
+  readonly msgType: 'text' | 'post' | 'interactive';
+  /** Post or card title; undefined for text. */
+  readonly title?: string;
+  /** Every visible text of the message joined by newlines (mention tags included as sent). */
+  readonly text: string;
+  /** Mentioned ids as Feishu would resolve them (`all` for everyone). */
+  readonly mentions: readonly string[];
+  /** Links Feishu would render (post `a` elements, markdown `[x](url)` in cards). */
+  readonly links: readonly string[];
+  /** Whether the body was signed (and the signature valid). */
+  readonly signed: boolean;
+  /** The body exactly as parsed. */
+  readonly body: Record<string, unknown>;
+}
+
+/** Fault modes: HTTP 5xx, a delay before normal handling, a TCP reset, a frequency-limit answer. */
+export type FaultMode = 'http5xx' | 'delay' | 'reset' | 'throttle';
+
+/** A fault to inject into hook answers. */
+export interface FaultSpec {
+  /** Only this bot (by name); all requests when absent. */
+  readonly bot?: string;
+  readonly mode: FaultMode;
+  /** How many requests it hits before it is used up; unlimited when absent. */
+  readonly times?: number;
+  /** Chance (0..1) that a request is hit. Default 1. */
+  readonly probability?: number;
+  /** For `delay`: how long to wait before handling the request normally. Default 5000. */
+  readonly delayMs?: number;
+}
+
+/** Counters of one bot. */
+export interface BotStats {
+  readonly accepted: number;
+  readonly lastMinute: number;
+  /** Most messages accepted in any rolling 60 s window so far. */
+  readonly maxPerMinute: number;
+  /** Most messages accepted in any rolling 1 s window so far. */
+  readonly maxPerSecond: number;
+  /** 11232 answers, organic or injected. */
+  readonly throttleAnswers: number;
+  /** Answers by code, including 0. */
+  readonly answers: Readonly<Record<string, number>>;
+  readonly faults: number;
+}
+
+/** Snapshot of every bot's counters. */
+export interface StandinStats {
+  readonly ratePerMinute: number;
+  readonly ratePerSecond: number;
+  readonly now: number;
+  readonly bots: Readonly<Record<string, BotStats>>;
+}
