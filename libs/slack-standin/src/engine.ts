@@ -1,0 +1,180 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ANSWERS, parseBody, rateLimited, specials } from './checks.js';
+import type { Answer } from './checks.js';
+import { createBucket } from './bucket.js';
+import type { Bucket } from './bucket.js';
+import { SlackStandinError } from './errors.js';
+import { createFaults } from './faults.js';
+import type { Faults } from './faults.js';
+import type {
+  ChannelStats,
+  RecordedMessage,
+  SlackStandinOptions,
+  SlackStandinStats,
+  StandinChannel,
+} from './types.js';
+
+/** One webhook request as the HTTP layer saw it. */
+export interface SendInput {
+  readonly method: string;
+  /** The path after `/services/`. */
+  readonly path: string;
+  readonly raw: Buffer;
+}
+
+/** What the HTTP layer must do. */
+export type SendAction = { readonly kind: 'answer'; readonly answer: Answer } | { readonly kind: 'reset' };
+
+interface ChannelState {
+  readonly channel: StandinChannel;
+  bucket: Bucket;
+  accepted: number;
+  rateLimited: number;
+  faults: number;
+  answers: Map<string, number>;
+}
+
+/** The webhooks' behaviour, independent of HTTP. */
+export interface Engine {
+  handle(input: SendInput): Promise<SendAction>;
+  readonly faults: Faults;
+  messages(channel?: string): readonly RecordedMessage[];
+  stats(): SlackStandinStats;
+  reset(): void;
+  channels(): readonly StandinChannel[];
+  /** Cancels pending `delay` faults (their requests are reset). */
+  close(): void;
+}
+
+const PATH = /^[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/;
+
+function validate(options: SlackStandinOptions): void {
+  const rate = options.ratePerSecond ?? 1;
+  const burst = options.burst ?? 3;
+  if (!(rate > 0) || !(burst >= 1)) {
+    throw new SlackStandinError('slack_standin_invalid_options', 'ratePerSecond must be > 0 and burst ≥ 1');
+  }
+  const names = new Set<string>();
+  const paths = new Set<string>();
+  for (const c of options.channels) {
+    if (c.name === '' || !PATH.test(c.path) || names.has(c.name) || paths.has(c.path)) {
+      throw new SlackStandinError(
+        'slack_standin_invalid_channels',
+        `channel ${c.name}: empty or duplicate name, or a path that is not T…/B…/secret (or a duplicate)`,
+      );
+    }
+    names.add(c.name);
+    paths.add(c.path);
+  }
+}
+
+/** Creates the engine; validates the channel list (unique names and paths). */
+export function createEngine(options: SlackStandinOptions): Engine {
+  validate(options);
+  const clock = options.clock ?? Date.now;
+  const rate = options.ratePerSecond ?? 1;
+  const burst = options.burst ?? 3;
+  const fresh = (channel: StandinChannel): ChannelState => ({
+    channel,
+    bucket: createBucket(rate, burst),
+    accepted: 0,
+    rateLimited: 0,
+    faults: 0,
+    answers: new Map(),
+  });
+  const byPath = new Map<string, ChannelState>(options.channels.map((c) => [c.path, fresh(c)]));
+  const faults = createFaults(options.random ?? Math.random);
+  let messages: RecordedMessage[] = [];
+  let unmatched = new Map<string, number>();
+  let nextId = 1;
+  const closed = new AbortController();
+
+  const answer = (st: ChannelState | undefined, a: Answer): SendAction => {
+    const map = st?.answers ?? unmatched;
+    const key = `${a.status} ${a.body}`;
+    map.set(key, (map.get(key) ?? 0) + 1);
+    if (st !== undefined && a.status === 429) st.rateLimited += 1;
+    options.log?.debug(
+      { channel: st?.channel.name, status: a.status, body: a.body },
+      'slack stand-in answer',
+    );
+    return { kind: 'answer', answer: a };
+  };
+
+  function admit(st: ChannelState, raw: Buffer): SendAction {
+    const parsed = parseBody(raw);
+    if ('status' in parsed) return answer(st, parsed);
+    const now = clock();
+    const token = st.bucket.take(now);
+    if (!token.ok) return answer(st, rateLimited(token.waitSeconds));
+    st.bucket.record(now);
+    st.accepted += 1;
+    messages.push({
+      id: nextId++,
+      channel: st.channel.name,
+      time: now,
+      text: parsed.text,
+      blockTexts: parsed.blockTexts,
+      ...specials([parsed.text, ...parsed.blockTexts]),
+      body: parsed.body,
+    });
+    return answer(st, ANSWERS.ok);
+  }
+
+  async function applyFault(st: ChannelState): Promise<SendAction | undefined> {
+    const fault = faults.take(st.channel.name);
+    if (fault === undefined) return undefined;
+    st.faults += 1;
+    switch (fault.mode) {
+      case 'http5xx':
+        return answer(st, ANSWERS.rollup);
+      case 'reset':
+        return { kind: 'reset' };
+      case 'throttle':
+        return answer(st, rateLimited(fault.retryAfterSeconds ?? 1));
+      case 'delay':
+        try {
+          await sleep(fault.delayMs ?? 5000, undefined, { signal: closed.signal });
+        } catch {
+          return { kind: 'reset' }; // the stand-in is closing: drop the delayed request
+        }
+        return undefined;
+    }
+  }
+
+  return {
+    faults,
+    async handle(input) {
+      const st = byPath.get(input.path);
+      if (st === undefined) return answer(undefined, ANSWERS.noService);
+      if (input.method !== 'POST') return answer(st, { status: 405, body: 'invalid_method' });
+      if (st.channel.archived === true) return answer(st, ANSWERS.archived);
+      if (st.channel.prohibited === true) return answer(st, ANSWERS.prohibited);
+      return (await applyFault(st)) ?? admit(st, input.raw);
+    },
+    messages(channel) {
+      return channel === undefined ? messages : messages.filter((m) => m.channel === channel);
+    },
+    stats() {
+      const channels: Record<string, ChannelStats> = {};
+      for (const st of byPath.values()) {
+        channels[st.channel.name] = {
+          accepted: st.accepted,
+          rateLimited: st.rateLimited,
+          maxPerSecond: st.bucket.maxPerSecond,
+          answers: Object.fromEntries(st.answers),
+          faults: st.faults,
+        };
+      }
+      return { ratePerSecond: rate, burst, now: clock(), channels, unmatched: Object.fromEntries(unmatched) };
+    },
+    reset() {
+      for (const [path, st] of byPath) byPath.set(path, fresh(st.channel));
+      faults.clear();
+      messages = [];
+      unmatched = new Map();
+    },
+    channels: () => options.channels,
+    close: () => closed.abort(),
+  };
+}

@@ -1,0 +1,11 @@
+export { SlackError } from './errors.js';
+export type { SlackErrorCode } from './errors.js';
+export { maskWebhook } from './mask-url.js';
+export { escapeMrkdwn, mention, isUserId, isUserGroupId } from './escape.js';
+export { SLACK_LIMITS, SLACK_RATE_PER_SECOND, checkMessage, bodyBytes } from './limits.js';
+export type { MessageProblem } from './limits.js';
+export { classify, parseRetryAfter } from './classify.js';
+export type { SendResult, Verdict, Classification, ClassificationCode } from './classify.js';
+export { createSlackClient } from './client.js';
+export type { SlackClient, SlackClientOptions, SendRequest, SendOutcome } from './client.js';
+export type { SlackBlock, SlackMessage, SlackMrkdwnText, SlackPlainText } from './messages.js';

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { createSlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
+import type { Env } from '../main.js';
+import { usageError } from '../exit-codes.js';
+import { ioOf, stopRequest } from '../io.js';
+import { cliLogger } from '../util/logger.js';
+import type { SetExit } from './index.js';
+
+interface SlackStandinFlags {
+  readonly port?: string;
+  readonly host?: string;
+  readonly channel: string[];
+  readonly rate?: string;
+  readonly burst?: string;
+  readonly logLevel: string;
+}
+
+/** Parses `name=alerts[,path=T0/B0/secret][,archived][,prohibited]`; a path is made up when absent. */
+export function parseChannelSpec(spec: string, index: number): StandinChannel {
+  const fields: Record<string, string> = {};
+  const flags = new Set<string>();
+  for (const part of spec.split(',')) {
+    const eq = part.indexOf('=');
+    const key = (eq < 0 ? part : part.slice(0, eq)).trim();
+    if (eq < 0 && (key === 'archived' || key === 'prohibited')) flags.add(key);
+    else if (eq > 0 && (key === 'name' || key === 'path')) fields[key] = part.slice(eq + 1).trim();
+    else
+      throw usageError(`--channel: "${part}" is not name=.., path=.., archived or prohibited (in "${spec}")`);
+  }
+  if (!fields.name) throw usageError(`--channel: name= is required in "${spec}"`);
+  const n = String(index + 1).padStart(4, '0');
+  return {
+    name: fields.name,
+    path: fields.path ?? `T0STANDIN/B${n}/standin${n}${fields.name.replace(/[^A-Za-z0-9]/g, '')}`,
+    ...(flags.has('archived') ? { archived: true } : {}),
+    ...(flags.has('prohibited') ? { prohibited: true } : {}),
+  };
+}
+
+function positive(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!(n > 0) || !Number.isFinite(n)) throw usageError(`${flag}: "${text}" is not a positive number`);
+  return n;
+}
+
+function port(text: string | undefined): number {
+  if (text === undefined) return 8081;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw usageError(`--port: "${text}" is not a port number`);
+  return n;
+}
+
+/** `kube-herald slack-standin`: the Slack incoming-webhook stand-in, standalone (manual tries, demos). */
+export function registerSlackStandin(program: Command, _env: Env, setExit: SetExit): void {
+  program
+    .command('slack-standin')
+    .description(
+      'Run the Slack incoming-webhook stand-in (same answers, Block Kit limits and ~1 msg/s per webhook with 429 + Retry-After as Slack).',
+    )
+    .option('--port <port>', 'port to listen on (default 8081; 0 = a free one)')
+    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 in a container)')
+    .option(
+      '--channel <spec>',
+      'a webhook: name=..[,path=T../B../secret][,archived][,prohibited] (repeatable)',
+      (v: string, acc: string[]) => [...acc, v],
+      [] as string[],
+    )
+    .option('--rate <n>', 'messages per second a webhook accepts in the long run (default 1, as Slack)')
+    .option('--burst <n>', 'short burst tolerated above the rate (default 3)')
+    .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  kube-herald slack-standin --port 8081 --channel name=alerts --channel name=old,archived
+
+The webhook URLs are printed on stdout; messages, stats and faults are under /_standin/. Ctrl-C stops it.`,
+    )
+    .action(async (flags: SlackStandinFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const channels = flags.channel.map(parseChannelSpec);
+      if (channels.length === 0) throw usageError('no channel: give --channel name=..');
+      const log = cliLogger(io, flags.logLevel, 'slack-standin');
+      const standin = createSlackStandin({
+        channels,
+        ratePerSecond: positive('--rate', flags.rate, 1),
+        burst: positive('--burst', flags.burst, 3),
+        log,
+      });
+      const stop = stopRequest(io);
+      try {
+        const { url } = await standin.start(port(flags.port), flags.host ?? '127.0.0.1');
+        io.stdout.write(`Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)\n`);
+        for (const c of channels) io.stdout.write(`  channel ${c.name}: ${standin.webhookFor(c.name)}\n`);
+        await stop.stopped;
+      } finally {
+        stop.dispose();
+        await standin.close();
+      }
+      setExit(0);
+    });
+}
