@@ -1,5 +1,7 @@
+import { WebhookHttpError, postJson } from '@kube-herald/webhook-http';
+import type { PostJsonResult } from '@kube-herald/webhook-http';
 import { classify } from './classify.js';
-import type { Classification, SendResult } from './classify.js';
+import type { Classification } from './classify.js';
 import { FeishuError } from './errors.js';
 import { MAX_BODY_BYTES } from './limits.js';
 import type { FeishuMessage } from './messages.js';
@@ -46,29 +48,6 @@ export interface FeishuClient {
   send(req: SendRequest): Promise<SendOutcome>;
 }
 
-// Only code-shaped strings are reported: an error's other fields may carry the URL.
-const CODE_SHAPE = /^[A-Z][A-Z0-9_]{1,63}$/;
-
-function networkCode(err: unknown): string {
-  let cur: unknown = err;
-  for (let depth = 0; depth < 5 && cur instanceof Error; depth++) {
-    const code = (cur as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && CODE_SHAPE.test(code)) return code;
-    cur = cur.cause;
-  }
-  return 'fetch_failed';
-}
-
-function serialize(body: object): string {
-  try {
-    const json = JSON.stringify(body);
-    if (typeof json !== 'string') throw new TypeError('body serializes to nothing');
-    return json;
-  } catch (err) {
-    throw new FeishuError('feishu_invalid_body', 'message body is not JSON-serializable', { cause: err });
-  }
-}
-
 function checkWebhook(webhook: string): void {
   try {
     new URL(webhook);
@@ -89,54 +68,71 @@ export function createFeishuClient(options: FeishuClientOptions): FeishuClient {
   if (!(options.timeoutMs > 0)) {
     throw new FeishuError('feishu_invalid_options', 'timeoutMs must be a positive number');
   }
-  const doFetch = options.fetch ?? globalThis.fetch;
   const now = options.now ?? Date.now;
   const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
 
-  async function attempt(url: string, json: string): Promise<{ result: SendResult; status?: number }> {
-    const signal = AbortSignal.timeout(options.timeoutMs);
+  const post = async (url: string, body: object): Promise<PostJsonResult> => {
     try {
-      const res = await doFetch(url, {
-        method: 'POST',
+      return await postJson({
+        url,
+        body,
+        timeoutMs: options.timeoutMs,
+        maxBodyBytes: maxBytes,
         headers: { 'content-type': 'application/json; charset=utf-8' },
-        body: json,
-        signal,
-        redirect: 'manual',
+        now,
+        ...(options.fetch ? { fetch: options.fetch } : {}),
       });
-      const text = await res.text();
-      return { result: { kind: 'http', status: res.status, body: text }, status: res.status };
     } catch (err) {
-      // A network failure or our deadline: both are outcomes, never thrown (and never carry the URL).
-      if (signal.aborted) return { result: { kind: 'timeout' } };
-      return { result: { kind: 'network', code: networkCode(err) } };
+      if (!(err instanceof WebhookHttpError)) throw err;
+      // Its messages never carry the URL; its code says which caller mistake it was.
+      if (err.code === 'webhook_invalid_url') {
+        throw new FeishuError('feishu_invalid_webhook', 'webhook is not an absolute http(s) URL', {
+          cause: err,
+        });
+      }
+      throw new FeishuError('feishu_invalid_body', 'message body is not JSON-serializable', { cause: err });
     }
-  }
+  };
 
   return {
     async send(req) {
-      const started = now();
       checkWebhook(req.webhook);
-      const body = req.secret ? signBody(req.body, req.secret, started) : req.body;
-      const json = serialize(body);
-      const bytes = Buffer.byteLength(json, 'utf8');
-      if (bytes > maxBytes) {
-        return {
-          verdict: 'permanent',
-          code: 'body_too_long',
-          hint: `body is ${bytes} bytes, the limit is ${maxBytes}: not sent`,
-          sent: false,
-          durationMs: 0,
-          bodyBytes: bytes,
-        };
+      const body = req.secret ? signBody(req.body, req.secret, now()) : req.body;
+      const out = await post(req.webhook, body);
+      switch (out.kind) {
+        case 'too_large':
+          return {
+            verdict: 'permanent',
+            code: 'body_too_long',
+            hint: `body is ${out.bodyBytes} bytes, the limit is ${out.maxBodyBytes}: not sent`,
+            sent: false,
+            durationMs: 0,
+            bodyBytes: out.bodyBytes,
+          };
+        case 'response':
+          return {
+            ...classify({ kind: 'http', status: out.status, body: out.text }),
+            sent: true,
+            httpStatus: out.status,
+            durationMs: out.durationMs,
+            bodyBytes: out.bodyBytes,
+          };
+        case 'timeout':
+          return {
+            ...classify({ kind: 'timeout' }),
+            sent: true,
+            durationMs: out.durationMs,
+            bodyBytes: out.bodyBytes,
+          };
+        case 'network':
+          return {
+            ...classify({ kind: 'network', code: out.code }),
+            ...(out.ambiguous ? { ambiguous: true } : {}),
+            sent: true,
+            durationMs: out.durationMs,
+            bodyBytes: out.bodyBytes,
+          };
       }
-      const { result, status } = await attempt(req.webhook, json);
-      return {
-        ...classify(result),
-        sent: true,
-        durationMs: Math.max(0, now() - started),
-        bodyBytes: bytes,
-        ...(status === undefined ? {} : { httpStatus: status }),
-      };
     },
   };
 }
