@@ -11,8 +11,8 @@ import {
   zodProblems,
 } from '@kube-herald/config';
 import type { ConfigProblem } from '@kube-herald/config';
-import { receiverSchema } from './receivers/receiver-schema.js';
-import type { ReceiverConfig, ReceiverSecrets } from './receivers/receiver-schema.js';
+import { receiverSchema, validateReceiverWebhook } from './receivers/index.js';
+import type { ReceiverConfig, ReceiverSecrets } from './receivers/index.js';
 import { routeSchema } from './routing/route-schema.js';
 import { routeReceivers } from './routing/route-receivers.js';
 import { consoleConfigSchema } from './console/console-config.js';
@@ -134,8 +134,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 /**
  * Webhooks carry the robot's token (DingTalk) or the receiver's payload (webhook): https only, loopback
- * included. Plain http only with the receiver's explicit test flag `insecureHttp: true` (the DingTalk /
- * webhook stand-ins of tests, benches, the demo and the compose file).
+ * included; each type checks its own (`validateWebhookUrl` in receivers/<type>/schema.ts).
  */
 function checkWebhook(
   r: Record<string, unknown>,
@@ -143,22 +142,8 @@ function checkWebhook(
   path: string,
   problems: ConfigProblem[],
 ): void {
-  let url: URL;
-  try {
-    url = new URL(webhook);
-  } catch {
-    problems.push({ path, message: 'webhook is not an absolute URL' }); // the URL itself is a secret
-    return;
-  }
-  const type = r.type;
-  if (!/^https?:$/.test(url.protocol)) problems.push({ path, message: 'webhook must be http(s)' });
-  else if (url.protocol === 'http:' && r.insecureHttp !== true)
-    problems.push({
-      path,
-      message: `a ${type === 'dingtalk' ? 'DingTalk webhook' : 'webhook'} must be https (set insecureHttp: true for a local stand-in)`,
-    });
-  if (type === 'dingtalk' && !url.searchParams.get('access_token'))
-    problems.push({ path, message: 'a DingTalk webhook needs ?access_token=<token>' });
+  for (const message of validateReceiverWebhook(r.type, webhook, r.insecureHttp === true))
+    problems.push({ path, message });
 }
 
 /** Problems that need several parts of the document; run on the raw document so they always run. */

@@ -7,6 +7,7 @@ import type { Check } from '@kube-herald/observability';
 import { errorCode } from '@kube-herald/errors';
 import type { NotifierConfig } from './config.js';
 import type { Receiver } from './model.js';
+import { mentionLabelOf } from './receivers/index.js';
 import { compileRoutes, resolveAfterByRoute, routeEvent } from './routing/index.js';
 import { createGroupStore, type GroupStore } from './store/group-store.js';
 import { createRateGate } from './rate-gate.js';
@@ -163,7 +164,10 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     }),
   });
   const mentionLabels = new Map<string, string>();
-  for (const r of config.receivers) if (r.mentions.fromLabel) mentionLabels.set(r.name, r.mentions.fromLabel);
+  for (const r of config.receivers) {
+    const label = mentionLabelOf(r);
+    if (label) mentionLabels.set(r.name, label);
+  }
   const gate = createRateGate({
     redis,
     prefix: options.gatePrefix ?? pre.keys,

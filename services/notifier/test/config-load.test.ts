@@ -72,6 +72,7 @@ test('loads YAML: env expansion, defaults, secret files relative to the config, 
     });
     assert.equal(c.http.port, 8080);
     const [oncall, audit] = c.receivers;
+    assert.ok(oncall?.type === 'dingtalk');
     assert.equal(oncall?.ratePerMinute, 18);
     assert.equal(oncall?.msgType, 'markdown');
     assert.equal(oncall?.locale, 'zh-CN');
@@ -232,5 +233,7 @@ test('an actionCard receiver must name its button URL (DingTalk rejects a card w
     {},
     '.',
   );
-  assert.equal(ok.receivers[0]?.actionCard?.title, '查看详情');
+  const card = ok.receivers[0];
+  assert.ok(card?.type === 'dingtalk');
+  assert.equal(card.actionCard?.title, '查看详情');
 });

@@ -34,7 +34,7 @@ function receiver(type: 'dingtalk' | 'webhook', secrets: ReceiverSecrets, name =
   const receivers: readonly ReceiverConfig[] = [cfg];
   const r = createReceivers({
     receivers,
-    secrets: { receiver: () => secrets, redisPassword: undefined, kafkaSaslPassword: undefined },
+    secrets: { receiver: () => secrets },
   }).get(name);
   assert.ok(r);
   return r;

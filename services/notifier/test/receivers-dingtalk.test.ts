@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
-import { createDingtalkReceiver, receiverSchema } from '../src/receivers/index.js';
+import {
+  createDingtalkReceiver,
+  dingtalkReceiverSchema as receiverSchema,
+} from '../src/receivers/dingtalk/index.js';
 import { digest, incident } from './render-fixtures.js';
 
 test('DingTalk receiver against the stand-in: signed, keyword added, mentions in at and text, hostile text inert', async () => {

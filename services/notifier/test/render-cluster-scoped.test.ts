@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Digest } from '../src/model.js';
-import { renderDingtalk, type RenderOptions } from '../src/render/index.js';
+import { renderDingtalk, type RenderOptions } from '../src/receivers/dingtalk/index.js';
 import { digest, incident, zhMarkdown } from './render-fixtures.js';
 
 type Body =

@@ -1,5 +1,5 @@
 import type { Digest, IncidentSummary } from '../src/model.js';
-import type { RenderOptions } from '../src/render/index.js';
+import type { RenderOptions } from '../src/receivers/dingtalk/index.js';
 
 export const cluster = { id: 'prod-hz', name: '杭州生产' };
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderDingtalk } from '../src/render/index.js';
+import { renderDingtalk } from '../src/receivers/dingtalk/index.js';
 import { digest, incident, zhMarkdown } from './render-fixtures.js';
 
 type Md = { msgtype: string; markdown: { title: string; text: string }; at: Record<string, unknown> };

@@ -1,12 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  escapeMarkdown,
-  fillTemplate,
-  renderDingtalk,
-  safeMarkdown,
-  truncateChars,
-} from '../src/render/index.js';
+import { escapeMarkdown, fillTemplate, safeMarkdown, truncateChars } from '../src/render/index.js';
+import { renderDingtalk } from '../src/receivers/dingtalk/index.js';
 import { digest, incident, zhMarkdown } from './render-fixtures.js';
 
 type Md = { markdown: { title: string; text: string }; at: { atMobiles: string[]; isAtAll: boolean } };

@@ -1,12 +1,17 @@
-export { renderDingtalk, orderIncidents, DEFAULT_MAX_BODY_BYTES } from './render.js';
-export type { RenderOptions } from './render.js';
+// Platform-neutral drafting: what a message says. Each receiver's folder owns how it looks.
+export { renderNotification, orderIncidents } from './render.js';
+export type { RenderSpec } from './render.js';
+export { MARKDOWN_STYLE, TEXT_STYLE } from './style.js';
+export type { Style } from './style.js';
 export { REASON_PHRASES, reasonPhrase } from './reasons.js';
 export type { Locale } from './strings.js';
 export { fillTemplate } from './template.js';
 export {
+  breakLinks,
   cleanText,
   escapeMarkdown,
   neutralizeMentions,
+  oneLine,
   safeMarkdown,
   safePlain,
   truncateChars,

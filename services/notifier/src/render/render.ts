@@ -4,28 +4,27 @@ import { draftStorm } from './draft-storm.js';
 import type { Draft, DraftContext } from './draft.js';
 import { stringsFor } from './strings.js';
 import type { Locale } from './strings.js';
-import { MARKDOWN_STYLE, TEXT_STYLE } from './style.js';
+import type { Style } from './style.js';
 import { fillTemplate } from './template.js';
 import { truncateChars } from './escape.js';
 
-/** DingTalk's body limit (whole JSON, UTF-8 bytes). */
-export const DEFAULT_MAX_BODY_BYTES = 20_000;
-
-/** How a receiver wants its messages (from its config). */
-export interface RenderOptions {
-  readonly msgType: 'markdown' | 'text' | 'actionCard';
+/**
+ * What a platform supplies to render a digest: how it looks (`style`, `build`) and how large it may be.
+ * What it says (titles, lines, the "+N more" line, templates) is the same for every platform.
+ */
+export interface RenderSpec {
   readonly locale: Locale;
   readonly timeZone: string;
-  readonly keywords: readonly string[];
-  readonly mentions: {
-    readonly mobiles: readonly string[];
-    readonly userIds: readonly string[];
-    readonly atAll: boolean;
-  };
-  readonly maxBodyBytes?: number;
+  /** Markup of lines and escaping of event text (`MARKDOWN_STYLE`, `TEXT_STYLE` or the platform's). */
+  readonly style: Style;
+  /** The receiver's `{{var}}` templates (variables: render/README.md). */
   readonly template?: { readonly title?: string; readonly text?: string };
-  /** Button of actionCard messages. */
-  readonly actionCard?: { readonly title: string; readonly url: string };
+  /** The whole JSON body stays within this many UTF-8 bytes. */
+  readonly maxBodyBytes: number;
+  /** Characters kept of the title (default 120). */
+  readonly titleMax?: number;
+  /** The platform's JSON body for a title and a text (message type, mentions, keywords…). Pure. */
+  build(title: string, text: string): Readonly<Record<string, unknown>>;
 }
 
 const STATUS_RANK: Readonly<Record<IncidentSummary['status'], number>> = {
@@ -47,16 +46,6 @@ export function orderIncidents(incidents: readonly IncidentSummary[]): IncidentS
   );
 }
 
-const MOBILE = /^\+?[\d-]{5,20}$/;
-
-function mentionsOf(digest: Digest, opts: RenderOptions) {
-  const mobiles = new Set(opts.mentions.mobiles);
-  const userIds = new Set(opts.mentions.userIds);
-  for (const i of digest.incidents)
-    for (const m of i.mentions ?? []) (MOBILE.test(m) ? mobiles : userIds).add(m);
-  return { atMobiles: [...mobiles], atUserIds: [...userIds], isAtAll: opts.mentions.atAll };
-}
-
 function replayHint(ctx: DraftContext): string {
   const d = ctx.digest;
   const parts = ['kube-herald replay', `--from ${d.windowStart}`];
@@ -72,7 +61,7 @@ interface Composer {
   compose(shown: number): { title: string; text: string };
 }
 
-function composer(draft: Draft, ctx: DraftContext, opts: RenderOptions, tail: string): Composer {
+function composer(draft: Draft, ctx: DraftContext, spec: RenderSpec): Composer {
   const hint = replayHint(ctx);
   return {
     compose(shown) {
@@ -82,39 +71,11 @@ function composer(draft: Draft, ctx: DraftContext, opts: RenderOptions, tail: st
       const list = [...items.map((it) => it.line), ...(more ? [more] : [])].join('\n');
       const defaultText = [...draft.head, ...(list ? [list] : []), ...draft.foot].join('\n');
       const vars = { ...draft.vars, title: draft.title, text: defaultText, incidents: list, more };
-      const title = opts.template?.title ? fillTemplate(opts.template.title, vars) : draft.title;
-      const text = opts.template?.text ? fillTemplate(opts.template.text, vars) : defaultText;
-      return { title, text: text + tail };
+      const title = spec.template?.title ? fillTemplate(spec.template.title, vars) : draft.title;
+      const text = spec.template?.text ? fillTemplate(spec.template.text, vars) : defaultText;
+      return { title, text };
     },
   };
-}
-
-function keywordLine(text: string, keywords: readonly string[]): string {
-  const first = keywords[0];
-  return first === undefined || keywords.some((k) => text.includes(k)) ? '' : `\n\n${first}`;
-}
-
-function buildBody(title: string, text: string, opts: RenderOptions, at: ReturnType<typeof mentionsOf>) {
-  const atLine = [...at.atMobiles, ...at.atUserIds].map((m) => `@${m}`).join(' ');
-  let full = atLine && opts.msgType !== 'actionCard' ? `${text}\n\n${atLine}` : text;
-  full += keywordLine(full, opts.keywords);
-  switch (opts.msgType) {
-    case 'markdown':
-      return { msgtype: 'markdown', markdown: { title, text: full }, at };
-    case 'text':
-      return { msgtype: 'text', text: { content: full }, at };
-    case 'actionCard':
-      return {
-        msgtype: 'actionCard',
-        actionCard: {
-          title,
-          text: full,
-          btnOrientation: '0',
-          singleTitle: opts.actionCard?.title ?? (opts.locale === 'en' ? 'Details' : '查看详情'),
-          singleURL: opts.actionCard?.url ?? '',
-        },
-      };
-  }
 }
 
 function bytesOf(body: unknown): number {
@@ -139,20 +100,27 @@ function largestFitting<B>(
   return { shown: lo, body: attempt(lo) };
 }
 
-/**
- * Renders a digest for a DingTalk receiver: the default templates of MESSAGES.md (or the receiver's
- * `{{var}}` templates), escaped event text, mentions in `at` AND in the text, a keyword when missing,
- * and as many incidents as fit the body limit (most important first, then a "+N more" line). Pure.
- */
-export function renderDingtalk(receiver: string, digest: Digest, opts: RenderOptions): Notification {
-  const style = opts.msgType === 'text' ? TEXT_STYLE : MARKDOWN_STYLE;
+// Last resort (a huge template or header): cut the text itself until the body fits.
+function hardCut(c: Composer, spec: RenderSpec, titleMax: number) {
+  const { title, text } = c.compose(0);
+  let chars = Array.from(text).length;
+  let body = spec.build(truncateChars(title, titleMax), text);
+  while (bytesOf(body) > spec.maxBodyBytes && chars > 0) {
+    chars = Math.floor(chars * 0.8);
+    body = spec.build(truncateChars(title, titleMax), truncateChars(text, chars));
+  }
+  return body;
+}
+
+/** The draft of a digest: one incident (§1/§4), a group digest (§2) or a storm summary (§3). */
+function draftOf(digest: Digest, spec: RenderSpec): { draft: Draft; ctx: DraftContext } {
   const ctx: DraftContext = {
     digest,
     incidents: orderIncidents(digest.incidents),
-    s: stringsFor(opts.locale),
-    style,
-    locale: opts.locale,
-    timeZone: opts.timeZone,
+    s: stringsFor(spec.locale),
+    style: spec.style,
+    locale: spec.locale,
+    timeZone: spec.timeZone,
   };
   const first = ctx.incidents[0];
   const draft = digest.merged
@@ -160,17 +128,26 @@ export function renderDingtalk(receiver: string, digest: Digest, opts: RenderOpt
     : ctx.incidents.length === 1 && first
       ? draftIncident(first, ctx)
       : draftDigest(ctx);
-  const at = mentionsOf(digest, opts);
-  const max = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const c = composer(draft, ctx, opts, '');
+  return { draft, ctx };
+}
+
+/**
+ * Renders a digest in the voice of MESSAGES.md for any platform: the default texts (or the receiver's
+ * `{{var}}` templates) with escaped event text, as many incidents as fit `maxBodyBytes` (most important
+ * first, then a "+N more" line), the body shaped by `spec.build`. Pure.
+ */
+export function renderNotification(receiver: string, digest: Digest, spec: RenderSpec): Notification {
+  const { draft, ctx } = draftOf(digest, spec);
+  const titleMax = spec.titleMax ?? 120;
+  const c = composer(draft, ctx, spec);
   const attempt = (shown: number) => {
     const { title, text } = c.compose(shown);
-    return buildBody(truncateChars(title, 120), text, opts, at);
+    return spec.build(truncateChars(title, titleMax), text);
   };
-  let { shown, body } = largestFitting(draft.items.length, attempt, max);
-  if (bytesOf(body) > max) {
+  let { shown, body } = largestFitting(draft.items.length, attempt, spec.maxBodyBytes);
+  if (bytesOf(body) > spec.maxBodyBytes) {
     shown = 0;
-    body = hardCut(c, opts, at, max);
+    body = hardCut(c, spec, titleMax);
   }
   const hiddenIncidents = draft.items.slice(shown).reduce((n, it) => n + it.incidents, 0);
   return {
@@ -181,16 +158,4 @@ export function renderDingtalk(receiver: string, digest: Digest, opts: RenderOpt
     occurrences: digest.totals.occurrences,
     truncated: hiddenIncidents,
   };
-}
-
-// Last resort (a huge template or header): cut the text itself until the body fits.
-function hardCut(c: Composer, opts: RenderOptions, at: ReturnType<typeof mentionsOf>, max: number) {
-  const { title, text } = c.compose(0);
-  let chars = Array.from(text).length;
-  let body = buildBody(truncateChars(title, 120), text, opts, at);
-  while (bytesOf(body) > max && chars > 0) {
-    chars = Math.floor(chars * 0.8);
-    body = buildBody(truncateChars(title, 120), truncateChars(text, chars), opts, at);
-  }
-  return body;
 }

@@ -1,6 +1,6 @@
 import { safeMarkdown, safePlain } from './escape.js';
 
-/** How lines are marked up: DingTalk markdown or plain text. */
+/** How lines are marked up: markdown (the subset DingTalk and WeCom render) or plain text; a platform may add its own. */
 export interface Style {
   readonly markdown: boolean;
   /** Event text (data, never markup): cleaned, one line, escaped, cut to `max` characters. */

@@ -1,12 +1,13 @@
 import { DingtalkError, createDingtalkClient } from '@kube-herald/dingtalk';
 import type { DingtalkMessage, SendOutcome } from '@kube-herald/dingtalk';
 import { errorCode } from '@kube-herald/errors';
-import type { DeliveryOutcome, Digest, Notification, Receiver } from '../model.js';
-import { renderDingtalk } from '../render/index.js';
-import type { RenderOptions } from '../render/index.js';
-import type { ReceiverConfig, ReceiverSecrets } from './receiver-schema.js';
-import type { ReceiverDeps } from './receiver-deps.js';
-import { robotKeyOf } from '../rate-gate.js';
+import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
+import { robotKeyOf } from '../../rate-gate.js';
+import type { ReceiverDeps } from '../receiver-deps.js';
+import type { ReceiverSecrets } from '../schema.js';
+import { renderDingtalk } from './render/index.js';
+import type { RenderOptions } from './render/index.js';
+import type { DingtalkReceiverConfig } from './schema.js';
 
 function toOutcome(out: SendOutcome): DeliveryOutcome {
   // Only classified fields are copied: nothing that could carry the webhook or the secret.
@@ -22,11 +23,12 @@ function toOutcome(out: SendOutcome): DeliveryOutcome {
 }
 
 /**
- * The DingTalk custom-robot receiver: renders with render/ (MESSAGES.md voice, escaping, size limit)
+ * The DingTalk custom-robot receiver: renders with ./render (the neutral draft of render/ as DingTalk
+ * markdown/text/actionCard, mentions, keywords, size limit)
  * and sends with the signed @kube-herald/dingtalk client. Outcomes never contain the webhook or secret.
  */
 export function createDingtalkReceiver(
-  cfg: ReceiverConfig,
+  cfg: DingtalkReceiverConfig,
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {

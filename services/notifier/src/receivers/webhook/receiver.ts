@@ -1,9 +1,10 @@
 import { postJson, WebhookHttpError } from '@kube-herald/webhook-http';
 import type { PostJsonResult } from '@kube-herald/webhook-http';
-import type { DeliveryOutcome, Digest, Notification, Receiver } from '../model.js';
-import type { ReceiverConfig, ReceiverSecrets } from './receiver-schema.js';
-import type { ReceiverDeps } from './receiver-deps.js';
-import { robotKeyOf } from '../rate-gate.js';
+import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
+import { robotKeyOf } from '../../rate-gate.js';
+import type { ReceiverDeps } from '../receiver-deps.js';
+import type { ReceiverSecrets } from '../schema.js';
+import type { WebhookReceiverConfig } from './schema.js';
 
 /** `schema` of the JSON a webhook receiver POSTs. */
 export const WEBHOOK_BODY_SCHEMA = 'kube-herald.digest/v1';
@@ -46,7 +47,7 @@ function toOutcome(out: PostJsonResult): DeliveryOutcome {
  * permanent. Outcomes never contain the URL (it may carry a token).
  */
 export function createWebhookReceiver(
-  cfg: ReceiverConfig,
+  cfg: WebhookReceiverConfig,
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {
@@ -54,6 +55,7 @@ export function createWebhookReceiver(
   return {
     name: cfg.name,
     type: 'webhook',
+    ratePerMinute: cfg.ratePerMinute,
     robotKey: robotKeyOf(secrets.webhook),
     render(digest: Digest): Notification {
       const body = { schema: WEBHOOK_BODY_SCHEMA, digest };
