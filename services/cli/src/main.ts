@@ -2,9 +2,9 @@ import { Command, CommanderError, Help, type Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { EXIT_CODES_HELP, errorText, exitCodeFor } from './exit-codes.js';
 import { attachIo, processIo, type CliIo } from './io.js';
+import type { Env } from './command-types.js';
 
-/** Environment as given to the process; only entry files read `process.env`. */
-export type Env = Readonly<Record<string, string | undefined>>;
+export type { Env } from './command-types.js';
 
 const EXAMPLES_HELP = `
 Examples:

@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { ConfigError } from '@kube-herald/config';
 import { collectorConfigSchema, loadCollectorConfig } from '@kube-herald/collector';
 import { loadNotifierConfig, notifierConfigJsonSchema } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 import { registerFromKubeEventer } from './kube-eventer.js';
 
 type Kind = 'notifier' | 'collector';

@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import type { KafkaConnectionOptions } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
 import { createConsole, createSilenceStore, type NotifierConfig } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
 import { ioOf, stopRequest } from '../io.js';
 import { cliLogger } from '../util/logger.js';
 import { openRedis, redisTarget } from '../util/redis.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 interface ConsoleFlags {
   readonly config: string;

@@ -11,8 +11,8 @@ import { demoBanner } from '../demo/demo-banner.js';
 import { loadScenario } from '../demo/scenario-load.js';
 import { ExitCode } from '../exit-codes.js';
 import { ioOf, stopRequest, type CliIo } from '../io.js';
-import type { Env } from '../main.js';
-import type { SetExit } from './index.js';
+import type { Env } from '../command-types.js';
+import type { SetExit } from '../command-types.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 

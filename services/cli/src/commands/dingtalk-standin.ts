@@ -2,11 +2,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { durationMs, loadConfigFile } from '@kube-herald/config';
 import { createDingtalkStandin, type StandinRobot } from '@kube-herald/dingtalk-standin';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
 import { ioOf, stopRequest } from '../io.js';
 import { cliLogger } from '../util/logger.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 // Strict objects: a misspelt key (`hots:`, `keyword:`) is reported with its path instead of ignored.
 const robotSchema = z.strictObject({

@@ -9,11 +9,11 @@ import {
   retryFailed,
   type FailedDelivery,
 } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
 import { openRedis, redisTarget, type RedisTarget } from '../util/redis.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 /** The delivery queue's job data (ids only), as the notifier's failed functions take it. */
 type JobData = Parameters<typeof listFailed>[0] extends Queue<infer D> ? D : never;

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import type { Env } from '../main.js';
+import type { Env, SetExit } from '../command-types.js';
 
-/** Sets the process exit code of a command (commands never call process.exit themselves). */
-export type SetExit = (code: number) => void;
+export type { SetExit } from '../command-types.js';
 
 type Register = (program: Command, env: Env, setExit: SetExit) => void;
 
@@ -19,7 +18,6 @@ const MODULES: ReadonlyArray<() => Promise<Register>> = [
   () => import('./failed.js').then((m) => m.registerFailed),
   () => import('./console.js').then((m) => m.registerConsole),
   () => import('./dingtalk-standin.js').then((m) => m.registerDingtalkStandin),
-  () => import('./slack-standin.js').then((m) => m.registerSlackStandin),
   () => import('./demo.js').then((m) => m.registerDemo),
 ];
 

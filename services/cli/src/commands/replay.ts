@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { parseDuration } from '@kube-herald/config';
 import { loadNotifierConfig } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf, stopRequest } from '../io.js';
 import { cliLogger } from '../util/logger.js';
 import { iso, parseTimeArg } from '../util/time.js';
 import { runReplay } from '../replay/replay.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 interface ReplayFlags {
   readonly from: string;

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { decodeEvent, type EventV1 } from '@kube-herald/events';
 import { compileRoutes, loadNotifierConfig, routeEvent, type RoutingResult } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { ioOf, readAll } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 async function readEvent(source: string, stdin: NodeJS.ReadableStream): Promise<EventV1> {
   let text: string;

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { ConfigError } from '@kube-herald/config';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf, type CliIo } from '../io.js';
 import { assertReachable, redisAddress } from '../util/probe.js';
 import { mergeSinkConfig, privateConfigFile } from '../util/sinks.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { isKhError } from '@kube-herald/errors';
 import { createSilenceStore, type Silence, type SilenceStore } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { CliError, ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
 import { openRedis, redisTarget, type RedisFlags } from '../util/redis.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
 

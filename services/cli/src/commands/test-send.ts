@@ -14,10 +14,10 @@ import {
   type Receiver,
 } from '@kube-herald/notifier';
 import { openRedis } from '../util/redis.js';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
-import type { SetExit } from './index.js';
+import type { SetExit } from '../command-types.js';
 
 /** What to change for the security checks that share errcode 310000 (only errmsg tells them apart). */
 const FIXES: Readonly<Record<string, (receiver: string) => string>> = {

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { loadNotifierConfig, type NotifierConfig } from '@kube-herald/notifier';
-import type { Env } from '../main.js';
+import type { Env } from '../command-types.js';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { assertReachable, redisAddress } from './probe.js';
 

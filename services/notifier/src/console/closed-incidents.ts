@@ -1,4 +1,4 @@
-import type { IncidentView } from './console-state.js';
+import type { IncidentView } from './views.js';
 
 /** Incidents that left the live state: their resolved notice went out, or they were pruned idle. */
 export interface ClosedTracker {

@@ -9,7 +9,7 @@ import type { Matcher } from '../routing/matcher.js';
 import type { DeliveryJobData } from '../scheduler.js';
 import type { Silence, SilenceStore } from '../silences/index.js';
 import type { GroupStore } from '../store/group-store.js';
-import type { IncidentView } from './console-state.js';
+import type { IncidentView } from './views.js';
 
 /** One action taken in the console, as the audit trail keeps it. */
 export interface AuditEntry {

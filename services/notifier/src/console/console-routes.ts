@@ -4,7 +4,7 @@ import type { Logger } from '@kube-herald/logging';
 import type { Counter } from '@kube-herald/observability';
 import type { ConsoleActions } from './console-actions.js';
 import { previewSilence } from './console-actions.js';
-import type { Snapshot } from './console-state.js';
+import type { Snapshot } from './views.js';
 import type { WhyAnswer, WhyQuery } from './console-why.js';
 import { actionRefusal, field, hostRefused, readJson, sendJson, sendText } from './http-util.js';
 import { CONSOLE_CSS, consolePage } from './console-page.js';

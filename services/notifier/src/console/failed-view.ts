@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { classify } from '@kube-herald/dingtalk';
 import { listFailed } from '../failed.js';
 import type { DeliveryJobData } from '../scheduler.js';
-import type { FailedView } from './console-state.js';
+import type { FailedView } from './views.js';
 
 /** `scheme://host/…` plus a masked token: enough to recognise a robot, never enough to use it. */
 export function maskWebhook(webhook: string | undefined): string {
