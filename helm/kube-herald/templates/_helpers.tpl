@@ -127,24 +127,13 @@ receivers:
     {{- if .secretKey }}
     secretFile: /secrets/{{ .name }}/secret
     {{- end }}
-    {{- with .keywords }}
-    keywords: {{ toJson . }}
+    {{- /* every other field is the receiver type's own (values.schema.json checks which): passed as it is */}}
+    {{- $fields := omit . "name" "type" "existingSecret" "webhookKey" "secretKey" }}
+    {{- range $k := keys $fields | sortAlpha }}
+    {{- $v := get $fields $k }}
+    {{- if or (kindIs "bool" $v) (kindIs "float64" $v) (kindIs "int64" $v) (kindIs "int" $v) (not (empty $v)) }}
+    {{- dict $k $v | toYaml | nindent 4 }}
     {{- end }}
-    {{- with .msgType }}
-    msgType: {{ . }}
-    {{- end }}
-    {{- with .locale }}
-    locale: {{ . }}
-    {{- end }}
-    {{- with .timeZone }}
-    timeZone: {{ . | quote }}
-    {{- end }}
-    {{- with .ratePerMinute }}
-    ratePerMinute: {{ . }}
-    {{- end }}
-    {{- with .mentions }}
-    mentions:
-      {{- toYaml . | nindent 6 }}
     {{- end }}
 {{- end }}
 route:

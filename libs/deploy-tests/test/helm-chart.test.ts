@@ -602,6 +602,39 @@ describe('helm chart: autoscaling, monitoring, network policy, dashboard', () =>
   });
 });
 
+describe('helm chart: receivers of every type', () => {
+  const { doc } = configOf(renderChart({ valuesFiles: [ci('receivers')] }), 'notifier');
+
+  it("passes each type's own fields to the notifier, secrets as files", () => {
+    assert.deepEqual(doc.receivers, [
+      {
+        name: 'oncall',
+        type: 'dingtalk',
+        webhookFile: '/secrets/oncall/webhook',
+        secretFile: '/secrets/oncall/secret',
+        keywords: ['K8s'],
+        msgType: 'actionCard',
+        actionCard: { title: 'Grafana', url: 'https://grafana.example.com/d/kh' },
+      },
+      {
+        name: 'audit',
+        type: 'webhook',
+        webhookFile: '/secrets/audit/webhook',
+        secretFile: '/secrets/audit/secret',
+        locale: 'en',
+        timeZone: 'UTC',
+        ratePerMinute: 120,
+      },
+    ]);
+  });
+});
+
+/** `--set` pairs for one receiver named oncall (a list set with --set replaces the whole list). */
+function receiverSet(fields: Record<string, string>): Record<string, string> {
+  const base = { name: 'oncall', existingSecret: 'robot', ...fields };
+  return Object.fromEntries(Object.entries(base).map(([k, v]) => [`notifier.receivers[0].${k}`, v]));
+}
+
 describe('helm chart: values are validated', () => {
   const failing: [string, Record<string, string>, RegExp][] = [
     ['a typo at the top level', { colector: 'null' }, /colector/],
@@ -614,6 +647,18 @@ describe('helm chart: values are validated', () => {
       /webhook/,
     ],
     ['an unknown events API', { 'collector.kubernetes.api': 'v2' }, /api/],
+    [
+      'a DingTalk field on a webhook receiver',
+      receiverSet({ type: 'webhook', 'keywords[0]': 'K8s' }),
+      /invalid propertyName 'keywords'/,
+    ],
+    ['an unknown receiver type', receiverSet({ type: 'teams' }), /receivers\/0\/type/],
+    [
+      'a DingTalk robot above its 20 messages a minute',
+      receiverSet({ type: 'dingtalk', ratePerMinute: '30' }),
+      /maximum: got 30, want 20/,
+    ],
+
     ['a bad duration', { 'collector.maxEventAge': 'one hour' }, /maxEventAge/],
     ['a bad broker address', { 'kafka.brokers[0]': 'kafka' }, /brokers/],
     ['a bad groupBy label', { 'notifier.route.groupBy[0]': 'pod' }, /groupBy/],
