@@ -118,7 +118,7 @@ export interface Notification {
   readonly truncated: number;
 }
 
-/** The Receiver seam: one file per type, one line in the registry. */
+/** The Receiver seam: one folder per type, one line in the registry (receivers/README.md). */
 export interface Receiver {
   readonly name: string;
   readonly type: string;
