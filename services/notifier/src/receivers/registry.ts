@@ -3,6 +3,7 @@ import { KhError } from '@kube-herald/errors';
 import type { Receiver } from '../model.js';
 import { dingtalkReceiver } from './dingtalk/index.js';
 import { webhookReceiver } from './webhook/index.js';
+import { wecomReceiver } from './wecom/index.js';
 import type { ReceiverDeps } from './receiver-deps.js';
 import type { ConfigOf, ReceiverSecrets } from './schema.js';
 
@@ -10,6 +11,7 @@ import type { ConfigOf, ReceiverSecrets } from './schema.js';
 const RECEIVER_MODULES = [
   dingtalkReceiver, // receivers/dingtalk
   webhookReceiver, // receivers/webhook
+  wecomReceiver, // receivers/wecom
 ] as const;
 
 type Modules = typeof RECEIVER_MODULES;

@@ -1,0 +1,245 @@
+// End to end for the WeCom receiver: real Kafka + Redis, notifier instances, the WeCom stand-in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { createKafkaAdmin, createKafkaPublisher, createKafkaSubscriber } from '@kube-herald/bus';
+import { EVENT_HEADERS, encodeEvent, type EventV1 } from '@kube-herald/events';
+import { createRegistry, type Registry } from '@kube-herald/observability';
+import { createWecomStandin, type WecomStandin, type WecomStandinRobot } from '@kube-herald/wecom-standin';
+import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
+import { parseNotifierConfig } from '../src/config.js';
+import { listFailed } from '../src/failed.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
+import { createReceivers } from '../src/receivers/index.js';
+import { log, metricValue, until, warning } from './pipeline-harness.js';
+
+interface World {
+  readonly standin: WecomStandin;
+  readonly notifier: Notifier;
+  readonly registry: Registry;
+  publish(events: readonly EventV1[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Stand-in robots, a topic, a notifier with one `type: wecom` receiver per robot (route by namespace). */
+async function world(
+  robots: readonly WecomStandinRobot[],
+  receivers: Record<string, Record<string, unknown>>,
+  options: NotifierOptions = {},
+  /** Receivers whose webhook has a key no robot has (a robot removed from its group: WeCom answers 93000). */
+  unknown: readonly string[] = [],
+): Promise<World> {
+  const standin = createWecomStandin({ robots });
+  await standin.start();
+  const topic = uniqueName('kh-wecom');
+  const prefix = uniqueName('khw');
+  const brokers = kafkaBrokers();
+  const closers: (() => Promise<unknown>)[] = [() => standin.close()];
+  const close = async () => {
+    for (const c of closers.reverse())
+      await c().catch((err: unknown) => log.warn({ err }, 'close step failed'));
+  };
+  try {
+    const names = [...robots.map((c) => c.name), ...unknown];
+    const hook = (name: string) =>
+      unknown.includes(name)
+        ? standin.webhookFor(robots[0]!.name).replace(/key=.*$/, `key=${name}-removed-robot-key`)
+        : standin.webhookFor(name);
+    const config = parseNotifierConfig({
+      kafka: { brokers, topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName('kh-wecom-n') },
+      redis: { url: redisUrl(), prefix },
+      receivers: names.map((name) => ({
+        name,
+        type: 'wecom',
+        webhook: hook(name),
+        insecureHttp: true, // the stand-in answers on plain http
+        timeoutMs: 2000,
+        ...receivers[name],
+      })),
+      route: {
+        receiver: names[0],
+        groupBy: ['cluster', 'namespace', 'reason'],
+        groupWait: '200ms',
+        groupInterval: '1s',
+        repeatInterval: '1s',
+        routes: names.map((name) => ({ match: { namespace: name }, receiver: name })),
+      },
+      delivery: { attempts: 6, backoffMs: 200 },
+    });
+    const admin = createKafkaAdmin({ brokers, clientId: 'kh-wecom-admin', log });
+    try {
+      await admin.ensureTopics([
+        { topic, partitions: 2 },
+        { topic: `${topic}.dlq`, partitions: 1 },
+      ]);
+      await until(
+        () =>
+          admin.groupLag(config.kafka.groupId, topic).then(
+            () => true,
+            () => false,
+          ),
+        60_000,
+        'the group coordinator',
+      );
+    } finally {
+      await admin.close();
+    }
+    const publisher = createKafkaPublisher({ brokers, clientId: 'kh-wecom-pub', log });
+    closers.push(() => publisher.close());
+    await publisher.start();
+    const redis = new Redis(redisUrl());
+    closers.push(async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      await redis.quit();
+    });
+    const iredis = new Redis(redisUrl());
+    closers.push(() => iredis.quit());
+    const registry = createRegistry('notifier', false);
+    const subscriber = createKafkaSubscriber({
+      brokers,
+      clientId: uniqueName('kh-wecom-n'),
+      log,
+      groupId: config.kafka.groupId,
+      topics: [topic],
+      fromBeginning: true,
+      maxWaitTimeMs: 200,
+    });
+    const notifier = createNotifier({
+      config,
+      log,
+      redis: iredis,
+      subscriber,
+      publisher,
+      receivers: createReceivers(config),
+      registry,
+      options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
+    });
+    closers.push(() => notifier.close());
+    await notifier.start();
+    return {
+      standin,
+      notifier,
+      registry,
+      async publish(events) {
+        await publisher.publish(
+          topic,
+          events.map((e) => ({
+            key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
+            value: encodeEvent(e),
+            headers: { ...EVENT_HEADERS },
+          })),
+        );
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+const notified = (w: World) => metricValue(w.registry, 'kube_herald_notifier_events_notified_total');
+const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+const HOSTILE = '<@lisi> @all <font color="warning">red</font> [click](https://evil.example) **bold**';
+
+test('Kafka records to WeCom messages: markdown within 4,096 bytes with "+N more", <@userid> only from config, hostile text inert', async () => {
+  const w = await world([{ name: 'ops', key: 'e2e-key-ops-0001' }], {
+    ops: { mentions: { userIds: ['zhangsan'] } },
+  });
+  try {
+    const events = Array.from({ length: 80 }, (_, i) => ({
+      ...warning({ ns: 'ops', name: `支付服务-${i}-${'长'.repeat(20)}` }, 1),
+      message: i === 0 ? HOSTILE : `${'磁盘压力'.repeat(60)} ${i}`,
+    }));
+    await w.publish(events);
+    await until(async () => (await notified(w)) === 80, 30_000, 'every event notified');
+    const msgs = w.standin.messages('ops');
+    assert.equal(msgs.length, 1, 'one group, one message');
+    const [m] = msgs;
+    assert.ok(m);
+    assert.equal(m.msgtype, 'markdown');
+    assert.ok(bytes(m.content) <= 4096, `${bytes(m.content)} bytes`);
+    assert.ok(bytes(m.content) > 2500, 'the budget is used');
+    assert.match(m.content, /另有 \d+ 个问题未列出/);
+    assert.deepEqual(m.mentionedList, ['zhangsan'], 'only the configured mention');
+    assert.ok(
+      !m.content.includes('<font') && !m.content.includes('https://evil') && !m.content.includes('**bold**'),
+    );
+    assert.equal(w.standin.stats().robots['ops']?.throttleAnswers, 0);
+  } finally {
+    await w.close();
+  }
+});
+
+test('storm: 3,000 events over 90 objects in 30 namespaces to one robot — at most 20 in any rolling minute, zero 45009 answers, all accounted', async () => {
+  // a 20 s rate window: 18/min scales to 6 per 20 s, at most 18 in any rolling minute
+  const w = await world(
+    [{ name: 'ops', key: 'storm-key-ops-0001' }],
+    {},
+    { rateWindowMs: 20_000, concurrency: 4 },
+  );
+  try {
+    const started = Date.now();
+    let n = 0;
+    for (let wave = 0; wave < 6; wave++) {
+      const events = Array.from({ length: 500 }, (_, i) => {
+        n += 1;
+        const reason = ['BackOff', 'FailedScheduling', 'Unhealthy'][i % 3];
+        return warning({ ns: `team-${i % 30}`, name: `pod-${i % 90}`, ...(reason ? { reason } : {}) }, n);
+      });
+      await w.publish(events);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    await until(async () => (await notified(w)) === 3000, 90_000, 'every event accounted');
+    const s = w.standin.stats().robots['ops']!;
+    assert.ok(s.maxPerMinute <= 20, `${s.maxPerMinute} messages in a rolling minute`);
+    assert.equal(s.throttleAnswers, 0, 'no 45009 answer: the gate held the robot to its rate');
+    assert.deepEqual(Object.keys(s.answers), ['0'], 'no refusal of any kind');
+    const sent = await metricValue(w.registry, 'kube_herald_notifier_messages_sent_total');
+    assert.equal(sent, s.accepted, 'every sent message reached the robot exactly once');
+    for (const m of w.standin.messages('ops')) assert.ok(bytes(m.content) <= 4096);
+    assert.ok(
+      w.standin.messages('ops').some((m) => m.content.includes('【风暴】')),
+      'the budget forced storm summaries',
+    );
+    assert.ok(
+      (await metricValue(w.registry, 'kube_herald_notifier_rate_gate_waits_total')) > 0,
+      'the gate held deliveries back',
+    );
+    assert.ok(Date.now() - started < 120_000);
+  } finally {
+    await w.close();
+  }
+});
+
+test('45009 and 5xx are retried until delivered; an invalid key (93000) goes to the failed set after one try', async () => {
+  const w = await world([{ name: 'ops', key: 'retry-key-ops-0001' }], {}, {}, ['gone']);
+  try {
+    w.standin.faults.inject({ robot: 'ops', mode: 'throttle', times: 1 });
+    w.standin.faults.inject({ robot: 'ops', mode: 'http5xx', times: 1 });
+    w.standin.faults.inject({ robot: 'ops', mode: 'errcode-1', times: 1 });
+    await w.publish(Array.from({ length: 6 }, (_, i) => warning({ ns: 'ops', name: `w-${i % 2}` }, i + 1)));
+    await until(async () => (await notified(w)) === 6, 30_000, 'delivered after the faults');
+    assert.equal(w.standin.messages('ops').length, 1);
+    const attempts = (verdict: string) =>
+      metricValue(w.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict });
+    assert.equal(await attempts('throttle'), 1);
+    assert.ok((await attempts('retry')) >= 2);
+    assert.equal(
+      await metricValue(w.registry, 'kube_herald_notifier_throttled_total', { receiver: 'ops' }),
+      1,
+    );
+
+    // the robot of "gone" was removed from its group: WeCom answers 93000 for its key
+    await w.publish([warning({ ns: 'gone', name: 'x-1' }, 1)]);
+    await until(async () => (await listFailed(w.notifier.queue)).length === 1, 30_000, 'the failed job');
+    const [failed] = await listFailed(w.notifier.queue);
+    assert.equal(failed?.attemptsMade, 1, 'no retry of a permanent answer');
+    assert.match(failed?.failedReason ?? '', /webhook_invalid/);
+    assert.ok(!(failed?.failedReason ?? '').includes('removed-robot-key'), 'the key is not in the reason');
+    assert.equal(w.standin.unmatched()['93000'], 1);
+  } finally {
+    await w.close();
+  }
+});
