@@ -31,6 +31,7 @@ const SECTIONS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   console: [['console']],
   'dingtalk-standin': [['dingtalk-standin']],
   'slack-standin': [['slack-standin']],
+  'wecom-standin': [['wecom-standin']],
   demo: [['demo']],
   'kube-eventer compatibility': [['notifier'], ['config', 'from-kube-eventer']],
 };

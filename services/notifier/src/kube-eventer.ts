@@ -1,29 +1,11 @@
 import { stringify } from 'yaml';
-import { KhError } from '@kube-herald/errors';
+import { invalid, receiverNameOf, routeOf } from './kube-eventer-common.js';
+import type { KubeEventerFragment } from './kube-eventer-common.js';
+import { WECHAT_PREFIX, wechatRuntimeError } from './kube-eventer-wechat.js';
 
-/** A receiver + route pair translated from one kube-eventer sink (YAML input form of the config). */
-export interface KubeEventerFragment {
-  readonly receiver: Record<string, unknown> & { readonly name: string };
-  readonly route: Record<string, unknown>;
-}
+export type { KubeEventerFragment } from './kube-eventer-common.js';
 
 const KNOWN = new Set(['label', 'level', 'namespaces', 'kinds', 'sign', 'msg_type']);
-
-function invalid(message: string): KhError {
-  return new KhError('kube_eventer_sink_invalid', `kube-eventer sink: ${message}`);
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function alternatives(csv: string | null): string | undefined {
-  const items = (csv ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return items.length ? items.map(escapeRegex).join('|') : undefined;
-}
 
 function msgType(v: string | null): 'markdown' | 'text' {
   if (v === null || v === '' || v === 'markdown') return 'markdown';
@@ -31,15 +13,8 @@ function msgType(v: string | null): 'markdown' | 'text' {
   throw invalid(`msg_type must be markdown or text, got ${JSON.stringify(v)}`);
 }
 
-function levelMatch(v: string | null): string | undefined {
-  // kube-eventer: level=Warning sends Warning only; level=Normal sends everything (Normal and above).
-  if (v === null || v === '' || v === 'Warning') return 'Warning';
-  if (v === 'Normal') return undefined;
-  throw invalid(`level must be Warning or Normal, got ${JSON.stringify(v)}`);
-}
-
 function parseUrl(sink: string): URL {
-  if (!sink.startsWith('dingtalk:')) throw invalid('only dingtalk: sinks are translated');
+  if (!sink.startsWith('dingtalk:')) throw invalid('only dingtalk: and wechat: sinks are translated');
   try {
     return new URL(sink.slice('dingtalk:'.length));
   } catch {
@@ -52,9 +27,16 @@ function parseUrl(sink: string): URL {
  * &kinds=Pod,Node&sign=<secret>&msg_type=markdown|text` (the webhook carries `?access_token=`, the
  * sink parameters follow with `&`) into a receiver and a route. `label` is the cluster id (as in
  * Alibaba's docs) and becomes a `cluster` match; `level=Warning` (the default) matches Warning only.
- * Throws `KhError('kube_eventer_sink_invalid')`, never echoing the token or secret.
+ * Throws `KhError('kube_eventer_sink_invalid')`, never echoing the token or secret. A `wechat:` sink is
+ * refused here (it cannot run as written: see kube-eventer-wechat.ts); `kubeEventerConfigYaml` translates it.
  */
 export function parseKubeEventerSink(sink: string, name?: string): KubeEventerFragment {
+  if (sink.trim().startsWith(WECHAT_PREFIX)) throw wechatRuntimeError();
+  return parseDingtalkSink(sink, name);
+}
+
+/** A `dingtalk:` sink; the receiver holds the webhook and the secret inline (see {@link parseKubeEventerSink}). */
+export function parseDingtalkSink(sink: string, name?: string): KubeEventerFragment {
   const url = parseUrl(sink.trim());
   const p = url.searchParams;
   if (!p.get('access_token')) throw invalid('the webhook has no access_token');
@@ -64,9 +46,7 @@ export function parseKubeEventerSink(sink: string, name?: string): KubeEventerFr
     );
   const webhook = new URL(url.toString());
   for (const k of KNOWN) webhook.searchParams.delete(k);
-  const label = p.get('label') ?? '';
-  const safe = label.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '');
-  const receiverName = name ?? `dingtalk-${safe || 'default'}`;
+  const receiverName = receiverNameOf('dingtalk', p.get('label') ?? '', name);
   const sign = p.get('sign');
   const receiver = {
     name: receiverName,
@@ -75,15 +55,7 @@ export function parseKubeEventerSink(sink: string, name?: string): KubeEventerFr
     ...(sign ? { secret: sign } : {}),
     msgType: msgType(p.get('msg_type')),
   };
-  const match: Record<string, string> = {};
-  if (label) match.cluster = escapeRegex(label);
-  const type = levelMatch(p.get('level'));
-  if (type) match.type = type;
-  const ns = alternatives(p.get('namespaces'));
-  if (ns) match.namespace = ns;
-  const kinds = alternatives(p.get('kinds'));
-  if (kinds) match.kind = kinds;
-  const route = { ...(Object.keys(match).length ? { match } : {}), receiver: receiverName, continue: true };
+  const route = routeOf(p, receiverName);
   return { receiver, route };
 }
 
@@ -94,21 +66,33 @@ export interface KubeEventerConfigOptions {
 }
 
 /**
- * A full notifier config document from kube-eventer sinks: every sink becomes a receiver and a
- * `continue: true` route (each sink gets its events, as in kube-eventer). Receiver names are made unique.
- * The document holds the webhooks and secrets: write it with care, or move them to `*File`.
+ * Makes receiver names unique across sinks (`dingtalk-prod`, `dingtalk-prod-2`, …): `parse(sink, name?)`
+ * is called again with the unique name when its default one was taken.
+ */
+export function uniqueFragments<F extends KubeEventerFragment>(
+  sinks: readonly string[],
+  parse: (sink: string, name: string | undefined, index: number) => F,
+): F[] {
+  const used = new Map<string, number>();
+  return sinks.map((sink, index) => {
+    const f = parse(sink, undefined, index);
+    const seen = used.get(f.receiver.name) ?? 0;
+    used.set(f.receiver.name, seen + 1);
+    return seen === 0 ? f : parse(sink, `${f.receiver.name}-${seen + 1}`, index);
+  });
+}
+
+/**
+ * A full notifier config document from kube-eventer `dingtalk:` sinks, for `notifier --sink` only: every
+ * sink becomes a receiver and a `continue: true` route (each sink gets its events, as in kube-eventer).
+ * The document holds the webhooks and secrets INLINE: it is meant for a private temporary file read
+ * once. To print a config, use `kubeEventerConfigYaml` (secrets by file or environment variable).
  */
 export function kubeEventerSinksToConfig(
   sinks: readonly string[],
   opts: KubeEventerConfigOptions = {},
 ): Record<string, unknown> {
-  const used = new Map<string, number>();
-  const fragments = sinks.map((sink) => {
-    const f = parseKubeEventerSink(sink);
-    const seen = used.get(f.receiver.name) ?? 0;
-    used.set(f.receiver.name, seen + 1);
-    return seen === 0 ? f : parseKubeEventerSink(sink, `${f.receiver.name}-${seen + 1}`);
-  });
+  const fragments = uniqueFragments(sinks, (sink, name) => parseKubeEventerSink(sink, name));
   return {
     kafka: { brokers: opts.kafkaBrokers ?? '${KH_KAFKA_BROKERS}' },
     redis: { url: opts.redisUrl ?? '${KH_REDIS_URL}' },
@@ -117,7 +101,7 @@ export function kubeEventerSinksToConfig(
   };
 }
 
-/** YAML text of a config document (for `kube-herald config from-kube-eventer`). */
+/** YAML text of a config document. */
 export function toYaml(doc: unknown): string {
   return stringify(doc, { lineWidth: 0 });
 }

@@ -19,6 +19,7 @@ const MODULES: ReadonlyArray<() => Promise<Register>> = [
   () => import('./console.js').then((m) => m.registerConsole),
   () => import('./dingtalk-standin.js').then((m) => m.registerDingtalkStandin),
   () => import('./slack-standin.js').then((m) => m.registerSlackStandin),
+  () => import('./wecom-standin.js').then((m) => m.registerWecomStandin),
   () => import('./demo.js').then((m) => m.registerDemo),
 ];
 
