@@ -127,7 +127,7 @@ export function postMessage(
   };
 }
 
-/** A card with a coloured header and one lark_md block (plus a mentions line when given). */
+/** A card with a coloured header and one markdown block (plus a mentions line when given). */
 export function cardMessage(
   title: string,
   markdown: string,
@@ -138,8 +138,9 @@ export function cardMessage(
   } = {},
 ): FeishuCardMessage {
   const at = cardMentions(options.mentions);
-  const elements: FeishuCardElement[] = [{ tag: 'div', text: { tag: 'lark_md', content: markdown } }];
-  if (at !== '') elements.push({ tag: 'div', text: { tag: 'lark_md', content: at } });
+  // The `markdown` component (not a `div` with lark_md) renders lists; `<at>` works in both.
+  const elements: FeishuCardElement[] = [{ tag: 'markdown', content: markdown }];
+  if (at !== '') elements.push({ tag: 'markdown', content: at });
   if (options.note !== undefined) {
     elements.push({ tag: 'note', elements: [{ tag: 'plain_text', content: options.note }] });
   }

@@ -12,8 +12,11 @@ import { createLuaScript } from './store/lua-script.js';
 
 // KEYS: window zset, block key, second zset. ARGV: window ms, limit, member, per-second limit (0: none).
 // Returns {granted, waitMs, remaining, nextSlotMs}. Both windows are checked before either is written: a
-// refusal by one leaves no trace in the other. `remaining`/`nextSlotMs` speak of the long window only (the
-// per-second one frees within a second, so it is no reason to merge groups).
+// refusal by one leaves no trace in the other. Per-second sends are also spaced 1000/perSecond ms apart: a
+// burst of N at the start of each second arrives at the platform with jitter (render, connection, a busy
+// event loop) and can land N+1 in its one-second window; evenly spaced sends leave that jitter a margin.
+// `remaining`/`nextSlotMs` speak of the long window only (the per-second one frees within a second, so it
+// is no reason to merge groups).
 const ACQUIRE = createLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -25,6 +28,11 @@ redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local n = redis.call('ZCARD', KEYS[1])
 if n < limit and perSecond > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - 1000)
+  local spacing = math.ceil(1000 / perSecond)
+  local last = redis.call('ZRANGE', KEYS[3], -1, -1, 'WITHSCORES')
+  if last[2] ~= nil and now - tonumber(last[2]) < spacing then
+    return {0, tonumber(last[2]) + spacing - now, 0}
+  end
   if redis.call('ZCARD', KEYS[3]) >= perSecond then
     local first = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
     return {0, tonumber(first[2]) + 1000 - now + 1, 0}
@@ -113,7 +121,8 @@ export interface RateGateOptions {
 export interface AcquireOptions {
   /**
    * Most sends to the robot in any rolling second, fleet-wide, checked in the same atomic step as the
-   * per-window limit (Feishu allows 5 per second besides 100 per minute). Absent or 0: no per-second budget.
+   * per-window limit (Feishu allows 5 per second besides 100 per minute), and spaced at least
+   * 1000/perSecond ms apart. Absent or 0: no per-second budget.
    */
   readonly perSecond?: number;
 }

@@ -60,16 +60,21 @@ test('per-second budget: at most N in any rolling second, fleet-wide across gate
     const a = createRateGate({ redis, prefix });
     const b = createRateGate({ redis: other, prefix });
     const robot = robotKeyOf('http://127.0.0.1/open-apis/bot/v2/hook/tok-1s');
-    // a burst: 3 granted, the 4th is told to wait less than a second, and its refusal leaves no trace
-    for (let i = 0; i < 3; i++)
-      assert.equal((await a.acquire(robot, 100, `s${i}`, { perSecond: 3 })).granted, true);
-    const refused = await b.acquire(robot, 100, 's3', { perSecond: 3 });
-    assert.equal(refused.granted, false);
-    assert.ok(!refused.granted && refused.waitMs > 0 && refused.waitMs <= 1001, JSON.stringify(refused));
-    assert.equal((await a.status(robot)).used, 3, 'a refused take is not counted in the minute window');
+    // spaced: the first is granted, the next one at once is told to wait at most 1000/3 ms
+    assert.equal((await a.acquire(robot, 100, 's0', { perSecond: 3 })).granted, true);
+    const refused = await b.acquire(robot, 100, 's1', { perSecond: 3 });
+    assert.ok(!refused.granted && refused.waitMs > 0 && refused.waitMs <= 334, JSON.stringify(refused));
+    assert.equal((await a.status(robot)).used, 1, 'a refused take is not counted in the minute window');
     // a slot given back frees the second too
-    await a.release(robot, 's2');
-    assert.equal((await b.acquire(robot, 100, 's2b', { perSecond: 3 })).granted, true);
+    await a.release(robot, 's0');
+    assert.equal((await b.acquire(robot, 100, 's1b', { perSecond: 3 })).granted, true);
+    // three in a second at most, whatever the spacing lets through
+    for (let i = 2; i < 6; i++) {
+      const ans = await a.acquire(robot, 100, `s${i}`, { perSecond: 3 });
+      if (!ans.granted) await sleep(ans.waitMs);
+    }
+    const recent = await redis.zcount(`${prefix}:rate1s:${robot}`, '-inf', '+inf');
+    assert.ok(recent <= 3, `${recent} in the second window`);
     // a full minute window refuses without touching the second window
     assert.equal((await a.acquire(robot, 3, 'x', { perSecond: 3 })).granted, false);
     assert.equal(await redis.zscore(`${prefix}:rate1s:${robot}`, 'x'), null);
