@@ -625,6 +625,13 @@ describe('helm chart: receivers of every type', () => {
         timeZone: 'UTC',
         ratePerMinute: 120,
       },
+      {
+        name: 'wecom-ops',
+        type: 'wecom',
+        webhookFile: '/secrets/wecom-ops/webhook',
+        msgType: 'text',
+        mentions: { mobiles: ['13800000000'], atAll: true },
+      },
     ]);
   });
 });
@@ -653,6 +660,11 @@ describe('helm chart: values are validated', () => {
       /invalid propertyName 'keywords'/,
     ],
     ['an unknown receiver type', receiverSet({ type: 'teams' }), /receivers\/0\/type/],
+    [
+      'a signing secret for a WeCom robot (the key in its URL is its only secret)',
+      receiverSet({ type: 'wecom', secretKey: 'secret' }),
+      /secretKey/,
+    ],
     [
       'a DingTalk robot above its 20 messages a minute',
       receiverSet({ type: 'dingtalk', ratePerMinute: '30' }),
