@@ -46,7 +46,7 @@ export interface Engine {
   close(): void;
 }
 
-const PATH = /^[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+$/;
+const PATH = /^[\w-]+\/[\w-]+\/[\w-]+$/;
 
 function validate(options: SlackStandinOptions): void {
   const rate = options.ratePerSecond ?? 1;

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { createSlackStandin } from '@kube-herald/slack-standin';
 import type { Receiver } from '../src/model.js';
 import { createReceivers, receiverSchema } from '../src/receivers/index.js';
 import type { ReceiverConfig, ReceiverSecrets } from '../src/receivers/index.js';
@@ -25,7 +26,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-function receiver(type: 'dingtalk' | 'webhook', secrets: ReceiverSecrets, name = 'r1'): Receiver {
+function receiver(type: 'dingtalk' | 'webhook' | 'slack', secrets: ReceiverSecrets, name = 'r1'): Receiver {
   const {
     webhook: _w,
     secret: _s,
@@ -90,6 +91,25 @@ function webhookHarness(): Harness {
   };
 }
 
+function slackHarness(): Harness {
+  const path = `T0CONTRACT/B0CONTRACT/${TOKEN}`;
+  const standin = createSlackStandin({ channels: [{ name: 'oncall', path }] });
+  return {
+    start: async () => void (await standin.start()),
+    good: () => receiver('slack', { webhook: standin.webhookFor('oncall') }),
+    // a revoked webhook: Slack answers 404 no_service
+    rejected: () => receiver('slack', { webhook: standin.webhookFor('oncall').replace(/[^/]+$/, 'revoked') }),
+    delivered: () => standin.messages('oncall').length,
+    failNext: (kind) =>
+      void standin.faults.inject({
+        channel: 'oncall',
+        mode: kind === 'transient' ? 'http5xx' : 'throttle',
+        times: 1,
+      }),
+    close: () => standin.close(),
+  };
+}
+
 async function refusedUrl(): Promise<string> {
   const s = createServer();
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
@@ -106,6 +126,7 @@ function assertNoSecrets(value: unknown): void {
 for (const [type, make] of [
   ['dingtalk', dingtalkHarness],
   ['webhook', webhookHarness],
+  ['slack', slackHarness],
 ] as const) {
   describe(`Receiver contract: ${type}`, () => {
     const h = make();

@@ -18,6 +18,7 @@ const MODULES: ReadonlyArray<() => Promise<Register>> = [
   () => import('./failed.js').then((m) => m.registerFailed),
   () => import('./console.js').then((m) => m.registerConsole),
   () => import('./dingtalk-standin.js').then((m) => m.registerDingtalkStandin),
+  () => import('./slack-standin.js').then((m) => m.registerSlackStandin),
   () => import('./feishu-standin.js').then((m) => m.registerFeishuStandin),
   () => import('./slack-standin.js').then((m) => m.registerSlackStandin),
   () => import('./wecom-standin.js').then((m) => m.registerWecomStandin),

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { createSlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
-import type { Env } from '../main.js';
+import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
 import { ioOf, stopRequest } from '../io.js';
 import { cliLogger } from '../util/logger.js';
-import type { SetExit } from './index.js';
 
 interface SlackStandinFlags {
   readonly port?: string;

@@ -3,6 +3,7 @@ import { KhError } from '@kube-herald/errors';
 import type { Receiver } from '../model.js';
 import { dingtalkReceiver } from './dingtalk/index.js';
 import { feishuReceiver } from './feishu/index.js';
+import { slackReceiver } from './slack/index.js';
 import { webhookReceiver } from './webhook/index.js';
 import { wecomReceiver } from './wecom/index.js';
 import type { ReceiverDeps } from './receiver-deps.js';
@@ -12,6 +13,7 @@ import type { ConfigOf, ReceiverSecrets } from './schema.js';
 const RECEIVER_MODULES = [
   dingtalkReceiver, // receivers/dingtalk
   webhookReceiver, // receivers/webhook
+  slackReceiver, // receivers/slack
   feishuReceiver, // receivers/feishu
   wecomReceiver, // receivers/wecom
 ] as const;

@@ -1,0 +1,73 @@
+import { SlackError, createSlackClient, escapeMrkdwn } from '@kube-herald/slack';
+import type { SendOutcome, SlackMessage } from '@kube-herald/slack';
+import { errorCode } from '@kube-herald/errors';
+import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
+import { robotKeyOf } from '../../rate-gate.js';
+import type { ReceiverDeps } from '../receiver-deps.js';
+import type { ReceiverSecrets } from '../schema.js';
+import { renderSlack } from './render/index.js';
+import type { SlackRenderOptions } from './render/index.js';
+import type { SlackReceiverConfig } from './schema.js';
+
+/** Slack allows about one message per second per incoming webhook. */
+export const SLACK_RATE_PER_SECOND = 1;
+
+function toOutcome(out: SendOutcome): DeliveryOutcome {
+  // Only classified fields are copied: nothing that could carry the webhook.
+  return {
+    verdict: out.verdict,
+    code: out.code,
+    ...(out.httpStatus === undefined ? {} : { errcode: out.httpStatus }),
+    ...(out.error === undefined ? {} : { errmsg: out.error }),
+    ...(out.hint === undefined ? {} : { hint: out.hint }),
+    ...(out.ambiguous === true ? { ambiguous: true } : {}),
+    durationMs: out.durationMs,
+  };
+}
+
+/**
+ * The Slack incoming-webhook receiver: renders with ./render (the neutral draft as Block Kit or mrkdwn,
+ * escaped, mentions from configuration, within Slack's limits) and sends with @kube-herald/slack. Its
+ * gate budget is `ratePerMinute` and 1 per second, fleet-wide per webhook. Outcomes never contain the
+ * webhook (the whole URL is the secret).
+ */
+export function createSlackReceiver(
+  cfg: SlackReceiverConfig,
+  secrets: ReceiverSecrets,
+  deps: ReceiverDeps = {},
+): Receiver {
+  const client = createSlackClient({
+    timeoutMs: cfg.timeoutMs,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  const renderOptions: SlackRenderOptions = {
+    format: cfg.format,
+    locale: cfg.locale,
+    timeZone: cfg.timeZone,
+    mentions: cfg.mentions,
+    footer: `kube-herald · ${escapeMrkdwn(cfg.name)}`,
+    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+    ...(cfg.template ? { template: cfg.template } : {}),
+  };
+  return {
+    name: cfg.name,
+    type: 'slack',
+    ratePerMinute: cfg.ratePerMinute,
+    ratePerSecond: SLACK_RATE_PER_SECOND,
+    robotKey: robotKeyOf(secrets.webhook),
+    render: (digest: Digest): Notification => renderSlack(cfg.name, digest, renderOptions),
+    async send(notification: Notification): Promise<DeliveryOutcome> {
+      const started = Date.now();
+      try {
+        const body = notification.body as unknown as SlackMessage;
+        return toOutcome(await client.send({ webhook: secrets.webhook, body }));
+      } catch (err) {
+        // Caller mistakes (bad webhook, unserializable body): retrying cannot help. The client's errors
+        // never carry the URL; only their code is kept.
+        if (!(err instanceof SlackError)) throw err;
+        return { verdict: 'permanent', code: errorCode(err), durationMs: Date.now() - started };
+      }
+    },
+  };
+}

@@ -1,0 +1,228 @@
+// End to end for the Slack receiver: real Kafka + Redis, notifier instances, the Slack stand-in.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { createKafkaAdmin, createKafkaPublisher, createKafkaSubscriber } from '@kube-herald/bus';
+import { EVENT_HEADERS, encodeEvent, type EventV1 } from '@kube-herald/events';
+import { createRegistry, type Registry } from '@kube-herald/observability';
+import { checkMessage, type SlackMessage } from '@kube-herald/slack';
+import { createSlackStandin, type SlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
+import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
+import { parseNotifierConfig } from '../src/config.js';
+import { listFailed } from '../src/failed.js';
+import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
+import { createReceivers } from '../src/receivers/index.js';
+import { log, metricValue, until, warning } from './pipeline-harness.js';
+
+interface World {
+  readonly standin: SlackStandin;
+  readonly notifier: Notifier;
+  readonly registry: Registry;
+  publish(events: readonly EventV1[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Stand-in channels, a topic, a notifier with one `type: slack` receiver per channel (route by namespace). */
+async function world(
+  channels: readonly StandinChannel[],
+  receivers: Record<string, Record<string, unknown>>,
+  options: NotifierOptions = {},
+): Promise<World> {
+  const standin = createSlackStandin({ channels });
+  await standin.start();
+  const topic = uniqueName('kh-slack');
+  const prefix = uniqueName('khs');
+  const brokers = kafkaBrokers();
+  const closers: (() => Promise<unknown>)[] = [() => standin.close()];
+  const close = async () => {
+    for (const c of closers.reverse())
+      await c().catch((err: unknown) => log.warn({ err }, 'close step failed'));
+  };
+  try {
+    const names = channels.map((c) => c.name);
+    const config = parseNotifierConfig({
+      kafka: { brokers, topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName('kh-slack-n') },
+      redis: { url: redisUrl(), prefix },
+      receivers: names.map((name) => ({
+        name,
+        type: 'slack',
+        webhook: standin.webhookFor(name),
+        insecureHttp: true, // the stand-in answers on plain http
+        timeoutMs: 2000,
+        ...receivers[name],
+      })),
+      route: {
+        receiver: names[0],
+        groupBy: ['cluster', 'namespace', 'reason'],
+        groupWait: '200ms',
+        groupInterval: '1s',
+        repeatInterval: '1s',
+        routes: names.map((name) => ({ match: { namespace: name }, receiver: name })),
+      },
+      delivery: { attempts: 6, backoffMs: 200 },
+    });
+    const admin = createKafkaAdmin({ brokers, clientId: 'kh-slack-admin', log });
+    try {
+      await admin.ensureTopics([
+        { topic, partitions: 2 },
+        { topic: `${topic}.dlq`, partitions: 1 },
+      ]);
+      await until(
+        () =>
+          admin.groupLag(config.kafka.groupId, topic).then(
+            () => true,
+            () => false,
+          ),
+        60_000,
+        'the group coordinator',
+      );
+    } finally {
+      await admin.close();
+    }
+    const publisher = createKafkaPublisher({ brokers, clientId: 'kh-slack-pub', log });
+    closers.push(() => publisher.close());
+    await publisher.start();
+    const redis = new Redis(redisUrl());
+    closers.push(async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+      await redis.quit();
+    });
+    const iredis = new Redis(redisUrl());
+    closers.push(() => iredis.quit());
+    const registry = createRegistry('notifier', false);
+    const subscriber = createKafkaSubscriber({
+      brokers,
+      clientId: uniqueName('kh-slack-n'),
+      log,
+      groupId: config.kafka.groupId,
+      topics: [topic],
+      fromBeginning: true,
+      maxWaitTimeMs: 200,
+    });
+    const notifier = createNotifier({
+      config,
+      log,
+      redis: iredis,
+      subscriber,
+      publisher,
+      receivers: createReceivers(config),
+      registry,
+      options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
+    });
+    closers.push(() => notifier.close());
+    await notifier.start();
+    return {
+      standin,
+      notifier,
+      registry,
+      async publish(events) {
+        await publisher.publish(
+          topic,
+          events.map((e) => ({
+            key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
+            value: encodeEvent(e),
+            headers: { ...EVENT_HEADERS },
+          })),
+        );
+      },
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+const notified = (w: World) => metricValue(w.registry, 'kube_herald_notifier_events_notified_total');
+const bodyOf = (m: { body: Record<string, unknown> }) => m.body as unknown as SlackMessage;
+
+test('Kafka records to Slack messages: Block Kit within limits, mentions only from config, hostile text inert; a storm held to ~1/s with zero 429 answers', async () => {
+  const w = await world([{ name: 'alerts', path: 'T0E2E/B0E2E/e2eSecret01' }], {
+    alerts: { mentions: { users: ['U024BE7LH'] } },
+  });
+  try {
+    const hostile = warning({ ns: 'alerts', name: 'evil-1', reason: 'Failed' }, 1);
+    await w.publish([
+      { ...hostile, message: '<!channel> <@U0EVIL> <https://evil.example|click here> @here & done' },
+    ]);
+    await until(async () => (await notified(w)) === 1, 30_000, 'the first message');
+    const [first] = w.standin.messages('alerts');
+    assert.ok(first);
+    assert.deepEqual(
+      first.mentions,
+      ['<@U024BE7LH>', '<@U024BE7LH>'],
+      'only the configured user is mentioned',
+    );
+    assert.deepEqual(first.links, [], 'no link from event text');
+    assert.ok(
+      first.blockTexts.some((t) => t.includes('&lt;!channel&gt;')),
+      'the text is shown, escaped',
+    );
+    assert.equal(checkMessage(bodyOf(first)), undefined);
+
+    // a storm: 3,000 events over 60 objects and 3 reasons in 6 waves, one webhook
+    const started = Date.now();
+    let n = 0;
+    for (let wave = 0; wave < 6; wave++) {
+      const events = Array.from({ length: 500 }, (_, i) => {
+        n += 1;
+        const reason = ['BackOff', 'FailedScheduling', 'Unhealthy'][i % 3];
+        return warning({ ns: 'alerts', name: `pod-${i % 60}`, ...(reason ? { reason } : {}) }, n);
+      });
+      await w.publish(events);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await until(async () => (await notified(w)) === 3001, 90_000, 'every event accounted');
+    const seconds = (Date.now() - started) / 1000;
+    const s = w.standin.stats().channels['alerts']!;
+    assert.equal(s.rateLimited, 0, 'no 429 answer: the gate held the webhook to its rate');
+    assert.deepEqual(Object.keys(s.answers), ['200 ok'], 'no refusal of any kind');
+    assert.ok(s.accepted >= 3, `several messages (${s.accepted})`);
+    assert.ok(
+      s.accepted <= Math.ceil(seconds) + 3,
+      `${s.accepted} messages in ${seconds.toFixed(1)} s: ~1/s`,
+    );
+    for (const m of w.standin.messages('alerts')) assert.equal(checkMessage(bodyOf(m)), undefined);
+    const sent = await metricValue(w.registry, 'kube_herald_notifier_messages_sent_total');
+    assert.equal(sent, s.accepted, 'every sent message reached the channel exactly once');
+  } finally {
+    await w.close();
+  }
+});
+
+test('429 and 5xx are retried until delivered; an archived channel goes to the failed set after one try', async () => {
+  const w = await world(
+    [
+      { name: 'alerts', path: 'T0RT/B0RT/retrySecret01' },
+      { name: 'old', path: 'T0RT/B0OLD/archivedSecret', archived: true },
+    ],
+    {},
+  );
+  try {
+    w.standin.faults.inject({ channel: 'alerts', mode: 'throttle', times: 1, retryAfterSeconds: 1 });
+    w.standin.faults.inject({ channel: 'alerts', mode: 'http5xx', times: 2 });
+    await w.publish(
+      Array.from({ length: 6 }, (_, i) => warning({ ns: 'alerts', name: `w-${i % 2}` }, i + 1)),
+    );
+    await w.publish([warning({ ns: 'old', name: 'gone-1' }, 1)]);
+    await until(async () => (await notified(w)) === 6, 30_000, 'delivered after the faults');
+    assert.equal(w.standin.messages('alerts').length, 1);
+    const attempts = (verdict: string) =>
+      metricValue(w.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict });
+    assert.equal(await attempts('throttle'), 1);
+    assert.ok((await attempts('retry')) >= 2);
+    assert.equal(
+      await metricValue(w.registry, 'kube_herald_notifier_throttled_total', { receiver: 'alerts' }),
+      1,
+    );
+    await until(async () => (await listFailed(w.notifier.queue)).length === 1, 30_000, 'the failed job');
+    const [failed] = await listFailed(w.notifier.queue);
+    assert.equal(failed?.attemptsMade, 1, 'no retry of a permanent answer');
+    assert.match(failed?.failedReason ?? '', /channel_is_archived/);
+    assert.ok(!(failed?.failedReason ?? '').includes('archivedSecret'));
+    assert.equal(w.standin.stats().channels['old']?.answers['410 channel_is_archived'], 1);
+  } finally {
+    await w.close();
+  }
+});
