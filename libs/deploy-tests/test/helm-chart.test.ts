@@ -632,6 +632,16 @@ describe('helm chart: receivers of every type', () => {
         msgType: 'text',
         mentions: { mobiles: ['13800000000'], atAll: true },
       },
+      {
+        name: 'feishu-ops',
+        type: 'feishu',
+        webhookFile: '/secrets/feishu-ops/webhook',
+        secretFile: '/secrets/feishu-ops/secret',
+        msgType: 'interactive',
+        keywords: ['K8s'],
+        mentions: { userIds: ['ou_0123456789abcdef'], fromLabel: 'team.example.com/feishu' },
+        ratePerSecond: 2,
+      },
     ]);
   });
 });
@@ -664,6 +674,11 @@ describe('helm chart: values are validated', () => {
       'a signing secret for a WeCom robot (the key in its URL is its only secret)',
       receiverSet({ type: 'wecom', secretKey: 'secret' }),
       /secretKey/,
+    ],
+    [
+      'a Feishu bot above its 5 messages a second',
+      receiverSet({ type: 'feishu', ratePerSecond: '6' }),
+      /maximum: got 6, want 5/,
     ],
     [
       'a DingTalk robot above its 20 messages a minute',
