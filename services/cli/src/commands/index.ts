@@ -20,7 +20,6 @@ const MODULES: ReadonlyArray<() => Promise<Register>> = [
   () => import('./dingtalk-standin.js').then((m) => m.registerDingtalkStandin),
   () => import('./slack-standin.js').then((m) => m.registerSlackStandin),
   () => import('./feishu-standin.js').then((m) => m.registerFeishuStandin),
-  () => import('./slack-standin.js').then((m) => m.registerSlackStandin),
   () => import('./wecom-standin.js').then((m) => m.registerWecomStandin),
   () => import('./demo.js').then((m) => m.registerDemo),
 ];
