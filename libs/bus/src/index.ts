@@ -15,7 +15,6 @@ export {
 } from './kafka-publisher.js';
 export { createKafkaSubscriber, type KafkaSubscriberOptions } from './kafka-subscriber.js';
 export { createKafkaAdmin, type BusAdmin, type KafkaAdminOptions } from './kafka-admin.js';
-export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory-bus.js';
 export {
   createKafkaRangeReader,
   type KafkaRangeReaderOptions,

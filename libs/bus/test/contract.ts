@@ -1,4 +1,4 @@
-// The Bus contract, run against every implementation (memory-bus.test.ts, kafka-bus.test.ts).
+// The Bus contract, run against every implementation (kafka-bus.test.ts).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { uniqueName, waitFor } from '@kube-herald/testing';

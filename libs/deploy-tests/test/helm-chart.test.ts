@@ -642,6 +642,14 @@ describe('helm chart: receivers of every type', () => {
         mentions: { userIds: ['ou_0123456789abcdef'], fromLabel: 'team.example.com/feishu' },
         ratePerSecond: 2,
       },
+      {
+        name: 'slack-ops',
+        type: 'slack',
+        webhookFile: '/secrets/slack-ops/webhook',
+        format: 'blocks',
+        mentions: { users: ['U0123ABCD'], here: true },
+        ratePerMinute: 30,
+      },
     ]);
   });
 });
@@ -673,6 +681,11 @@ describe('helm chart: values are validated', () => {
     [
       'a signing secret for a WeCom robot (the key in its URL is its only secret)',
       receiverSet({ type: 'wecom', secretKey: 'secret' }),
+      /secretKey/,
+    ],
+    [
+      'a signing secret for a Slack webhook (the URL is its only secret)',
+      receiverSet({ type: 'slack', secretKey: 'secret' }),
       /secretKey/,
     ],
     [

@@ -1,7 +1,6 @@
 export { DingtalkError } from './errors.js';
 export type { DingtalkErrorCode } from './errors.js';
 export { signUrl, computeSign } from './sign.js';
-export { maskUrl } from './mask-url.js';
 export { bodyBytes, MAX_BODY_BYTES, DINGTALK_RATE_LIMIT_PER_MIN, SIGN_WINDOW_MS } from './limits.js';
 export { classify } from './classify.js';
 export type { SendResult, Verdict, Classification, ClassificationCode } from './classify.js';
