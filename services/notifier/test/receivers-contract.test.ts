@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { createFeishuStandin } from '@kube-herald/feishu-standin';
 import { createSlackStandin } from '@kube-herald/slack-standin';
 import type { Receiver } from '../src/model.js';
 import { createReceivers, receiverSchema } from '../src/receivers/index.js';
@@ -26,7 +27,11 @@ interface Harness {
   close(): Promise<void>;
 }
 
-function receiver(type: 'dingtalk' | 'webhook' | 'slack', secrets: ReceiverSecrets, name = 'r1'): Receiver {
+function receiver(
+  type: 'dingtalk' | 'webhook' | 'slack' | 'feishu',
+  secrets: ReceiverSecrets,
+  name = 'r1',
+): Receiver {
   const {
     webhook: _w,
     secret: _s,
@@ -110,6 +115,26 @@ function slackHarness(): Harness {
   };
 }
 
+function feishuHarness(): Harness {
+  const standin = createFeishuStandin({
+    bots: [{ name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] }],
+  });
+  return {
+    start: async () => void (await standin.start()),
+    good: () => receiver('feishu', { webhook: standin.webhookFor('oncall'), secret: SECRET }),
+    // a wrong signing secret: Feishu answers 19021
+    rejected: () => receiver('feishu', { webhook: standin.webhookFor('oncall'), secret: `${SECRET}-wrong` }),
+    delivered: () => standin.messages('oncall').length,
+    failNext: (kind) =>
+      void standin.faults.inject({
+        bot: 'oncall',
+        mode: kind === 'transient' ? 'http5xx' : 'throttle',
+        times: 1,
+      }),
+    close: () => standin.close(),
+  };
+}
+
 async function refusedUrl(): Promise<string> {
   const s = createServer();
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
@@ -127,6 +152,7 @@ for (const [type, make] of [
   ['dingtalk', dingtalkHarness],
   ['webhook', webhookHarness],
   ['slack', slackHarness],
+  ['feishu', feishuHarness],
 ] as const) {
   describe(`Receiver contract: ${type}`, () => {
     const h = make();
