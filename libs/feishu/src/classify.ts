@@ -85,7 +85,8 @@ const PERMANENT: ReadonlyMap<number, Rule> = new Map<number, Rule>([
 const THROTTLE_CODES: ReadonlySet<number> = new Set([11232]);
 
 function isThrottleText(msg: string): boolean {
-  return /frequency limit|rate limit|too many requests/i.test(msg) || msg.includes('限流');
+  // 9499 has also been seen with "too many request": the message decides before the code.
+  return /frequency limit|rate limit|too many request/i.test(msg) || msg.includes('限流');
 }
 
 function parseAnswer(body: string): { errcode: number; errmsg: string } | undefined {

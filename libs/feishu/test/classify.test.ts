@@ -45,6 +45,7 @@ test('frequency limit throttles; 5xx, 408, network errors and timeouts retry (am
   );
   assert.equal(http(200, { code: 99, msg: 'request trigger frequency limit' }).verdict, 'throttle');
   assert.equal(http(429, 'Too Many Requests').verdict, 'throttle');
+  assert.equal(http(200, { code: 9499, msg: 'too many request' }).verdict, 'throttle');
   assert.deepEqual([http(502, '<html>').verdict, http(502, '<html>').code], ['retry', 'http_5xx']);
   assert.equal(http(503, { code: 19021, msg: 'x' }).verdict, 'retry', '5xx retries whatever the body says');
   assert.equal(http(408, '').verdict, 'retry');
