@@ -32,6 +32,7 @@ const SECTIONS: Readonly<Record<string, readonly (readonly string[])[]>> = {
   'dingtalk-standin': [['dingtalk-standin']],
   'slack-standin': [['slack-standin']],
   'wecom-standin': [['wecom-standin']],
+  'feishu-standin': [['feishu-standin']],
   demo: [['demo']],
   'kube-eventer compatibility': [['notifier'], ['config', 'from-kube-eventer']],
 };
