@@ -11,6 +11,8 @@ import {
   validateSlackWebhook,
 } from '../src/receivers/slack/index.js';
 import type { SlackRenderOptions } from '../src/receivers/slack/index.js';
+import { ConfigError } from '@kube-herald/config';
+import { parseNotifierConfig } from '../src/config.js';
 import { digest, incident } from './render-fixtures.js';
 
 const en: SlackRenderOptions = {
@@ -168,4 +170,46 @@ test('receiver against the stand-in: 1/s budget declared, ok, 429 throttle, 5xx 
   } finally {
     await standin.close();
   }
+});
+
+test('config: a slack receiver loads with its webhook in the secrets; problems are listed by path without the URL', () => {
+  const base = { kafka: { brokers: '127.0.0.1:9092' }, redis: { url: 'redis://127.0.0.1:6379/0' } };
+  const hook = 'https://hooks.slack.com/services/T00SLACK/B00SLACK/SeCrEtConfig42';
+  const c = parseNotifierConfig(
+    { ...base, receivers: [{ name: 'chat', type: 'slack', webhook: hook }], route: { receiver: 'chat' } },
+    {},
+  );
+  assert.equal(c.secrets.receiver('chat')?.webhook, hook);
+  assert.ok(!JSON.stringify(c).includes('SeCrEt'), 'the webhook is not in the validated config');
+  const bad = {
+    ...base,
+    receivers: [
+      { name: 'a', type: 'slack', webhook: hook.replace('https:', 'http:') },
+      { name: 'b', type: 'slack', webhook: 'https://hooks.slack.com/services/SeCrEtOnly' },
+      {
+        name: 'c',
+        type: 'slack',
+        webhook: hook,
+        secret: 'x',
+      },
+      { name: 'd', type: 'slack', webhook: hook, mentions: { users: ['@here'] }, format: 'card' },
+    ],
+    route: { receiver: 'a' },
+  };
+  const err = (() => {
+    try {
+      parseNotifierConfig(bad, {});
+    } catch (e) {
+      return e;
+    }
+    return undefined;
+  })();
+  assert.ok(err instanceof ConfigError);
+  const paths = err.problems.map((p) => p.path);
+  for (const expected of ['receivers.2.secret', 'receivers.3.mentions.users.0', 'receivers.3.format']) {
+    assert.ok(paths.includes(expected), `missing ${expected} in ${paths.join(', ')}`);
+  }
+  assert.match(err.message, /must be https/);
+  assert.match(err.message, /copy the whole URL/);
+  assert.ok(!err.message.includes('SeCrEt'), 'no webhook in the error');
 });
