@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import {
-  bodyBytes,
-  computeSign,
-  DingtalkError,
-  MAX_BODY_BYTES,
-  signUrl,
-} from '@kube-herald/dingtalk';
+import { bodyBytes, computeSign, DingtalkError, MAX_BODY_BYTES, signUrl } from '@kube-herald/dingtalk';
 
 const WEBHOOK = 'https://oapi.dingtalk.com/robot/send?access_token=abc123';
 
