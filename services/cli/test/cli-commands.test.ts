@@ -127,7 +127,7 @@ test('config validate reports every problem of a broken file with its path and e
         webhook: 'https://oapi.dingtalk.com/robot/send?access_token=x',
         ratePerMinute: 30,
       },
-      { name: 'a', type: 'slack' },
+      { name: 'a', type: 'teams' },
     ],
     route: {
       receiver: 'missing',
