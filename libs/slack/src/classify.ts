@@ -113,7 +113,7 @@ function classifyHttp(
   const error = answerWord(body);
   const word = error === undefined ? {} : { error };
   if (status === 200) {
-    if (error === 'ok') return { verdict: 'ok', code: 'ok' };
+    if (error === 'ok') return { verdict: 'ok', code: 'ok', error };
     return { verdict: 'retry', code: 'bad_response', detail: '200', hint: 'HTTP 200 without "ok"', ...word };
   }
   if (status === 429) {

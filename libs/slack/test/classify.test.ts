@@ -6,7 +6,7 @@ const http = (status: number, body: string, retryAfter?: string) =>
   classify({ kind: 'http', status, body, ...(retryAfter === undefined ? {} : { retryAfter }) }, 1_000_000);
 
 test('only 200 "ok" is success; another 200 is retried as a bad response', () => {
-  assert.deepEqual(http(200, 'ok'), { verdict: 'ok', code: 'ok' });
+  assert.deepEqual(http(200, 'ok'), { verdict: 'ok', code: 'ok', error: 'ok' });
   assert.deepEqual([http(200, '<html>proxy</html>').verdict, http(200, '').code], ['retry', 'bad_response']);
 });
 
