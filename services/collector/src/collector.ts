@@ -104,6 +104,16 @@ export function createCollector(o: CollectorOptions): Collector {
     if (!c) skipped.set(reason, (c = m.eventsSkipped.labels({ reason })));
     c.inc();
   };
+  // Warning codes are libs/events' fixed set (a few dozen); the map is capped all the same.
+  const warned = new Map<string, { inc(): void }>();
+  const warn = (code: string): void => {
+    let c = warned.get(code);
+    if (!c) {
+      c = m.normalizeWarnings.labels({ code });
+      if (warned.size < 256) warned.set(code, c);
+    }
+    c.inc();
+  };
   const lookupsDirect = m.enrichmentLookups.labels({ result: o.enricher ? 'hit' : 'disabled' });
   const lookupsFetched = m.enrichmentLookups.labels({ result: 'fetched' });
   const lookupsWithout = m.enrichmentLookups.labels({ result: 'without' });
@@ -132,7 +142,7 @@ export function createCollector(o: CollectorOptions): Collector {
       log.warn({ reason: res.reason, detail: res.detail }, 'event object rejected by normalize');
       return;
     }
-    for (const w of res.warnings) m.normalizeWarnings.inc({ code: w.split(':')[0] ?? w });
+    for (const w of res.warnings) warn(w.split(':')[0] ?? w);
     const event = res.event;
     if (Date.parse(event.lastSeen) < now() - cc.maxEventAge) return skip('old');
     if (seen.has(event.occurrenceId)) return skip(ev.type === 'MODIFIED' ? 'unchanged' : 'duplicate');

@@ -41,7 +41,13 @@ export interface PublishQueueOptions {
   readonly maxBatchRecords?: number;
   readonly maxBatchBytes?: number;
   readonly retryBaseMs?: number;
-  /** Batches handed to the publisher before the oldest is acknowledged (default 3). */
+  /**
+   * Batches handed to the publisher before the oldest is acknowledged (default 3). Only the first goes out
+   * as soon as anything is ready; while one is in flight, what arrives waits for its acknowledgement and
+   * goes as one batch, unless a full batch (`maxBatchRecords` or `maxBatchBytes`) is ready: at a steady
+   * rate one produce request carries what arrived during the previous one, a burst still keeps several
+   * full batches in flight.
+   */
   readonly maxInFlight?: number;
   readonly now?: () => number;
   /**
@@ -138,19 +144,33 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     readonly done: Promise<Failure>;
   }> = [];
   let dispatched = 0; // slots from `head` inside flights
+  let dispatchedBytes = 0; // their values' bytes
+  let tookFull = false; // the last takeReady() stopped at a batch limit (not at the end of what is ready)
   let gen = 0; // bumped by discard(): results of batches sent before are ignored
 
   const takeReady = (): Slot[] => {
     const batch: Slot[] = [];
     let bytes = 0;
+    tookFull = false;
     for (let i = head + dispatched; i < slots.length && batch.length < maxRecords; i++) {
       const s = slots[i] as Slot;
       if (!s.record) break;
       bytes += s.record.value.length;
-      if (batch.length > 0 && bytes > maxBytes) break;
+      if (batch.length > 0 && bytes > maxBytes) {
+        tookFull = true;
+        break;
+      }
       batch.push(s);
     }
+    if (batch.length >= maxRecords) tookFull = true;
     return batch;
+  };
+
+  // Wakes the flusher only when it would send: nothing in flight, or a full batch waiting behind it.
+  const nudge = (): void => {
+    if (flights.length === 0 || size() - dispatched >= maxRecords || bytes - dispatchedBytes >= maxBytes) {
+      poke();
+    }
   };
 
   const overCapacity = (): boolean => size() >= o.capacity || bytes >= capacityBytes;
@@ -186,6 +206,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     dispatched -= batch.length;
     let removed = 0;
     for (const s of batch) removed += s.record?.value.length ?? 0;
+    dispatchedBytes -= removed;
     removeHead(batch.length, removed);
   };
 
@@ -198,7 +219,11 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
 
   const dispatch = (batch: readonly Slot[]): void => {
     const records = new Array<OutboundRecord>(batch.length);
-    for (let i = 0; i < batch.length; i++) records[i] = (batch[i] as Slot).record as OutboundRecord;
+    for (let i = 0; i < batch.length; i++) {
+      const r = (batch[i] as Slot).record as OutboundRecord;
+      records[i] = r;
+      dispatchedBytes += r.value.length;
+    }
     if (o.checkpointHeader && Object.keys(safe).length > 0) {
       for (const r of records) r.headers = headersFor(r.headers);
     }
@@ -237,6 +262,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     await Promise.all(flights.map((f) => f.done));
     flights.length = 0;
     dispatched = 0;
+    dispatchedBytes = 0;
     await backOff(res.f?.err, failures + 1, 'publish to Kafka failed; keeping the batch and retrying');
     return failures + 1;
   }
@@ -246,7 +272,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     while (!stopped) {
       const gated = o.mayPublish !== undefined && !o.mayPublish();
       const batch = flights.length < maxInFlight && !gated ? takeReady() : [];
-      if (batch.length > 0) dispatch(batch);
+      // Idle: send at once. In flight: a full batch goes too; the rest waits for the acknowledgement.
+      if (batch.length > 0 && (flights.length === 0 || tookFull)) dispatch(batch);
       else if (flights.length > 0) failures = await settleOldest(failures);
       else if (healthy || gated) await wait(gated ? 50 : undefined);
       else {
@@ -273,14 +300,14 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       if (record) bytes += record.value.length;
       o.metrics.buffered.set(size());
       checkFull();
-      if (record) poke();
+      if (record) nudge();
       return slot;
     },
     fill(slot, record) {
       slot.record = record;
       bytes += record.value.length;
       checkFull();
-      poke();
+      nudge();
     },
     get size() {
       return size();
@@ -318,6 +345,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       head = 0;
       bytes = 0;
       dispatched = 0;
+      dispatchedBytes = 0;
       pushedTotal = ackedTotal; // discarded slots are no prefix of anything: their marks never settle
       marks.length = 0;
       markHead = 0;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createPublishQueue, type EventPublisher, type OutboundRecord } from '../src/index.js';
 import { newMetrics, quietLog, waitFor } from './helpers.js';
 
@@ -64,6 +65,58 @@ describe('publish queue', () => {
     await publisher.release();
     await waitFor('empty', () => queue.size === 0 && queue.bytes === 0);
     assert.deepEqual(publisher.batches, [1, 1, 1, 1]);
+    await queue.close();
+  });
+
+  it('sends at once when idle; what arrives while a request is in flight goes in the next one', async () => {
+    const publisher = gatedPublisher();
+    const queue = createPublishQueue({
+      publisher,
+      topic: 't',
+      capacity: 100,
+      log: quietLog,
+      metrics: newMetrics().metrics,
+      onFull: () => undefined,
+      onDrain: () => undefined,
+    });
+    queue.start();
+    queue.push(Date.now(), record(10));
+    await waitFor('the first record sent at once', () => publisher.calls === 1);
+    for (let i = 0; i < 4; i++) queue.push(Date.now(), record(10));
+    await sleep(50);
+    assert.equal(publisher.calls, 1, 'no request per record while one is in flight');
+    await publisher.release();
+    await waitFor('the next request', () => publisher.calls === 2);
+    await publisher.release();
+    await waitFor('empty', () => queue.size === 0);
+    assert.deepEqual(publisher.batches, [1, 4]);
+    await queue.close();
+  });
+
+  it('keeps full batches in flight behind the first (a burst is not held back)', async () => {
+    const publisher = gatedPublisher();
+    const queue = createPublishQueue({
+      publisher,
+      topic: 't',
+      capacity: 100,
+      log: quietLog,
+      metrics: newMetrics().metrics,
+      maxBatchRecords: 2,
+      onFull: () => undefined,
+      onDrain: () => undefined,
+    });
+    queue.start();
+    queue.push(Date.now(), record(10));
+    await waitFor('the first record sent at once', () => publisher.calls === 1);
+    for (let i = 0; i < 5; i++) queue.push(Date.now(), record(10));
+    await waitFor('two full batches behind it', () => publisher.calls === 3);
+    await sleep(50);
+    assert.equal(publisher.calls, 3, 'the fifth record waits: 3 in flight, and it is no full batch');
+    await publisher.release();
+    await waitFor('the last record sent', () => publisher.calls === 4);
+    await publisher.release();
+    await waitFor('empty', () => queue.size === 0);
+    assert.deepEqual(publisher.batches, [1, 2, 2, 1]);
     await queue.close();
   });
 });
