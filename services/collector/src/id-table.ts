@@ -1,10 +1,12 @@
 /**
  * A bounded set of 128-bit ids that forgets the least recently seen first, kept outside the JavaScript heap:
  * the ids, an open-addressing hash index (linear probing, deletion by backward shift) and the recency list
- * live in typed arrays allocated once. The collector's seen set holds up to `seenSize` (default 200,000)
- * ids; as 16-character strings in a `Set` they were ~11 MB of small heap objects that every full garbage
+ * live in typed arrays. The collector's seen set holds up to `seenSize` (default 200,000) ids; as
+ * 16-character strings in a `Set` they were ~11 MB of small heap objects that every full garbage
  * collection had to mark (about a quarter of the collector's CPU went to GC under load), here they are
- * 24 bytes per id plus the index, in a few large buffers the collector never scans.
+ * 24 bytes per id plus the index, in a few large buffers the collector never scans. The arrays start at
+ * {@link INITIAL_CAPACITY} ids and double when full, up to `capacity`: a quiet cluster's collector does not
+ * keep (and touch, all over the index) the pages of 200,000 ids it never sees.
  */
 export interface IdTable {
   /** True when the id in `words` (4 × 32 bits) is present; a hit makes it the most recent. */
@@ -12,21 +14,32 @@ export interface IdTable {
   /** Adds the id (or refreshes it); when full, the least recently seen id is forgotten. */
   add(words: Uint32Array): void;
   readonly size: number;
+  /** Bytes of the typed arrays allocated now (they grow with `size`, up to the capacity's). */
+  readonly bytes: number;
 }
 
 const EMPTY = -1;
 
-/** Creates an {@link IdTable} holding at most `capacity` ids. */
-export function createIdTable(capacity: number): IdTable {
+/** Ids the arrays are first allocated for (fewer when `capacity` is lower). */
+export const INITIAL_CAPACITY = 4096;
+
+/** The smallest power of two ≥ 2 × `ids`: the index stays at most half full (short probe sequences). */
+function indexSizeFor(ids: number): number {
+  let size = 2;
+  while (size < ids * 2) size *= 2;
+  return size;
+}
+
+/** Creates an {@link IdTable} holding at most `capacity` ids (`initialCapacity`: allocated at first). */
+export function createIdTable(capacity: number, initialCapacity = INITIAL_CAPACITY): IdTable {
   if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError('capacity must be ≥ 1');
-  const ids = new Uint32Array(capacity * 4);
-  const prev = new Int32Array(capacity);
-  const next = new Int32Array(capacity);
-  // At most half full: short probe sequences. Entry = slot + 1 (0 = free).
-  let tableSize = 2;
-  while (tableSize < capacity * 2) tableSize *= 2;
-  const mask = tableSize - 1;
-  const index = new Int32Array(tableSize);
+  let allocated = Math.max(1, Math.min(capacity, initialCapacity));
+  let ids = new Uint32Array(allocated * 4);
+  let prev = new Int32Array(allocated);
+  let next = new Int32Array(allocated);
+  // Entry = slot + 1 (0 = free).
+  let mask = indexSizeFor(allocated) - 1;
+  let index = new Int32Array(mask + 1);
   const evicted = new Uint32Array(4);
   let size = 0;
   let oldest = EMPTY;
@@ -74,6 +87,27 @@ export function createIdTable(capacity: number): IdTable {
     newest = slot;
   }
 
+  /** Doubles the arrays (at most to `capacity`); slots keep their numbers, the index is rebuilt. */
+  function grow(): void {
+    allocated = Math.min(capacity, allocated * 2);
+    const grown = new Uint32Array(allocated * 4);
+    grown.set(ids);
+    ids = grown;
+    const p = new Int32Array(allocated);
+    p.set(prev);
+    prev = p;
+    const n = new Int32Array(allocated);
+    n.set(next);
+    next = n;
+    mask = indexSizeFor(allocated) - 1;
+    index = new Int32Array(mask + 1);
+    for (let slot = 0; slot < size; slot++) {
+      let i = homeOf(slot);
+      while (index[i] !== 0) i = (i + 1) & mask;
+      index[i] = slot + 1;
+    }
+  }
+
   /** Removes index position `i`, shifting later entries of its probe run back (no tombstones). */
   function removeAt(i: number): void {
     let hole = i;
@@ -111,6 +145,10 @@ export function createIdTable(capacity: number): IdTable {
         return;
       }
       let slot: number;
+      if (size === allocated && allocated < capacity) {
+        grow();
+        at = find(words); // positions changed with the index
+      }
       if (size < capacity) slot = size++;
       else {
         slot = oldest;
@@ -126,6 +164,9 @@ export function createIdTable(capacity: number): IdTable {
     },
     get size() {
       return size;
+    },
+    get bytes() {
+      return ids.byteLength + prev.byteLength + next.byteLength + index.byteLength;
     },
   };
 }
