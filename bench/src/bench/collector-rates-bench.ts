@@ -18,6 +18,12 @@ export interface CollectorRatesRun {
   readonly idleCpuPerMin: number;
   /** VmRSS at the end of the idle window. */
   readonly idleRssMb: number;
+  /** Its parts: file-backed (the node binary's code and data pages) and anonymous (heaps, buffers). */
+  readonly idleRssFileMb: number;
+  readonly idleRssAnonMb: number;
+  /** The collector's own view at that moment (its metrics): V8 heap used, and external + array buffers. */
+  readonly idleHeapUsedMb: number;
+  readonly idleExternalMb: number;
   readonly rate: number;
   readonly events: number;
   /** CPU s per 10,000 events over the steady window (first create → last record in Kafka). */
@@ -39,10 +45,24 @@ export interface CollectorEnrichRun {
   readonly peakRssMb: number;
 }
 
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined) return 0;
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
+/** `VmRSS` and its file-backed and anonymous parts, MB. */
+function rssMb(pid: number | undefined): { total: number; file: number; anon: number } {
+  if (pid === undefined) return { total: 0, file: 0, anon: 0 };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string): number =>
+    Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
+  return { total: field('VmRSS'), file: field('RssFile'), anon: field('RssAnon') };
+}
+
+/** Heap used and external memory (MB) from the collector's own metrics. */
+async function heapMb(port: number): Promise<{ heapUsed: number; external: number }> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const gauge = (name: string): number =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  return {
+    heapUsed: gauge('kube_herald_nodejs_heap_size_used_bytes'),
+    external: gauge('kube_herald_nodejs_external_memory_bytes'),
+  };
 }
 
 const quantile = (sorted: readonly number[], q: number): number =>
@@ -52,6 +72,7 @@ interface Rig {
   readonly kube: KubeStandin;
   readonly child: Child;
   readonly topic: string;
+  readonly port: number;
   close(): Promise<void>;
 }
 
@@ -93,6 +114,7 @@ async function startRig(
     kube,
     child,
     topic,
+    port,
     async close() {
       await child.stop();
       await kube.close();
@@ -128,7 +150,8 @@ export async function collectorRatesRun(
     const idle0 = rig.child.usage().cpuSeconds;
     await sleep(o.idleSeconds * 1000);
     const idleCpu = rig.child.usage().cpuSeconds - idle0;
-    const idleRssMb = rssMb(rig.child.pid());
+    const idleRss = rssMb(rig.child.pid());
+    const idleHeap = await heapMb(rig.port);
     const events = o.rate * o.seconds;
     const cpu0 = rig.child.usage().cpuSeconds;
     const t0 = Date.now();
@@ -158,7 +181,11 @@ export async function collectorRatesRun(
     return {
       idleSeconds: o.idleSeconds,
       idleCpuPerMin: (idleCpu / o.idleSeconds) * 60,
-      idleRssMb,
+      idleRssMb: idleRss.total,
+      idleRssFileMb: idleRss.file,
+      idleRssAnonMb: idleRss.anon,
+      idleHeapUsedMb: idleHeap.heapUsed,
+      idleExternalMb: idleHeap.external,
       rate: o.rate,
       events,
       steadyCpuPer10k: ((cpu - cpu0) / events) * 10_000,
