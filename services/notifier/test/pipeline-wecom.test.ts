@@ -149,22 +149,31 @@ test('Kafka records to WeCom messages: markdown within 4,096 bytes with "+N more
   });
   try {
     const events = Array.from({ length: 80 }, (_, i) => ({
-      ...warning({ ns: 'ops', name: `支付服务-${i}-${'长'.repeat(20)}` }, 1),
+      ...warning({ ns: 'ops', name: `支付服务-${i}-${'长'.repeat(20)}` }, i === 0 ? 5 : 1),
       message: i === 0 ? HOSTILE : `${'磁盘压力'.repeat(60)} ${i}`,
     }));
     await w.publish(events);
     await until(async () => (await notified(w)) === 80, 30_000, 'every event notified');
+    // the hostile event has the highest count: listed first
+    // one group: one message, or a few when a slow fetch spreads the records past groupWait
     const msgs = w.standin.messages('ops');
-    assert.equal(msgs.length, 1, 'one group, one message');
-    const [m] = msgs;
-    assert.ok(m);
-    assert.equal(m.msgtype, 'markdown');
-    assert.ok(bytes(m.content) <= 4096, `${bytes(m.content)} bytes`);
-    assert.ok(bytes(m.content) > 2500, 'the budget is used');
-    assert.match(m.content, /另有 \d+ 个问题未列出/);
-    assert.deepEqual(m.mentionedList, ['zhangsan'], 'only the configured mention');
+    assert.ok(msgs.length >= 1 && msgs.length <= 3, `${msgs.length} messages`);
+    for (const m of msgs) {
+      assert.equal(m.msgtype, 'markdown');
+      assert.ok(bytes(m.content) <= 4096, `${bytes(m.content)} bytes`);
+      assert.deepEqual(m.mentionedList, ['zhangsan'], 'only the configured mention');
+      assert.ok(
+        !m.content.includes('<font') &&
+          !m.content.includes('https://evil') &&
+          !m.content.includes('**bold**'),
+      );
+    }
+    const full = msgs.find((m) => /另有 \d+ 个问题未列出/.test(m.content));
+    assert.ok(full, 'a message listing what fits, then "+N more"');
+    assert.ok(bytes(full.content) > 2500, 'the budget is used');
     assert.ok(
-      !m.content.includes('<font') && !m.content.includes('https://evil') && !m.content.includes('**bold**'),
+      msgs.some((m) => m.content.includes('＜＠lisi＞ ＠all')),
+      'the hostile text is shown, inert',
     );
     assert.equal(w.standin.stats().robots['ops']?.throttleAnswers, 0);
   } finally {
