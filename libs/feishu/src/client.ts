@@ -58,6 +58,20 @@ function checkWebhook(webhook: string): void {
 }
 
 /**
+ * Feishu's answer text is kept for logs and metrics, but an answer may quote the token it refused: every
+ * occurrence of the token (the webhook's last path segment) and of the secret is masked.
+ */
+function scrub(c: Classification, webhook: string, secret: string | undefined): Classification {
+  const token = new URL(webhook).pathname.split('/').pop() ?? '';
+  const secrets = [token, secret ?? ''].filter((x) => x.length >= 4);
+  const mask = (s: string | undefined): string | undefined =>
+    s === undefined ? undefined : secrets.reduce((acc, x) => acc.split(x).join('***'), s);
+  const errmsg = mask(c.errmsg);
+  const hint = mask(c.hint);
+  return { ...c, ...(errmsg === undefined ? {} : { errmsg }), ...(hint === undefined ? {} : { hint }) };
+}
+
+/**
  * Creates a Feishu / Lark custom-bot client.
  * @example
  * const client = createFeishuClient({ timeoutMs: 5000 });
@@ -111,7 +125,7 @@ export function createFeishuClient(options: FeishuClientOptions): FeishuClient {
           };
         case 'response':
           return {
-            ...classify({ kind: 'http', status: out.status, body: out.text }),
+            ...scrub(classify({ kind: 'http', status: out.status, body: out.text }), req.webhook, req.secret),
             sent: true,
             httpStatus: out.status,
             durationMs: out.durationMs,

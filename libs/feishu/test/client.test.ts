@@ -114,3 +114,22 @@ test('size limit in UTF-8 bytes of the signed JSON: over it nothing is sent; fau
     await standin.close();
   }
 });
+
+test('an answer quoting the refused token or the secret is masked before it is kept', async () => {
+  const webhook = 'https://open.feishu.cn/open-apis/bot/v2/hook/0a1b2c3d-tok-secret';
+  const fakeFetch = (() =>
+    Promise.resolve(
+      new Response(
+        JSON.stringify({
+          code: 19001,
+          msg: 'param invalid: incoming webhook access token invalid 0a1b2c3d-tok-secret',
+        }),
+        { status: 200 },
+      ),
+    )) as typeof globalThis.fetch;
+  const client = createFeishuClient({ timeoutMs: 1000, fetch: fakeFetch });
+  const out = await client.send({ webhook, secret: 'SEC-very-secret', body: textMessage('x') });
+  assert.equal(out.code, 'token_invalid');
+  assert.match(out.errmsg ?? '', /access token invalid \*\*\*/);
+  assert.doesNotMatch(JSON.stringify(out), /0a1b2c3d-tok-secret|SEC-very-secret/);
+});
