@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { createFeishuStandin } from '@kube-herald/feishu-standin';
 import { createSlackStandin } from '@kube-herald/slack-standin';
+import { createWecomStandin } from '@kube-herald/wecom-standin';
 import type { Receiver } from '../src/model.js';
 import { createReceivers, receiverSchema } from '../src/receivers/index.js';
 import type { ReceiverConfig, ReceiverSecrets } from '../src/receivers/index.js';
@@ -28,7 +29,7 @@ interface Harness {
 }
 
 function receiver(
-  type: 'dingtalk' | 'webhook' | 'slack' | 'feishu',
+  type: 'dingtalk' | 'webhook' | 'slack' | 'feishu' | 'wecom',
   secrets: ReceiverSecrets,
   name = 'r1',
 ): Receiver {
@@ -135,12 +136,31 @@ function feishuHarness(): Harness {
   };
 }
 
+function wecomHarness(): Harness {
+  const standin = createWecomStandin({ robots: [{ name: 'oncall', key: TOKEN }] });
+  return {
+    start: async () => void (await standin.start()),
+    good: () => receiver('wecom', { webhook: standin.webhookFor('oncall') }),
+    // a robot removed from its group: WeCom answers 93000 for its key
+    rejected: () =>
+      receiver('wecom', { webhook: standin.webhookFor('oncall').replace(TOKEN, `${TOKEN}-removed`) }),
+    delivered: () => standin.messages('oncall').length,
+    failNext: (kind) =>
+      void standin.faults.inject({
+        robot: 'oncall',
+        mode: kind === 'transient' ? 'http5xx' : 'throttle',
+        times: 1,
+      }),
+    close: () => standin.close(),
+  };
+}
+
 async function refusedUrl(): Promise<string> {
   const s = createServer();
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((resolve) => s.close(() => resolve()));
-  return `http://127.0.0.1:${port}/robot/send?access_token=${TOKEN}`;
+  return `http://127.0.0.1:${port}/robot/send?access_token=${TOKEN}&key=${TOKEN}`;
 }
 
 function assertNoSecrets(value: unknown): void {
@@ -153,6 +173,7 @@ for (const [type, make] of [
   ['webhook', webhookHarness],
   ['slack', slackHarness],
   ['feishu', feishuHarness],
+  ['wecom', wecomHarness],
 ] as const) {
   describe(`Receiver contract: ${type}`, () => {
     const h = make();
