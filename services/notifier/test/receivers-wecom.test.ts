@@ -17,6 +17,8 @@ import {
 } from '../src/receivers/wecom/index.js';
 import type { WecomRenderOptions } from '../src/receivers/wecom/render/index.js';
 import { receiverSchema } from '../src/receivers/index.js';
+import { ConfigError } from '@kube-herald/config';
+import { parseNotifierConfig } from '../src/config.js';
 import { digest, incident } from './render-fixtures.js';
 
 const md: WecomRenderOptions = {
@@ -148,5 +150,31 @@ test('receiver against the stand-in: delivered, robot key hashed per key, 93000 
     assert.ok(!JSON.stringify(bad).includes('key-ops') && bad.hint);
   } finally {
     await standin.close();
+  }
+});
+
+test('config: a WeCom webhook without key= or over http is a problem at its path, never quoting it', () => {
+  const load = (webhook: string) =>
+    parseNotifierConfig({
+      kafka: { brokers: '127.0.0.1:9092' },
+      redis: { url: 'redis://127.0.0.1:6379' },
+      receivers: [{ name: 'ops', type: 'wecom', webhook }],
+      route: { receiver: 'ops' },
+    });
+  assert.equal(
+    load('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=s3cr3t-key').secrets.receiver('ops')?.webhook,
+    'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=s3cr3t-key',
+  );
+  for (const bad of [
+    'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?x=s3cr3t-key',
+    'http://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=s3cr3t-key',
+  ]) {
+    assert.throws(
+      () => load(bad),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.problems.some((p) => p.path === 'receivers.0.webhook') &&
+        !JSON.stringify(e.problems).includes('s3cr3t'),
+    );
   }
 });
