@@ -72,7 +72,7 @@ test('one incident in Block Kit: a header with the title, the MESSAGES.md lines 
 test('hostile event text cannot mention, link or format its way out of mrkdwn', () => {
   const hostile = incident({
     message:
-      '<!channel> <!here> <@U0EVIL> <!subteam^S0EVIL> <https://evil.example|click> & @here http://x.example',
+      '<!channel> <!here> <@U0EVIL> <!subteam^S0EVIL> <https://evil.example|click> & @here http://x.example *bold* `code`',
     object: { kind: 'Pod', name: 'p<!everyone>' },
   });
   for (const format of ['blocks', 'text'] as const) {
@@ -86,6 +86,7 @@ test('hostile event text cannot mention, link or format its way out of mrkdwn', 
     assert.ok(!/<https?:/.test(all), 'no <url|label> link');
     assert.ok(!all.includes('@here') && !all.includes('http://'), 'no bare @here, no bare link');
     assert.ok(all.includes('&lt;!channel&gt;') && all.includes('&amp;'), 'shown, escaped');
+    assert.ok(all.includes('*\u200Bbold*\u200B') && all.includes('`\u200Bcode`\u200B'), 'markers disarmed');
   }
 });
 
