@@ -23,6 +23,7 @@ export type {
   RateGate,
   RateGateOptions,
   ThrottleBlock,
+  ThrottleOptions,
 } from './rate-gate.js';
 export { listFailed, retryFailed } from './failed.js';
 export type { FailedDelivery } from './failed.js';

@@ -106,6 +106,8 @@ export interface DeliveryOutcome {
   readonly durationMs: number;
   /** Unknown outcome (timeout / connection lost after the request was written): a retry may duplicate. */
   readonly ambiguous?: boolean;
+  /** For a throttle: the remote's own wait (HTTP `Retry-After`); the robot's block lasts at least this long. */
+  readonly retryAfterMs?: number;
 }
 
 /** A rendered message for a receiver (a DingTalk or webhook JSON body) plus what it accounts. */

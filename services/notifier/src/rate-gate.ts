@@ -54,20 +54,28 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, tonumber(oldest[2]) + window - now + 1, 0}
 `);
 
-// KEYS: block key, throttle hash. ARGV: base ms, max ms, clean ms. A throttle answer blocks the robot for
-// base · 2^level (at most max); the level goes back to 0 once the robot was clean (no throttle answer) for
-// `clean` after its last block ended. A second answer while blocked (a send already in flight) does not
-// escalate. Returns {block ms, level}.
+// KEYS: block key, throttle hash. ARGV: base ms, max ms, clean ms, min ms. A throttle answer blocks the robot
+// for base · 2^level (at most max), and at least `min` (the remote's own Retry-After, itself at most max); the
+// level goes back to 0 once the robot was clean (no throttle answer) for `clean` after its last block ended. A
+// second answer while blocked (a send already in flight) does not escalate, but a longer `min` extends the
+// block. Returns {block ms, level}.
 const THROTTLE = createLuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local base, max, clean = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local minMs = math.min(tonumber(ARGV[4] or '0'), max)
 local st = redis.call('HMGET', KEYS[2], 'level', 'until')
 local level, untilT = tonumber(st[1] or '-1'), tonumber(st[2] or '0')
-if now < untilT then return {untilT - now, level} end
+if now < untilT then
+  if minMs <= untilT - now then return {untilT - now, level} end
+  redis.call('SET', KEYS[1], '1', 'PX', minMs)
+  redis.call('HSET', KEYS[2], 'until', now + minMs)
+  redis.call('PEXPIRE', KEYS[2], minMs + clean + 60000)
+  return {minMs, level}
+end
 if now >= untilT + clean then level = -1 end
 level = level + 1
-local ms = math.min(base * math.pow(2, level), max)
+local ms = math.max(math.min(base * math.pow(2, level), max), minMs)
 redis.call('SET', KEYS[1], '1', 'PX', ms)
 redis.call('HSET', KEYS[2], 'level', level, 'until', now + ms)
 redis.call('PEXPIRE', KEYS[2], ms + clean + 60000)
@@ -127,6 +135,15 @@ export interface AcquireOptions {
   readonly perSecond?: number;
 }
 
+/** Extra facts of one throttle answer. */
+export interface ThrottleOptions {
+  /**
+   * The remote's own wait (an HTTP `Retry-After`, e.g. Slack's): the block lasts at least this long (at most
+   * `throttleMaxMs`), and extends a shorter block already set. Absent: the escalation alone decides.
+   */
+  readonly minMs?: number;
+}
+
 /** Fleet-wide per-robot send budget: a sliding window plus an escalating throttle block, in Redis. */
 export interface RateGate {
   /**
@@ -137,7 +154,7 @@ export interface RateGate {
   /** Gives back a slot that was not used. */
   release(robotKey: string, member: string): Promise<void>;
   /** Blocks the robot fleet-wide after a throttle answer, escalating (60 s, 2 min, 4 min … 10 min). */
-  throttled(robotKey: string): Promise<ThrottleBlock>;
+  throttled(robotKey: string, options?: ThrottleOptions): Promise<ThrottleBlock>;
   status(robotKey: string): Promise<GateStatus>;
 }
 
@@ -205,9 +222,10 @@ export function createRateGate(options: RateGateOptions): RateGate {
         options.redis.zrem(key('rate1s', robot), member),
       ]);
     },
-    async throttled(robot) {
+    async throttled(robot, opts) {
       const keys = [key('block', robot), key('throttle', robot)];
-      const res = (await THROTTLE.run(options.redis, keys, [base, max, clean])) as number[];
+      const minMs = Math.max(0, Math.ceil(opts?.minMs ?? 0));
+      const res = (await THROTTLE.run(options.redis, keys, [base, max, clean, minMs])) as number[];
       return { blockMs: Math.max(1, Number(res[0])), level: Number(res[1]) };
     },
     status: (robot) => gateStatus(options.redis, options.prefix, robot, windowMs),

@@ -125,6 +125,31 @@ test('no per-second budget declared: the minute window alone decides (no second 
   }
 });
 
+test("a throttle answer's Retry-After (minMs) lengthens the block, never shortens it, at most the max", async () => {
+  const redis = new Redis(redisUrl());
+  const prefix = uniqueName('khgateRA');
+  try {
+    const gate = createRateGate({ redis, prefix, throttleBaseMs: 200, throttleMaxMs: 1000, cleanMs: 5000 });
+    const robot = robotKeyOf('http://127.0.0.1/services/T1/B1/retry-after');
+    assert.deepEqual(
+      await gate.throttled(robot, { minMs: 50 }),
+      { blockMs: 200, level: 0 },
+      'the escalation wins',
+    );
+    const longer = await gate.throttled(robot, { minMs: 600 });
+    assert.equal(longer.level, 0, 'an answer while blocked does not escalate');
+    assert.equal(longer.blockMs, 600, 'but a longer Retry-After extends the block');
+    assert.ok((await gate.status(robot)).blockedMs > 400);
+    await sleep(620);
+    assert.deepEqual(await gate.throttled(robot, { minMs: 60_000 }), { blockMs: 1000, level: 1 }, 'capped');
+    assert.equal((await gate.acquire(robot, 18, 'm')).granted, false);
+  } finally {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  }
+});
+
 test('two receivers on one robot (different mentions) share its gate: ≤ 18 per rolling minute together, every event delivered to both', async () => {
   const route = {
     receiver: 'a',

@@ -109,7 +109,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       case 'ok':
         return onOk(a);
       case 'throttle': {
-        const block = await deps.gate.throttled(gateKeyOf(a.receiver));
+        const minMs = out.retryAfterMs;
+        const block = await deps.gate.throttled(gateKeyOf(a.receiver), minMs ? { minMs } : undefined);
         await deps.store.restore(a.jobId, now());
         m.throttled.inc({ receiver: name });
         deps.deliveryMetrics?.throttleBlock.set({ receiver: name }, block.blockMs / 1000);
