@@ -140,5 +140,10 @@ export interface Receiver {
    * test-send and replay sending to the same robot shares one rate gate and throttle block.
    */
   readonly robotKey?: string;
+  /**
+   * What the operator should change for a refused send (test-send prints it under the outcome's `hint`),
+   * worded for this receiver's platform and naming its config fields; undefined when there is nothing to fix.
+   */
+  fixFor?(outcome: DeliveryOutcome): string | undefined;
   close?(): Promise<void>;
 }

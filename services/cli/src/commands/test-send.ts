@@ -19,21 +19,6 @@ import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
 import type { SetExit } from '../command-types.js';
 
-/** What to change for the security checks that share errcode 310000 (only errmsg tells them apart). */
-const FIXES: Readonly<Record<string, (receiver: string) => string>> = {
-  security_keyword: (r) =>
-    `add one of the robot's security keywords (自定义关键词) to receivers[${r}].keywords, or add the keyword to the robot`,
-  security_timestamp: () =>
-    "fix this machine's clock (NTP): a signed request's timestamp must be within 1 hour of DingTalk's",
-  security_sign: (r) =>
-    `receivers[${r}].secret/secretFile must be the robot's 加签 secret (SEC…), unchanged; remove it if the robot does not sign`,
-  security_ip: () =>
-    "add this machine's public egress IP (or range) to the robot's IP allowlist (IP地址段), or send from an allowed host",
-  security_check: () => 'check the robot security settings: keywords, signing secret, IP allowlist',
-  token_invalid: (r) =>
-    `the webhook's access_token is wrong or the robot was deleted: update receivers[${r}].webhook`,
-};
-
 function testDigest(receiver: string, now: number): Digest {
   let who: string;
   try {
@@ -69,30 +54,35 @@ function testDigest(receiver: string, now: number): Digest {
   };
 }
 
-/** The lines printed for DingTalk's answer. */
-export function answerText(receiver: string, out: DeliveryOutcome): string {
+/**
+ * The lines printed for the platform's answer: its code and message, the receiver's reading of it (`why`,
+ * from the platform lib's classification) and what to change (`fix`, from the receiver type's own table).
+ */
+export function answerText(receiver: string, out: DeliveryOutcome, fix?: string): string {
   const lines = [
     `receiver ${receiver}: ${out.verdict === 'ok' ? 'delivered' : `not delivered (${out.verdict}, ${out.code})`}`,
   ];
   if (out.errcode !== undefined) lines.push(`  errcode: ${out.errcode}`, `  errmsg:  ${out.errmsg ?? ''}`);
   if (out.hint) lines.push(`  why:     ${out.hint}`);
-  const fix = FIXES[out.code];
-  if (fix) lines.push(`  fix:     ${fix(receiver)}`);
+  if (fix && out.verdict !== 'ok') lines.push(`  fix:     ${fix}`);
   lines.push(`  took:    ${out.durationMs} ms`);
   return `${lines.join('\n')}\n`;
 }
 
 /**
  * Takes a slot of the robot's rate gate (the one the notifier fleet uses: a test message counts against the
- * robot's 20/min like any other), waiting up to `waitMs`. Returns undefined when it got one, else why not.
+ * robot's per-minute and per-second budgets like any other), waiting up to `waitMs`. Returns undefined when
+ * it got one, else why not.
  */
 async function takeSlot(gate: RateGate, receiver: Receiver, waitMs: number): Promise<string | undefined> {
   const end = Date.now() + waitMs;
+  const perSecond = receiver.ratePerSecond;
   for (;;) {
     const answer = await gate.acquire(
       gateKeyOf(receiver),
       receiver.ratePerMinute ?? 18,
       `test-send@${Date.now()}`,
+      perSecond ? { perSecond } : undefined,
     );
     if (answer.granted) return undefined;
     if (Date.now() + answer.waitMs > end)
@@ -115,7 +105,7 @@ export function registerTestSend(program: Command, env: Env, setExit: SetExit): 
   program
     .command('test-send')
     .description(
-      "Send one clearly marked test message through a receiver's real delivery path and print DingTalk's answer.",
+      "Send one clearly marked test message through a receiver's real delivery path and print the platform's answer.",
     )
     .requiredOption('--receiver <name>', 'the receiver to test')
     .requiredOption('--config <file>', 'the notifier config file')
@@ -124,8 +114,15 @@ export function registerTestSend(program: Command, env: Env, setExit: SetExit): 
       'after',
       `
 The message goes through the robot's rate gate in Redis (shared with the notifier fleet), so a test never
-pushes the robot over DingTalk's 20/min. Prints errcode and errmsg; for 310000 it says which security check failed and what to change (keyword,
-signing secret or clock, IP allowlist). Exit 0 when delivered, 3 when DingTalk refused it.
+pushes the robot over its platform's limit (the receiver's ratePerMinute, and ratePerSecond where the
+platform has one). Prints the platform's answer (errcode/errmsg, or the HTTP status and Slack's answer word),
+why it was refused and what to change, worded for the receiver's type:
+  dingtalk  310000: keyword, signing secret or clock, IP allowlist; invalid access_token
+  wecom     93000: invalid key in the webhook; 45009: over 20 messages per minute
+  feishu    19021: signing secret or clock; 19022: IP allowlist; 19024: keyword; 19001: invalid token
+  slack     no_service, invalid_token, channel_is_archived, action_prohibited, …
+  webhook   the HTTP status (401/403: the Bearer secret; 404: the URL)
+Exit 0 when delivered, 3 when the platform refused it (or the gate had no free slot in --wait).
 
 Example:
   kube-herald test-send --receiver oncall --config notifier.yaml`,
@@ -159,8 +156,12 @@ Example:
         }
         const out = await receiver.send(receiver.render(testDigest(flags.receiver, Date.now())));
         // a throttle answer blocks the robot for the whole fleet, as a live send's would
-        if (out.verdict === 'throttle') await gate.throttled(gateKeyOf(receiver));
-        io.stdout.write(answerText(flags.receiver, out));
+        if (out.verdict === 'throttle')
+          await gate.throttled(
+            gateKeyOf(receiver),
+            out.retryAfterMs ? { minMs: out.retryAfterMs } : undefined,
+          );
+        io.stdout.write(answerText(flags.receiver, out, receiver.fixFor?.(out)));
         setExit(out.verdict === 'ok' ? ExitCode.ok : ExitCode.delivery);
       } finally {
         await Promise.all([...receivers.values()].map((r) => (r.close ? r.close() : Promise.resolve())));

@@ -3,11 +3,13 @@ import type { DingtalkMessage, SendOutcome } from '@kube-herald/dingtalk';
 import { errorCode } from '@kube-herald/errors';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { robotKeyOf } from '../../rate-gate.js';
+import { fixForOf } from '../fixes.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderDingtalk } from './render/index.js';
 import type { RenderOptions } from './render/index.js';
 import type { DingtalkReceiverConfig } from './schema.js';
+import { DINGTALK_FIXES } from './fixes.js';
 
 function toOutcome(out: SendOutcome): DeliveryOutcome {
   // Only classified fields are copied: nothing that could carry the webhook or the secret.
@@ -51,6 +53,7 @@ export function createDingtalkReceiver(
   return {
     name: cfg.name,
     type: 'dingtalk',
+    fixFor: fixForOf(DINGTALK_FIXES, cfg.name),
     ratePerMinute: cfg.ratePerMinute,
     robotKey: robotKeyOf(secrets.webhook),
     render: (digest: Digest): Notification => renderDingtalk(cfg.name, digest, renderOptions),

@@ -3,11 +3,13 @@ import type { FeishuMessage, SendOutcome } from '@kube-herald/feishu';
 import { errorCode } from '@kube-herald/errors';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { robotKeyOf } from '../../rate-gate.js';
+import { fixForOf } from '../fixes.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderFeishu } from './render.js';
 import type { FeishuRenderOptions } from './render.js';
 import type { FeishuReceiverConfig } from './schema.js';
+import { FEISHU_FIXES } from './fixes.js';
 
 function toOutcome(out: SendOutcome): DeliveryOutcome {
   // Only classified fields are copied: nothing that could carry the webhook, its token or the secret.
@@ -50,6 +52,7 @@ export function createFeishuReceiver(
   return {
     name: cfg.name,
     type: 'feishu',
+    fixFor: fixForOf(FEISHU_FIXES, cfg.name),
     ratePerMinute: cfg.ratePerMinute,
     ratePerSecond: cfg.ratePerSecond,
     robotKey: robotKeyOf(secrets.webhook),

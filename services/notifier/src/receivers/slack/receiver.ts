@@ -3,11 +3,13 @@ import type { SendOutcome, SlackMessage } from '@kube-herald/slack';
 import { errorCode } from '@kube-herald/errors';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { robotKeyOf } from '../../rate-gate.js';
+import { fixForOf } from '../fixes.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderSlack } from './render/index.js';
 import type { SlackRenderOptions } from './render/index.js';
 import type { SlackReceiverConfig } from './schema.js';
+import { SLACK_FIXES } from './fixes.js';
 
 /** Slack allows about one message per second per incoming webhook. */
 export const SLACK_RATE_PER_SECOND = 1;
@@ -53,6 +55,7 @@ export function createSlackReceiver(
   return {
     name: cfg.name,
     type: 'slack',
+    fixFor: fixForOf(SLACK_FIXES, cfg.name),
     ratePerMinute: cfg.ratePerMinute,
     ratePerSecond: SLACK_RATE_PER_SECOND,
     robotKey: robotKeyOf(secrets.webhook),

@@ -2,9 +2,11 @@ import { postJson, WebhookHttpError } from '@kube-herald/webhook-http';
 import type { PostJsonResult } from '@kube-herald/webhook-http';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { robotKeyOf } from '../../rate-gate.js';
+import { fixForOf } from '../fixes.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import type { WebhookReceiverConfig } from './schema.js';
+import { WEBHOOK_FIXES } from './fixes.js';
 
 /** `schema` of the JSON a webhook receiver POSTs. */
 export const WEBHOOK_BODY_SCHEMA = 'kube-herald.digest/v1';
@@ -55,6 +57,7 @@ export function createWebhookReceiver(
   return {
     name: cfg.name,
     type: 'webhook',
+    fixFor: fixForOf(WEBHOOK_FIXES, cfg.name),
     ratePerMinute: cfg.ratePerMinute,
     robotKey: robotKeyOf(secrets.webhook),
     render(digest: Digest): Notification {

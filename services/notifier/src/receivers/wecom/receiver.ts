@@ -2,11 +2,13 @@ import { errorCode } from '@kube-herald/errors';
 import { WecomError, createWecomClient, wecomRobotId } from '@kube-herald/wecom';
 import type { SendOutcome, WecomMessage } from '@kube-herald/wecom';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
+import { fixForOf } from '../fixes.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderWecom } from './render/index.js';
 import type { WecomRenderOptions } from './render/index.js';
 import type { WecomReceiverConfig } from './schema.js';
+import { WECOM_FIXES } from './fixes.js';
 
 function toOutcome(out: SendOutcome): DeliveryOutcome {
   // Only classified fields are copied: nothing that could carry the webhook or its key.
@@ -46,6 +48,7 @@ export function createWecomReceiver(
   return {
     name: cfg.name,
     type: 'wecom',
+    fixFor: fixForOf(WECOM_FIXES, cfg.name),
     ratePerMinute: cfg.ratePerMinute,
     robotKey: wecomRobotId(secrets.webhook),
     render: (digest: Digest): Notification => renderWecom(cfg.name, digest, opts),
