@@ -200,14 +200,21 @@ test('429 and 5xx are retried until delivered; an archived channel goes to the f
     {},
   );
   try {
-    w.standin.faults.inject({ channel: 'alerts', mode: 'throttle', times: 1, retryAfterSeconds: 1 });
+    // Retry-After 6 s, longer than the gate's first throttle block here (throttleBackoffMs 1 s)
+    w.standin.faults.inject({ channel: 'alerts', mode: 'throttle', times: 1, retryAfterSeconds: 6 });
     w.standin.faults.inject({ channel: 'alerts', mode: 'http5xx', times: 2 });
+    const publishedAt = Date.now();
     await w.publish(
       Array.from({ length: 6 }, (_, i) => warning({ ns: 'alerts', name: `w-${i % 2}` }, i + 1)),
     );
     await w.publish([warning({ ns: 'old', name: 'gone-1' }, 1)]);
     await until(async () => (await notified(w)) === 6, 30_000, 'delivered after the faults');
     assert.equal(w.standin.messages('alerts').length, 1);
+    const waited = w.standin.messages('alerts')[0]!.time - publishedAt;
+    assert.ok(
+      waited >= 6000,
+      `delivered ${waited} ms after publishing: the 429's Retry-After (6 s) was honoured`,
+    );
     const attempts = (verdict: string) =>
       metricValue(w.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict });
     assert.equal(await attempts('throttle'), 1);

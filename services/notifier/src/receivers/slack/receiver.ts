@@ -23,6 +23,8 @@ function toOutcome(out: SendOutcome): DeliveryOutcome {
     ...(out.error === undefined ? {} : { errmsg: out.error }),
     ...(out.hint === undefined ? {} : { hint: out.hint }),
     ...(out.ambiguous === true ? { ambiguous: true } : {}),
+    // a 429's Retry-After: the gate blocks the webhook fleet-wide at least this long
+    ...(out.retryAfterMs === undefined ? {} : { retryAfterMs: out.retryAfterMs }),
     durationMs: out.durationMs,
   };
 }
@@ -49,6 +51,7 @@ export function createSlackReceiver(
     timeZone: cfg.timeZone,
     mentions: cfg.mentions,
     footer: `kube-herald · ${escapeMrkdwn(cfg.name)}`,
+    rate: { perMinute: cfg.ratePerMinute, perSecond: SLACK_RATE_PER_SECOND },
     ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
     ...(cfg.template ? { template: cfg.template } : {}),
   };
