@@ -93,7 +93,7 @@ export function draftStorm(ctx: DraftContext): Draft {
           ]
         : []),
     ],
-    foot: [style.quote(s.stormFoot(next))],
+    foot: [style.quote(s.stormFoot(next, ctx.rate))],
     vars: baseVars(ctx),
   };
 }

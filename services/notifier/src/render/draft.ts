@@ -1,6 +1,6 @@
 import type { Digest, IncidentSummary } from '../model.js';
 import { reasonPhrase } from './reasons.js';
-import type { Locale, Strings } from './strings.js';
+import type { Locale, RateBudget, Strings } from './strings.js';
 import type { Style } from './style.js';
 import { formatCount, localTime, timeOn } from './time-format.js';
 
@@ -23,6 +23,8 @@ export interface DraftContext {
   readonly style: Style;
   readonly locale: Locale;
   readonly timeZone: string;
+  /** The receiver's rate budget, named by a storm summary. */
+  readonly rate?: RateBudget;
 }
 
 /** Characters kept of an event message: one incident / a digest line. */

@@ -4,7 +4,7 @@ export type { RenderSpec } from './render.js';
 export { MARKDOWN_STYLE, TEXT_STYLE } from './style.js';
 export type { Style } from './style.js';
 export { REASON_PHRASES, reasonPhrase } from './reasons.js';
-export type { Locale } from './strings.js';
+export type { Locale, RateBudget } from './strings.js';
 export { fillTemplate } from './template.js';
 export {
   breakLinks,

@@ -3,7 +3,7 @@ import { draftIncident, draftDigest } from './draft-incident.js';
 import { draftStorm } from './draft-storm.js';
 import type { Draft, DraftContext } from './draft.js';
 import { stringsFor } from './strings.js';
-import type { Locale } from './strings.js';
+import type { Locale, RateBudget } from './strings.js';
 import type { Style } from './style.js';
 import { fillTemplate } from './template.js';
 import { truncateChars } from './escape.js';
@@ -21,6 +21,8 @@ export interface RenderSpec {
   readonly template?: { readonly title?: string; readonly text?: string };
   /** The whole JSON body stays within this many UTF-8 bytes. */
   readonly maxBodyBytes: number;
+  /** The receiver's rate budget (its ratePerMinute / ratePerSecond), which a storm summary names. */
+  readonly rate?: RateBudget;
   /** Characters kept of the title (default 120). */
   readonly titleMax?: number;
   /** The platform's JSON body for a title and a text (message type, mentions, keywords…). Pure. */
@@ -121,6 +123,7 @@ function draftOf(digest: Digest, spec: RenderSpec): { draft: Draft; ctx: DraftCo
     style: spec.style,
     locale: spec.locale,
     timeZone: spec.timeZone,
+    ...(spec.rate ? { rate: spec.rate } : {}),
   };
   const first = ctx.incidents[0];
   const draft = digest.merged

@@ -1,6 +1,13 @@
 /** Locales of the default templates. */
 export type Locale = 'zh-CN' | 'en';
 
+/** The robot's rate budget a storm summary names: the receiver's, as its rate gate enforces it. */
+export interface RateBudget {
+  readonly perMinute: number;
+  /** The per-second budget, for platforms that have one (Feishu, Slack). */
+  readonly perSecond?: number;
+}
+
 /** Incidents of a message by status. */
 export interface StatusCounts {
   readonly new: number;
@@ -39,7 +46,8 @@ export interface Strings {
   readonly stormItem: (objects: number, kind: string, occurrences: string) => string;
   /** The kind word of a storm line whose objects are of several kinds. */
   readonly anyKind: string;
-  readonly stormFoot: (next: string | undefined) => string;
+  /** Why a storm summary came (the robot's budget, or a general phrase without one) and when the next is due. */
+  readonly stormFoot: (next: string | undefined, rate: RateBudget | undefined) => string;
   readonly events: string;
   readonly list: (items: readonly string[]) => string;
   readonly clusters: (n: number) => string;
@@ -79,8 +87,12 @@ const zh: Strings = {
   // a space between CJK and Latin only: `210 个 Pod`, `5 个对象`
   stormItem: (o, k, n) => `${o} 个${/^[\x21-\x7e]/.test(k) ? ' ' : ''}${k}，${n} 次`,
   anyKind: '对象',
-  stormFoot: (next) =>
-    `本群每分钟最多 20 条消息，已合并为摘要${next ? `；下一次汇总 ${next}` : ''}。没有任何事件被丢弃。`,
+  stormFoot: (next, rate) =>
+    `${
+      rate
+        ? `本群每分钟最多 ${rate.perMinute} 条消息${rate.perSecond ? `、每秒最多 ${rate.perSecond} 条` : ''}`
+        : '本群的消息额度已用完'
+    }，已合并为摘要${next ? `；下一次汇总 ${next}` : ''}。没有任何事件被丢弃。`,
   events: '事件',
   list: (items) => items.join('、'),
   clusters: (n) => `${n} 个集群`,
@@ -119,8 +131,12 @@ const en: Strings = {
   stormTitle: (c, n, t, o) => `[${c}] event storm: ${n} ${t} / ${o} objects`,
   stormItem: (o, k, n) => `${o} ${k}${o === 1 ? '' : 's'}, ${n} times`,
   anyKind: 'object',
-  stormFoot: (next) =>
-    `This group gets at most 20 messages per minute, so events were merged into a summary${next ? `; next summary at ${next}` : ''}. No event was dropped.`,
+  stormFoot: (next, rate) =>
+    `${
+      rate
+        ? `This group gets at most ${rate.perMinute} message${rate.perMinute === 1 ? '' : 's'} per minute${rate.perSecond ? ` and ${rate.perSecond} per second` : ''}`
+        : "This group's message budget ran out"
+    }, so events were merged into a summary${next ? `; next summary at ${next}` : ''}. No event was dropped.`,
   events: 'events',
   list: (items) => items.join(', '),
   clusters: (n) => `${n} clusters`,

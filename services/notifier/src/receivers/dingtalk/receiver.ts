@@ -46,6 +46,7 @@ export function createDingtalkReceiver(
     timeZone: cfg.timeZone,
     keywords: cfg.keywords,
     mentions: cfg.mentions,
+    rate: { perMinute: cfg.ratePerMinute },
     ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
     ...(cfg.template ? { template: cfg.template } : {}),
     ...(cfg.actionCard ? { actionCard: cfg.actionCard } : {}),

@@ -46,6 +46,7 @@ export function createFeishuReceiver(
     timeZone: cfg.timeZone,
     keywords: cfg.keywords,
     mentions: cfg.mentions,
+    rate: { perMinute: cfg.ratePerMinute, perSecond: cfg.ratePerSecond },
     ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
     ...(cfg.template ? { template: cfg.template } : {}),
   };

@@ -14,7 +14,7 @@ import type {
 } from '@kube-herald/feishu';
 import type { Digest, Notification } from '../../model.js';
 import { breakLinks, cleanText, oneLine, renderNotification, truncateChars } from '../../render/index.js';
-import type { Locale, Style } from '../../render/index.js';
+import type { Locale, RateBudget, Style } from '../../render/index.js';
 
 /** How a Feishu receiver wants its messages (from its config). */
 export interface FeishuRenderOptions {
@@ -25,7 +25,12 @@ export interface FeishuRenderOptions {
   readonly mentions: { readonly userIds: readonly string[]; readonly atAll: boolean };
   readonly maxBodyBytes?: number;
   readonly template?: { readonly title?: string; readonly text?: string };
+  /** The receiver's rate budget, named by a storm summary's footer; default Feishu's 100 per minute and 5 per second. */
+  readonly rate?: RateBudget;
 }
+
+/** Feishu's documented budget of a custom bot. */
+const FEISHU_RATE: RateBudget = { perMinute: 100, perSecond: 5 };
 
 // Event text is data: cleaned, on one line, cut, bare URLs broken, then no `<…>` tag and no `[x](url)`.
 const safe = (s: string, max: number): string => breakLinks(truncateChars(oneLine(cleanText(s)), max));
@@ -108,6 +113,7 @@ export function renderFeishu(receiver: string, digest: Digest, opts: FeishuRende
     timeZone: opts.timeZone,
     style: opts.msgType === 'interactive' ? CARD_STYLE : PLAIN_STYLE,
     maxBodyBytes,
+    rate: opts.rate ?? FEISHU_RATE,
     ...(opts.template ? { template: opts.template } : {}),
     build: (title, text) =>
       buildBody(title, text, opts, digest, mentions) as unknown as Record<string, unknown>,

@@ -43,6 +43,7 @@ export function createWecomReceiver(
     locale: cfg.locale,
     timeZone: cfg.timeZone,
     mentions: cfg.mentions,
+    rate: { perMinute: cfg.ratePerMinute },
     ...(cfg.template ? { template: cfg.template } : {}),
   };
   return {

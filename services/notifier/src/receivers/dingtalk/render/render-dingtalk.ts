@@ -1,7 +1,7 @@
 import { MAX_BODY_BYTES } from '@kube-herald/dingtalk';
 import type { Digest, Notification } from '../../../model.js';
 import { MARKDOWN_STYLE, TEXT_STYLE, renderNotification } from '../../../render/index.js';
-import type { Locale } from '../../../render/index.js';
+import type { Locale, RateBudget } from '../../../render/index.js';
 
 /** DingTalk's body limit (whole JSON, UTF-8 bytes). */
 export const DEFAULT_MAX_BODY_BYTES = MAX_BODY_BYTES;
@@ -21,7 +21,12 @@ export interface RenderOptions {
   readonly template?: { readonly title?: string; readonly text?: string };
   /** Button of actionCard messages. */
   readonly actionCard?: { readonly title: string; readonly url: string };
+  /** The receiver's rate budget, named by a storm summary's footer; default DingTalk's 20 per minute. */
+  readonly rate?: RateBudget;
 }
+
+/** DingTalk's documented budget of a custom robot. */
+const DINGTALK_RATE: RateBudget = { perMinute: 20 };
 
 const MOBILE = /^\+?[\d-]{5,20}$/;
 
@@ -73,6 +78,7 @@ export function renderDingtalk(receiver: string, digest: Digest, opts: RenderOpt
     timeZone: opts.timeZone,
     style: opts.msgType === 'text' ? TEXT_STYLE : MARKDOWN_STYLE,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    rate: opts.rate ?? DINGTALK_RATE,
     ...(opts.template ? { template: opts.template } : {}),
     build: (title, text) => buildBody(title, text, opts, at),
   });

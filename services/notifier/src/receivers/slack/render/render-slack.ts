@@ -2,7 +2,7 @@ import { SLACK_LIMITS, mention } from '@kube-herald/slack';
 import type { SlackBlock, SlackMessage } from '@kube-herald/slack';
 import type { Digest, Notification } from '../../../model.js';
 import { renderNotification, truncateChars } from '../../../render/index.js';
-import type { Locale } from '../../../render/index.js';
+import type { Locale, RateBudget } from '../../../render/index.js';
 import { SLACK_STYLE } from './slack-style.js';
 
 /** Default body limit of a Slack message (UTF-8 bytes of the JSON): well within Slack's character limits. */
@@ -22,7 +22,12 @@ export interface SlackRenderOptions {
   readonly template?: { readonly title?: string; readonly text?: string };
   /** The context line under the message (the receiver's name). */
   readonly footer: string;
+  /** The receiver's rate budget, named by a storm summary's footer; default Slack's 1 per second (60 per minute). */
+  readonly rate?: RateBudget;
 }
+
+/** Slack's budget of an incoming webhook: about one message per second. */
+const SLACK_RATE: RateBudget = { perMinute: 60, perSecond: 1 };
 
 const SECTION_MAX = SLACK_LIMITS.sectionText;
 
@@ -93,6 +98,7 @@ export function renderSlack(receiver: string, digest: Digest, opts: SlackRenderO
     timeZone: opts.timeZone,
     style: SLACK_STYLE,
     maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_SLACK_MAX_BODY_BYTES,
+    rate: opts.rate ?? SLACK_RATE,
     ...(opts.template ? { template: opts.template } : {}),
     build: (title, text) => buildBody(title, text, opts) as unknown as Readonly<Record<string, unknown>>,
   });

@@ -8,7 +8,7 @@ import {
 } from '@kube-herald/wecom';
 import type { Digest, Notification } from '../../../model.js';
 import { TEXT_STYLE, renderNotification } from '../../../render/index.js';
-import type { Locale } from '../../../render/index.js';
+import type { Locale, RateBudget } from '../../../render/index.js';
 import { WECOM_MARKDOWN_STYLE } from './wecom-style.js';
 
 /** How a WeCom receiver wants its messages (from its config). */
@@ -22,7 +22,12 @@ export interface WecomRenderOptions {
     readonly atAll: boolean;
   };
   readonly template?: { readonly title?: string; readonly text?: string };
+  /** The receiver's rate budget, named by a storm summary's footer; default WeCom's 20 per minute. */
+  readonly rate?: RateBudget;
 }
+
+/** WeCom's documented budget of a group robot. */
+const WECOM_RATE: RateBudget = { perMinute: 20 };
 
 interface Mentions {
   readonly userIds: string[];
@@ -89,6 +94,7 @@ export function renderWecom(receiver: string, digest: Digest, opts: WecomRenderO
     timeZone: opts.timeZone,
     style: opts.msgType === 'text' ? TEXT_STYLE : WECOM_MARKDOWN_STYLE,
     maxBodyBytes: overheadOf(opts, at) + limit,
+    rate: opts.rate ?? WECOM_RATE,
     ...(opts.template ? { template: opts.template } : {}),
     build: (_title, text) => buildBody(text, opts, at),
   });
