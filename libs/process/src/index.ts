@@ -5,3 +5,9 @@ export {
   type ServiceProcess,
   type ServiceProcessOptions,
 } from './service-process.js';
+export {
+  runUntilSignal,
+  type Closers,
+  type RunOutcome,
+  type RunUntilSignalOptions,
+} from './run-until-signal.js';

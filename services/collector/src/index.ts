@@ -14,4 +14,4 @@ export * from './starting-publisher.js';
 export * from './checkpoint.js';
 export * from './kafka-checkpoint.js';
 export * from './watch-heartbeat.js';
-export { runCollector } from './main.js';
+export { runCollector, serveCollector } from './main.js';

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { createKafkaPublisher } from '@kube-herald/bus';
 import { ConfigError, readSecretFile, type ConfigProblem } from '@kube-herald/config';
 import { createLogger, type Logger } from '@kube-herald/logging';
+import { runUntilSignal, type Closers } from '@kube-herald/process';
 import { createHealthServer, createRegistry } from '@kube-herald/observability';
 import { createCollectorService } from './collector-service.js';
 import { loadCollectorConfig, type CollectorConfig } from './config.js';
@@ -19,6 +20,11 @@ type Env = Readonly<Record<string, string | undefined>>;
 const VERSION = '0.1.0';
 /** Batches below this many bytes go to Kafka uncompressed (~16 events). */
 const COMPRESS_MIN_BYTES = 16 * 1024;
+/**
+ * How long the ordered close may take: within the chart's 30 s terminationGracePeriodSeconds (the buffer
+ * flush has its own deadline; an unreachable broker can keep the producer connecting for a minute).
+ */
+const SHUTDOWN_DEADLINE_MS = 25_000;
 
 type SaslMechanism = NonNullable<CollectorConfig['kafka']['sasl']>['mechanism'];
 
@@ -42,7 +48,13 @@ function kafkaAuth(config: CollectorConfig): {
   };
 }
 
-async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<() => Promise<void>> {
+/** Starts the collector's parts, registering each one's closer (closed in reverse: service, producer, health). */
+async function startCollector(
+  config: CollectorConfig,
+  env: Env,
+  log: Logger,
+  closers: Closers,
+): Promise<void> {
   // The event-loop lag sampled every 500 ms, not every 10 ms: idle, those wake-ups were most of the CPU.
   const registry = createRegistry('collector', true, { eventLoopMonitoringPrecision: 500 });
   const metrics = createCollectorMetrics(registry);
@@ -109,40 +121,36 @@ async function serve(config: CollectorConfig, env: Env, log: Logger): Promise<()
     live: { process: () => true },
     ready: { collector: () => service.ready() },
   });
+  closers.add('health', () => health.close());
   const { port } = await health.start();
   log.info({ host: config.http.host, port }, 'metrics and health listening');
+  closers.add('publisher', () => publisher.close());
+  // stops watching, flushes the buffer (its own deadline), releases the Lease
+  closers.add('collector', () => service.close());
   await service.start();
   log.info({ identity, api: config.kubernetes.api, topic: config.kafka.topic }, 'collector started');
-  return async () => {
-    await service.close(); // stops watching, flushes the buffer (its own deadline), releases the Lease
-    // An unreachable broker can keep the producer connecting for a minute: bound it like the flush.
-    await withinDeadline(publisher.close(), 5_000, 'closing the Kafka producer', log);
-    await health.close();
-  };
 }
 
-/** Waits for `work` at most `ms`; past that, logs and moves on (shutdown must end before SIGKILL). */
-async function withinDeadline(work: Promise<void>, ms: number, what: string, log: Logger): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
-  const res = await Promise.race([work.then(() => 'done' as const), late]).finally(() => clearTimeout(timer));
-  if (res === 'late') log.warn({ deadlineMs: ms }, `${what} did not finish in time; exiting anyway`);
-}
-
-function waitForSignal(log: Logger): Promise<string> {
-  return new Promise((resolve) => {
-    const on = (sig: NodeJS.Signals): void => {
-      process.off('SIGTERM', on);
-      process.off('SIGINT', on);
-      log.info({ signal: sig }, 'shutting down');
-      resolve(sig);
-    };
-    process.once('SIGTERM', on);
-    process.once('SIGINT', on);
+/**
+ * Runs the collector on a validated config until SIGTERM/SIGINT, then closes it within
+ * {@link SHUTDOWN_DEADLINE_MS}; resolves with the exit code (1 when it failed).
+ */
+export async function serveCollector(config: CollectorConfig, env: Env): Promise<number> {
+  const log = createLogger({
+    name: 'collector',
+    level: config.log.level,
+    base: { cluster: config.cluster.id },
   });
+  const { code } = await runUntilSignal({
+    name: 'collector',
+    log,
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
+    start: (closers) => startCollector(config, env, log, closers),
+  });
+  return code;
 }
 
-/** `kube-herald collector --config file.yaml`: runs until SIGTERM/SIGINT; resolves with the exit code. */
+/** `main.ts --config file.yaml` (a collector process of its own): loads the config, then {@link serveCollector}. */
 export async function runCollector(argv: readonly string[], env: Env): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } });
   const boot = createLogger({ name: 'collector', level: env.KH_LOG_LEVEL ?? 'info' });
@@ -158,21 +166,7 @@ export async function runCollector(argv: readonly string[], env: Env): Promise<n
     );
     return 1;
   }
-  const log = createLogger({
-    name: 'collector',
-    level: config.log.level,
-    base: { cluster: config.cluster.id },
-  });
-  try {
-    const stop = await serve(config, env, log);
-    await waitForSignal(log);
-    await stop();
-    log.info('collector stopped');
-    return 0;
-  } catch (err) {
-    log.fatal({ err }, 'collector failed');
-    return 1;
-  }
+  return serveCollector(config, env);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,7 +1,7 @@
 export * from './model.js';
 export { createNotifier, notifierPrefixes, replayPrefixes, DELIVERY_QUEUE } from './notifier.js';
 export type { Notifier, NotifierDeps, NotifierOptions } from './notifier.js';
-export { runNotifier } from './main.js';
+export { runNotifier, serveNotifier } from './main.js';
 export { createDecisionEngine } from './pipeline/decision-engine.js';
 export type {
   Decision,

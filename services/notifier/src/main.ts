@@ -9,6 +9,7 @@ import {
 import { ConfigError } from '@kube-herald/config';
 import { errorCode } from '@kube-herald/errors';
 import { createLogger, type Logger } from '@kube-herald/logging';
+import { runUntilSignal, type Closers } from '@kube-herald/process';
 import { createHealthServer, createRegistry } from '@kube-herald/observability';
 import { loadNotifierConfig, type NotifierConfig } from './config.js';
 import { createReceivers } from './receivers/index.js';
@@ -40,66 +41,33 @@ function kafkaConnection(config: NotifierConfig, log: Logger): KafkaConnectionOp
   };
 }
 
-type Closer = readonly [string, () => Promise<void>];
-
-/** Resolves with the first SIGTERM/SIGINT; listening starts before anything connects. */
-function stopSignal(): { readonly received: Promise<string>; dispose(): void } {
-  let resolve: (s: string) => void = () => undefined;
-  const received = new Promise<string>((r) => (resolve = r));
-  const onTerm = (): void => resolve('SIGTERM');
-  const onInt = (): void => resolve('SIGINT');
-  process.once('SIGTERM', onTerm);
-  process.once('SIGINT', onInt);
-  return {
-    received,
-    dispose: () => {
-      process.off('SIGTERM', onTerm);
-      process.off('SIGINT', onInt);
-    },
-  };
-}
-
-/** Closes in the given (reverse start) order; a failed step is logged and makes the exit code 1. */
-async function closeInOrder(closers: readonly Closer[], log: Logger): Promise<number> {
-  let code = 0;
-  for (const [name, close] of closers) {
-    try {
-      await close();
-    } catch (err) {
-      log.error({ err, part: name }, 'shutdown step failed');
-      code = 1;
-    }
-  }
-  return code;
-}
-
 /** Redis, publishers, receivers and silences: what the notifier is built from. */
-async function startClients(config: NotifierConfig, log: Logger, closers: Closer[]) {
+async function startClients(config: NotifierConfig, log: Logger, closers: Closers) {
   const redis = new Redis(config.redis.url, {
     ...(config.secrets.redisPassword === undefined ? {} : { password: config.secrets.redisPassword }),
     lazyConnect: true,
   });
-  closers.unshift(['redis', () => redis.quit().then(() => undefined)]);
+  closers.add('redis', () => redis.quit().then(() => undefined));
   await redis.connect();
   const conn = kafkaConnection(config, log);
   const publisher = createKafkaPublisher(conn);
-  closers.unshift(['publisher', () => publisher.close()]);
+  closers.add('publisher', () => publisher.close());
   await publisher.start();
   const decisionLogPublisher = await decisionPublisher(config, conn, closers);
   const receivers = createReceivers(config);
-  closers.unshift(['receivers', () => closeReceivers(receivers)]);
+  closers.add('receivers', () => closeReceivers(receivers));
   const silences = createSilenceStore({
     redis,
     prefix: config.redis.prefix,
     log: log.child({ component: 'silences' }),
   });
-  closers.unshift(['silences', () => silences.close()]);
+  closers.add('silences', () => silences.close());
   await silences.start();
   return { redis, conn, publisher, decisionLogPublisher, receivers, silences };
 }
 
 /** Starts every part, pushing its closer first, so a failed start closes what already runs. */
-async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]): Promise<void> {
+async function startAll(config: NotifierConfig, log: Logger, closers: Closers): Promise<void> {
   const { topic, dlqTopic } = config.kafka;
   await checkTopics(kafkaConnection(config, log), [topic, dlqTopic, config.decisionLog.topic ?? topic]);
   const { conn, decisionLogPublisher, silences, ...clients } = await startClients(config, log, closers);
@@ -128,9 +96,9 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
   const { live, ready } = notifier;
   const { host, port } = config.http;
   const health = createHealthServer({ registry, log, host, port, live, ready });
-  closers.unshift(['health', () => health.close()]);
+  closers.add('health', () => health.close());
   const { url } = await health.start();
-  closers.unshift(['notifier', () => notifier.close()]);
+  closers.add('notifier', () => notifier.close());
   await notifier.start();
   if (config.console.enabled) {
     const operatorConsole = createConsole({
@@ -141,7 +109,7 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
       kafka: conn,
       registry,
     });
-    closers.unshift(['console', () => operatorConsole.close()]);
+    closers.add('console', () => operatorConsole.close());
     await operatorConsole.start();
   }
   log.info({ topic: config.kafka.topic, groupId: config.kafka.groupId, http: url }, 'notifier started');
@@ -151,11 +119,11 @@ async function startAll(config: NotifierConfig, log: Logger, closers: Closer[]):
 async function decisionPublisher(
   config: NotifierConfig,
   conn: KafkaConnectionOptions,
-  closers: Closer[],
+  closers: Closers,
 ): Promise<Publisher | undefined> {
   if (config.decisionLog.topic === undefined) return undefined;
   const publisher = createKafkaPublisher({ ...conn, clientId: `${config.kafka.clientId}-decisions` });
-  closers.unshift(['decision-log-publisher', () => publisher.close()]);
+  closers.add('decision-log-publisher', () => publisher.close());
   await publisher.start();
   return publisher;
 }
@@ -166,37 +134,28 @@ function closeReceivers(receivers: ReadonlyMap<string, Receiver>): Promise<void>
   );
 }
 
-async function run(config: NotifierConfig, log: Logger): Promise<number> {
-  const signal = stopSignal();
-  const closers: Closer[] = [];
-  let startFailed = 0;
-  try {
-    const started = startAll(config, log, closers).then(
-      () => 'started',
-      (err: unknown) => {
-        startFailed = errorCode(err) === TOPIC_MISSING ? 2 : 1;
-        log.error({ err, code: errorCode(err) }, 'notifier failed to start');
-        return 'failed';
-      },
-    );
-    // a signal during start stops it too: close what runs once start settled
-    const first = await Promise.race([started, signal.received]);
-    if (first === 'started') log.info({ signal: await signal.received }, 'notifier stopping');
-    else if (first !== 'failed') {
-      log.info({ signal: first }, 'notifier stopping during start');
-      await started;
-    }
-  } finally {
-    signal.dispose();
-  }
-  const code = await closeInOrder(closers, log);
-  return startFailed || code;
+/** How long the ordered close may take: within the chart's 45 s terminationGracePeriodSeconds. */
+const SHUTDOWN_DEADLINE_MS = 40_000;
+
+/**
+ * Runs a notifier replica on a validated config until SIGTERM/SIGINT, then closes in reverse start order.
+ * Resolves the exit code: 2 when a topic it reads or writes does not exist, 1 when it failed otherwise.
+ */
+export async function serveNotifier(config: NotifierConfig): Promise<number> {
+  const log = createLogger({ name: 'notifier', level: config.log.level });
+  const { code } = await runUntilSignal({
+    name: 'notifier',
+    log,
+    deadlineMs: SHUTDOWN_DEADLINE_MS,
+    start: (closers) => startAll(config, log, closers),
+    exitCodeOf: (err) => (errorCode(err) === TOPIC_MISSING ? 2 : 1),
+  });
+  return code;
 }
 
 /**
- * `kube-herald notifier --config <file>`: loads and validates the config (exit 1 listing every
- * `path: problem`; exit 2 when a topic it reads or writes does not exist), runs until SIGTERM/SIGINT,
- * then closes in reverse start order. Resolves the exit code.
+ * `--config <file>` (a notifier process of its own): loads and validates the config (exit 1 listing every
+ * `path: problem`), then {@link serveNotifier}. Resolves the exit code.
  */
 export async function runNotifier(argv: readonly string[], env: Env): Promise<number> {
   const { values } = parseArgs({ args: [...argv], options: { config: { type: 'string', short: 'c' } } });
@@ -214,5 +173,5 @@ export async function runNotifier(argv: readonly string[], env: Env): Promise<nu
     bootLog.error({ problems: err.problems }, err.message);
     return 1;
   }
-  return run(config, createLogger({ name: 'notifier', level: config.log.level }));
+  return serveNotifier(config);
 }

@@ -5,37 +5,50 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { ConfigError } from '@kube-herald/config';
 import { createLogger } from '@kube-herald/logging';
+import { runUntilSignal } from '@kube-herald/process';
 import { createDemo, type DemoPlan } from '../demo/demo.js';
 import { demoSettings, DemoUsageError, type DemoFlags } from '../demo/demo-options.js';
 import { demoBanner } from '../demo/demo-banner.js';
 import { loadScenario } from '../demo/scenario-load.js';
 import { ExitCode } from '../exit-codes.js';
-import { ioOf, stopRequest, type CliIo } from '../io.js';
+import { ioOf, type CliIo } from '../io.js';
 import type { Env } from '../command-types.js';
 import type { SetExit } from '../command-types.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 
-/** Resolves when the demo must stop: SIGINT/SIGTERM (or the io's abort signal), the duration, or a failed child. */
-function stopReason(
+/** How long stopping may take: the children get 10 s each after SIGTERM, collectors before notifiers. */
+const STOP_DEADLINE_MS = 60_000;
+
+/** Reasons to stop other than SIGINT/SIGTERM: the io's abort signal, the duration, a failed child. */
+function otherStops(
   io: CliIo,
   failed: Promise<string>,
   durationMs: number | undefined,
 ): { done: Promise<string>; dispose(): void } {
-  const request = stopRequest(io);
   let timer: NodeJS.Timeout | undefined;
+  let onAbort = (): void => undefined;
   const done = new Promise<string>((resolve) => {
-    void request.stopped.then(resolve);
+    if (io.signal?.aborted) resolve('aborted');
+    onAbort = () => resolve('aborted');
+    io.signal?.addEventListener('abort', onAbort, { once: true });
     if (durationMs !== undefined) timer = setTimeout(() => resolve('duration'), durationMs);
     void failed.then((why) => resolve(`failure: ${why}`));
   });
   return {
     done,
     dispose() {
-      request.dispose();
+      io.signal?.removeEventListener('abort', onAbort);
       clearTimeout(timer);
     },
   };
+}
+
+/** Thrown when a stop request arrives while the demo starts: a clean stop unless a child failed. */
+class StoppedWhileStarting extends Error {
+  constructor(readonly why: string) {
+    super(`stopped while starting (${why})`);
+  }
 }
 
 async function runDemo(io: CliIo, flags: DemoFlags, env: Env): Promise<number> {
@@ -70,34 +83,39 @@ async function runDemo(io: CliIo, flags: DemoFlags, env: Env): Promise<number> {
   // the console next to the page (8765 → 8766), or a free port when that one is taken
   const consolePort = settings.kind === 'simulated' && settings.pagePort > 0 ? settings.pagePort + 1 : 8766;
   const demo = createDemo({ plan, root: ROOT, runDir, env, brokers, redisUrl, log, consolePort });
-  const stop = stopReason(io, demo.failed, settings.durationMs);
-  let code = 0;
-  try {
-    say(`kube-herald demo: starting (logs in ${join(runDir, 'logs')})…\n`);
-    const info = await Promise.race([
-      demo.start(),
-      stop.done.then((why) => Promise.reject(new Error(`stopped while starting (${why})`))),
-    ]);
-    say(demoBanner(plan, info));
-    const why = await stop.done;
-    if (why.startsWith('failure')) code = ExitCode.runtime;
-    say(`\nkube-herald demo: stopping (${why})…\n`);
-  } catch (err) {
-    // Ctrl-C while starting is a clean stop; anything else is a failure.
-    const stopped = /\((SIGINT|SIGTERM|aborted|duration)\)$/.test(err instanceof Error ? err.message : '');
-    code = stopped ? ExitCode.ok : ExitCode.runtime;
-    say(`kube-herald demo: ${err instanceof Error ? err.message : String(err)}\n`);
-  } finally {
-    stop.dispose();
-    const deadline = setTimeout(
-      () => say('kube-herald demo: still stopping, waiting for the services to exit…\n'),
-      15_000,
-    );
-    await demo.close();
-    clearTimeout(deadline);
-  }
+  const stops = otherStops(io, demo.failed, settings.durationMs);
+  let why = '';
+  say(`kube-herald demo: starting (logs in ${join(runDir, 'logs')})…\n`);
+  const { code } = await runUntilSignal({
+    name: 'demo',
+    log,
+    deadlineMs: STOP_DEADLINE_MS,
+    ...(io.signal ? { signals: [] } : {}),
+    stop: stops.done,
+    start: async (closers, stopped) => {
+      void stopped.then((reason) => (why = reason));
+      closers.add('demo', async () => {
+        if (why) say(`\nkube-herald demo: stopping (${why})…\n`);
+        const slow = setTimeout(
+          () => say('kube-herald demo: still stopping, waiting for the services to exit…\n'),
+          15_000,
+        );
+        await demo.close().finally(() => clearTimeout(slow));
+      });
+      const stoppedEarly = stopped.then((reason) => Promise.reject(new StoppedWhileStarting(reason)));
+      say(demoBanner(plan, await Promise.race([demo.start(), stoppedEarly])));
+    },
+    exitCodeOf: (err) => {
+      say(`kube-herald demo: ${err instanceof Error ? err.message : String(err)}\n`);
+      // Ctrl-C while starting is a clean stop; anything else is a failure.
+      return err instanceof StoppedWhileStarting && !err.why.startsWith('failure')
+        ? ExitCode.ok
+        : ExitCode.runtime;
+    },
+  });
+  stops.dispose();
   say('kube-herald demo: stopped.\n');
-  return code;
+  return why.startsWith('failure') ? ExitCode.runtime : code;
 }
 
 /** Registers `kube-herald demo`: the whole pipeline on simulated clusters (or one real cluster and robot). */

@@ -4,7 +4,7 @@ import type { Env } from '../command-types.js';
 import { ExitCode, usageError } from '../exit-codes.js';
 import { ioOf, type CliIo } from '../io.js';
 import { assertReachable, redisAddress } from '../util/probe.js';
-import { mergeSinkConfig, privateConfigFile } from '../util/sinks.js';
+import { mergeSinkConfig } from '../util/sinks.js';
 import type { SetExit } from '../command-types.js';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
@@ -30,29 +30,22 @@ async function notifierAction(
   if (flags.config === undefined && flags.sink.length === 0)
     throw usageError('give --config <file> and/or --sink=dingtalk:<webhook>&...');
   // Imported here, not at the top: a collector process must not load the notifier.
-  const { kubeEventerSinksToConfig, loadNotifierConfig, runNotifier } = await import('@kube-herald/notifier');
-  const doc = flags.sink.length
-    ? checked(io, () => mergeSinkConfig(flags.config, kubeEventerSinksToConfig(flags.sink)))
-    : undefined;
-  if (flags.sink.length && doc === undefined) return ExitCode.config;
-  const tmp = doc ? privateConfigFile(doc) : undefined;
-  try {
-    const file = tmp?.file ?? flags.config ?? '';
-    const config = checked(io, () => loadNotifierConfig(file, env));
-    if (config === undefined) return ExitCode.config;
-    await assertReachable('Redis', [redisAddress(config.redis.url)], 6379);
-    await assertReachable('Kafka', config.kafka.brokers, 9092);
-    // runNotifier reads the file synchronously before its first await: the temporary copy (which may
-    // hold webhooks from --sink) is removed right after the call.
-    const running = runNotifier(['--config', file], env);
-    tmp?.dispose();
-    return await running;
-  } finally {
-    tmp?.dispose();
-  }
+  const { kubeEventerSinksToConfig, loadNotifierConfig, parseNotifierConfig, serveNotifier } =
+    await import('@kube-herald/notifier');
+  // --sink: the translated receivers and routes are merged into the file's document (its *File paths made
+  // absolute) and validated from memory; the webhooks they hold are never written to disk.
+  const config = checked(io, () =>
+    flags.sink.length
+      ? parseNotifierConfig(mergeSinkConfig(flags.config, kubeEventerSinksToConfig(flags.sink)), env)
+      : loadNotifierConfig(flags.config ?? '', env),
+  );
+  if (config === undefined) return ExitCode.config;
+  await assertReachable('Redis', [redisAddress(config.redis.url)], 6379);
+  await assertReachable('Kafka', config.kafka.brokers, 9092);
+  return serveNotifier(config);
 }
 
-/** `kube-herald collector` and `kube-herald notifier`: the services, delegated to their run functions. */
+/** `kube-herald collector` and `kube-herald notifier`: the config validated here, once, then handed to the service. */
 export function registerServices(program: Command, env: Env, setExit: SetExit): void {
   program
     .command('collector')
@@ -68,11 +61,11 @@ Example:
     )
     .action(async (flags: { config: string }, cmd: Command) => {
       const io = ioOf(cmd);
-      const { loadCollectorConfig, runCollector } = await import('@kube-herald/collector');
+      const { loadCollectorConfig, serveCollector } = await import('@kube-herald/collector');
       const config = checked(io, () => loadCollectorConfig(flags.config, env));
       if (config === undefined) return setExit(ExitCode.config);
       await assertReachable('Kafka', config.kafka.brokers, 9092);
-      setExit(await runCollector(['--config', flags.config], env));
+      setExit(await serveCollector(config, env));
     });
 
   program

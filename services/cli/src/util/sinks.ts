@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { stringify } from 'yaml';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, readConfigYaml } from '@kube-herald/config';
 
 type Doc = Record<string, unknown>;
@@ -57,15 +54,4 @@ export function mergeSinkConfig(file: string | undefined, fromSinks: Doc): Doc {
     receivers: [...sinkReceivers, ...receivers],
     route: { ...route, routes: [...sinkRoutes, ...routes] },
   };
-}
-
-/**
- * Writes a config document to a private temporary file (mode 0600 in a 0700 directory) for a loader
- * that takes a path; `dispose` removes it. The document may hold webhooks: remove it as soon as read.
- */
-export function privateConfigFile(doc: Doc): { readonly file: string; dispose(): void } {
-  const dir = mkdtempSync(join(tmpdir(), 'kube-herald-'));
-  const file = join(dir, 'notifier.yaml');
-  writeFileSync(file, stringify(doc, { lineWidth: 0 }), { mode: 0o600 });
-  return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
