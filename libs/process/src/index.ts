@@ -1,4 +1,5 @@
 export { freePort } from './free-port.js';
+export { closeInOrder, type CloseReport, type CloseStep } from './close-in-order.js';
 export {
   startServiceProcess,
   type ProcessExit,

@@ -1,4 +1,5 @@
 import type { Logger } from '@kube-herald/logging';
+import { closeInOrder, type CloseStep } from './close-in-order.js';
 
 /** Where a starting service registers how to close each part, in start order. */
 export interface Closers {
@@ -37,8 +38,6 @@ export interface RunOutcome {
   readonly startedFully: boolean;
 }
 
-type Closer = readonly [string, () => Promise<void>];
-
 /**
  * Runs a service until SIGTERM/SIGINT (or `stop`): starts it (listening for the signal before anything
  * connects), waits, then closes its parts in reverse start order within `deadlineMs`. A signal during the
@@ -47,7 +46,7 @@ type Closer = readonly [string, () => Promise<void>];
 export async function runUntilSignal(opts: RunUntilSignalOptions): Promise<RunOutcome> {
   const { name, log } = opts;
   const stopped = stopSignal(opts.signals ?? ['SIGTERM', 'SIGINT'], opts.stop);
-  const closers: Closer[] = [];
+  const closers: CloseStep[] = [];
   let startCode = 0;
   let reason: string | undefined;
   let startedFully = false;
@@ -74,7 +73,14 @@ export async function runUntilSignal(opts: RunUntilSignalOptions): Promise<RunOu
   } finally {
     stopped.dispose();
   }
-  const closeCode = await closeInOrder(closers, opts.deadlineMs, log);
+  const report = await closeInOrder(closers, opts.deadlineMs);
+  for (const { part, err } of report.failures) log.error({ err, part }, 'shutdown step failed');
+  if (report.lateAt !== undefined)
+    log.warn(
+      { deadlineMs: opts.deadlineMs, part: report.lateAt },
+      'shutdown did not finish in time; exiting anyway',
+    );
+  const closeCode = report.failures.length > 0 ? 1 : 0;
   const code = startCode || closeCode;
   log.info({ code }, `${name} stopped`);
   return { code, reason, startedFully };
@@ -95,31 +101,4 @@ function stopSignal(
   for (const [signal, on] of handlers) process.once(signal, on);
   void stop?.then(resolve);
   return { reason, dispose: () => handlers.forEach(([signal, on]) => process.off(signal, on)) };
-}
-
-/**
- * Closes in the given order; a failed step is logged and makes the code 1. Past `deadlineMs` the steps
- * left are abandoned (logged at warn, code unchanged): shutdown must end before the SIGKILL that follows.
- */
-async function closeInOrder(closers: readonly Closer[], deadlineMs: number, log: Logger): Promise<number> {
-  let code = 0;
-  let current = '';
-  const steps = (async () => {
-    for (const [part, close] of closers) {
-      current = part;
-      try {
-        await close();
-      } catch (err) {
-        log.error({ err, part }, 'shutdown step failed');
-        code = 1;
-      }
-    }
-    return 'done' as const;
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs)));
-  const res = await Promise.race([steps, late]).finally(() => clearTimeout(timer));
-  if (res === 'late')
-    log.warn({ deadlineMs, part: current }, 'shutdown did not finish in time; exiting anyway');
-  return code;
 }
