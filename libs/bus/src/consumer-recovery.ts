@@ -1,6 +1,6 @@
 import type { Consumer } from 'kafkajs';
 import type { Logger } from '@kube-herald/logging';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '@kube-herald/errors';
 
 /** What {@link watchConsumer} needs from the subscriber that owns the consumer. */
 export interface ConsumerRecoveryOptions {

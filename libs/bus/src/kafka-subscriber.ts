@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay } from '@kube-herald/errors';
 import { watchConsumer, type ConsumerRecovery } from './consumer-recovery.js';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaAdmin, type BusAdmin } from './kafka-admin.js';

@@ -1,1 +1,2 @@
 export * from './kh-error.js';
+export * from './backoff.js';

@@ -1,9 +1,10 @@
-import { KhError, errorCode } from '@kube-herald/errors';
+import { KhError, backoffDelay, errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
 import type { EventSink, EventSource } from './event-source.js';
 import { isGone, resourceVersionOf, statusOf } from './watch-lines.js';
 import { kubeHttpError, type KubeClient, type WatchHandle } from './kube-client.js';
 import type { CollectorMetrics } from './metrics.js';
+import { createWaker } from './waker.js';
 import { createSilenceWatch, type SilenceWatch } from './silence-watch.js';
 import { createWatchHeartbeat, isHeartbeatEvent } from './watch-heartbeat.js';
 
@@ -109,16 +110,8 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
   let listed = rv !== undefined; // resuming from a checkpoint: watching is being synced
   let loop: Promise<void> | undefined;
   let current: { stop(reason: EndReason): void; pause(): void; resume(): void } | undefined;
-  let wake: (() => void) | undefined;
-
-  const pauseWait = (ms?: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+  const waker = createWaker();
+  const pauseWait = waker.sleep;
   const waitResumed = async (): Promise<void> => {
     while (paused && !closed) await pauseWait();
   };
@@ -315,9 +308,7 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
       }
       if (failures > 0 && !closed) {
         const base = o.retryBaseMs ?? 500;
-        await pauseWait(
-          Math.min(30_000, base * 2 ** Math.min(failures - 1, 10)) * (0.8 + Math.random() * 0.4),
-        );
+        await pauseWait(backoffDelay(failures - 1, base, Math.min(30_000, base * 2 ** 10)));
       }
     }
   }
@@ -336,14 +327,14 @@ function createReflector(o: KubeEventSourceOptions, namespace: string | undefine
     resume() {
       if (!paused) return;
       paused = false;
-      wake?.();
+      waker.wake();
       current?.resume();
     },
     synced: () => listed && !closed,
     async close() {
       closed = true;
       current?.stop('shutdown');
-      wake?.();
+      waker.wake();
       await loop;
     },
   };

@@ -2,6 +2,7 @@ import { errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
 import { kubeHttpError, type KubeClient } from './kube-client.js';
 import type { CollectorMetrics } from './metrics.js';
+import { createWaker } from './waker.js';
 
 /** Options of {@link createLeaseElector} (durations in milliseconds). */
 export interface LeaseElectorOptions {
@@ -81,7 +82,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
   let observed = '';
   let observedAt = 0;
   let loop: Promise<void> | undefined;
-  let wake: (() => void) | undefined;
+  const waker = createWaker();
   let closing: Promise<void> | undefined;
 
   // Every lease request ends before renewDeadline; a leader's ends before its own renewal deadline, so a
@@ -179,13 +180,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
     while (!closed) {
       await tick();
       if (closed) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, o.retryPeriodMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+      await waker.sleep(o.retryPeriodMs);
     }
   }
 
@@ -211,7 +206,7 @@ export function createLeaseElector(o: LeaseElectorOptions): LeaseElector {
 
   async function doClose(): Promise<void> {
     closed = true;
-    wake?.();
+    waker.wake();
     await loop;
     if (leader) {
       await setLeader(false, 'shutdown');

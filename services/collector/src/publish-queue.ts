@@ -1,8 +1,9 @@
-import { errorCode } from '@kube-herald/errors';
+import { backoffDelay, errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
 import { encodePositions } from './checkpoint.js';
 import type { SourcePosition } from './event-source.js';
 import type { CollectorMetrics } from './metrics.js';
+import { createWaker } from './waker.js';
 
 /** One Kafka record as handed to the bus. */
 export interface OutboundRecord {
@@ -99,7 +100,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   let healthy = o.publisher.connect === undefined;
   let stopped = false;
   let loop: Promise<void> | undefined;
-  let signal: (() => void) | undefined;
+  const waker = createWaker();
   const drainWaiters = new Set<() => void>();
   const size = (): number => slots.length - head;
   // Positions: slot counts since start (pushed, acknowledged) and the marks waiting for their prefix.
@@ -123,18 +124,9 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   let backingOff = false;
   const poke = (force = false): void => {
     if (backingOff && !force) return; // new records must not cut a retry back-off short
-    const s = signal;
-    signal = undefined;
-    s?.();
+    waker.wake();
   };
-  const wait = (ms?: number): Promise<void> =>
-    new Promise<void>((resolve) => {
-      const t = ms === undefined ? undefined : setTimeout(resolve, ms);
-      signal = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+  const wait = waker.sleep;
 
   // Batches handed to the publisher and not yet settled, oldest first. The bus sends them in order and
   // merges what waits behind the batch in flight; only the oldest is ever acknowledged (a prefix).
@@ -241,7 +233,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     o.metrics.publishFailures.inc({ code: errorCode(err) });
     o.log.warn({ err, failures, buffered: size() }, what);
     backingOff = true;
-    if (!stopped) await wait(Math.min(10_000, (o.retryBaseMs ?? 200) * 2 ** Math.min(failures - 1, 8)));
+    const base = o.retryBaseMs ?? 200;
+    if (!stopped) await wait(backoffDelay(failures - 1, base, Math.min(10_000, base * 2 ** 8), 0));
     backingOff = false;
   }
 

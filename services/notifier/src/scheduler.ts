@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Logger } from '@kube-herald/logging';
-import { errorCode } from '@kube-herald/errors';
+import { backoffDelay, errorCode } from '@kube-herald/errors';
 import type { DueFlush, GroupStore } from './store/group-store.js';
 import type { NotifierMetrics } from './metrics.js';
 
@@ -81,7 +81,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         failures += 1;
         deps.metrics.errors.inc({ component: 'scheduler' });
         log.warn({ err, code: errorCode(err), failures }, 'scheduler poll failed; backing off');
-        schedule(Math.min(30_000, pollMs * 2 ** Math.min(failures, 6)));
+        schedule(backoffDelay(failures, pollMs, Math.min(30_000, pollMs * 2 ** 6), 0));
       },
     );
   };
