@@ -12,7 +12,7 @@ import {
 import type { Env } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
-import { openRedis, redisTarget, type RedisTarget } from '../util/redis.js';
+import { openRedis, redisOptions, redisTarget, type RedisTarget } from '../util/redis.js';
 import type { SetExit } from '../command-types.js';
 
 /** The delivery queue's job data (ids only), as the notifier's failed functions take it. */
@@ -50,13 +50,6 @@ async function withQueue<T>(
 function row(f: FailedDelivery): string {
   const when = f.finishedOn === undefined ? '-' : new Date(f.finishedOn).toISOString();
   return `${f.id}\t${f.receiver}\t${when}\t${f.attemptsMade}\t${f.failedReason}\n`;
-}
-
-function redisOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'notifier config (Redis url, password and prefix)')
-    .option('--redis <url>', 'Redis URL (overrides the config; without --config prefix "kh")')
-    .option('--prefix <prefix>', "the config's redis.prefix when only --redis is given", undefined);
 }
 
 /** `kube-herald failed list|retry`: deliveries that ended in the failed set. */

@@ -4,7 +4,7 @@ import { createSilenceStore, type Silence, type SilenceStore } from '@kube-heral
 import type { Env } from '../command-types.js';
 import { CliError, ExitCode, usageError } from '../exit-codes.js';
 import { ioOf } from '../io.js';
-import { openRedis, redisTarget, type RedisFlags } from '../util/redis.js';
+import { openRedis, redisOptions, redisTarget, type RedisFlags } from '../util/redis.js';
 import type { SetExit } from '../command-types.js';
 
 const collect = (v: string, acc: string[]): string[] => [...acc, v];
@@ -40,13 +40,6 @@ async function withStore<T>(
     await store.close();
     await redis.quit().catch(() => redis.disconnect());
   }
-}
-
-function redisOptions(cmd: Command): Command {
-  return cmd
-    .option('--config <file>', 'notifier config (Redis url, password and prefix)')
-    .option('--redis <url>', 'Redis URL (overrides the config; without --config prefix "kh")')
-    .option('--prefix <prefix>', "the config's redis.prefix when only --redis is given");
 }
 
 /** `kube-herald silence add|list|expire`: silences shared by the whole notifier fleet (Redis). */

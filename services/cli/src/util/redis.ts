@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { loadNotifierConfig, type NotifierConfig } from '@kube-herald/notifier';
 import type { Env } from '../command-types.js';
@@ -18,6 +19,14 @@ export interface RedisFlags {
   readonly config?: string;
   readonly redis?: string;
   readonly prefix?: string;
+}
+
+/** Adds the {@link RedisFlags} options to a command. */
+export function redisOptions(cmd: Command): Command {
+  return cmd
+    .option('--config <file>', 'notifier config (Redis url, password and prefix)')
+    .option('--redis <url>', 'Redis URL (overrides the config; without --config prefix "kh")')
+    .option('--prefix <prefix>', "the config's redis.prefix when only --redis is given");
 }
 
 /** Redis from `--config` (its url, password and prefix), `--redis` overriding the url. */
