@@ -27,6 +27,12 @@ interface Message {
   readonly title?: string;
   readonly text: string;
 }
+interface GroupMessage {
+  readonly platform: 'wecom' | 'feishu';
+  readonly group: string;
+  readonly title?: string;
+  readonly text: string;
+}
 interface RobotStats {
   readonly accepted: number;
   readonly maxPerMinute: number;
@@ -54,6 +60,7 @@ describe('kube-herald demo (short scenario) in a browser', () => {
   let browser: Browser | undefined;
   let page: Page;
   let pageUrl = '';
+  let groupsUrl = '';
   const titles = (msgs: readonly Message[], robot: string): string[] =>
     msgs.filter((m) => m.robot === robot).map((m) => m.title ?? '');
   const messages = async (): Promise<Message[]> =>
@@ -85,6 +92,8 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     pageUrl = await Promise.race([printed, gone]).catch((err: unknown) => {
       throw new Error(`${String(err)}\ndemo output:\n${watch.output()}\n(logs in .run/demo/logs)`);
     });
+    groupsUrl = /WeCom \+ Feishu:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(watch.output())?.[1] ?? '';
+    assert.ok(groupsUrl, `the demo prints the WeCom and Feishu page:\n${watch.output()}`);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   });
@@ -117,28 +126,40 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     const expectProd = [
       /^\[prod-hz\] BackOff payments\/payments-api ×([2-9]|10)$/,
       /^\[prod-hz\] OOMKilling \/?node-3 ×1$/,
-      /^\[prod-sh\] FailedScheduling risk\/risk-engine ×1$/,
-      /^\[prod-sh\] NodeNotReady risk\/risk-engine ×1$/,
       /^\[prod-hz\] batch FailedScheduling: \d+ 个新问题$/,
       /^\[prod-hz\] etl FailedScheduling: \d+ 个新问题$/,
       /^\[prod-hz\] reports FailedScheduling: \d+ 个新问题$/,
     ];
     const expectStaging = [/^\[staging\] web(?: \S+)?: 2 个新问题$/];
+    // Namespace routes: orders to the WeCom group, risk to the Feishu group (any cluster).
+    const groupMessages = async (): Promise<GroupMessage[]> =>
+      (await getJson<{ messages: GroupMessage[] }>(`${groupsUrl}/messages`)).messages;
+    const wecomOk = (m: GroupMessage) =>
+      m.platform === 'wecom' &&
+      /prod-hz/.test(m.text) &&
+      /Unhealthy|就绪探针/.test(m.text) &&
+      /orders-api/.test(m.text);
+    const feishuOk = (m: GroupMessage) =>
+      m.platform === 'feishu' && /^\[prod-sh\] FailedScheduling risk\/risk-engine ×1$/.test(m.title ?? '');
     const all = await waitFor(
       async () => {
         await sample();
         const msgs = await messages();
         const prod = titles(msgs, 'prod on-call');
         const staging = titles(msgs, 'staging');
+        const groups = await groupMessages();
         const ok =
           expectProd.every((re) => prod.some((t) => re.test(t))) &&
-          expectStaging.every((re) => staging.some((t) => re.test(t)));
+          expectStaging.every((re) => staging.some((t) => re.test(t))) &&
+          groups.some(wecomOk) &&
+          groups.some(feishuOk);
         return ok ? msgs : undefined;
       },
       { timeoutMs: 180_000, intervalMs: 1000, what: 'every alert of the short scenario' },
     ).catch(async (err: unknown) => {
       throw new Error(
-        `${String(err)}\nmessages:\n${JSON.stringify(await messages().catch(() => []), null, 1)}`,
+        `${String(err)}\nmessages:\n${JSON.stringify(await messages().catch(() => []), null, 1)}\n` +
+          `WeCom / Feishu:\n${JSON.stringify(await groupMessages().catch(() => []), null, 1)}`,
       );
     });
 
@@ -148,6 +169,23 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     assert.ok(
       prod.every((m) => /^\[prod-(hz|sh)\]/.test(m.title ?? '')),
       titles(all, 'prod on-call').join('\n'),
+    );
+    assert.ok(
+      prod.every((m) => !/ (orders|risk)\//.test(m.title ?? '')),
+      `orders and risk go to their teams' groups only: ${titles(all, 'prod on-call').join('\n')}`,
+    );
+    const groups = await groupMessages();
+    assert.ok(
+      groups
+        .filter((m) => m.platform === 'feishu')
+        .every((m) => /^\[prod-sh\] \S+ risk\//.test(m.title ?? '')),
+      JSON.stringify(groups),
+    );
+    assert.ok(
+      groups
+        .filter((m) => m.platform === 'wecom')
+        .every((m) => /orders/.test(m.text) && !/risk-engine/.test(m.text)),
+      JSON.stringify(groups),
     );
     assert.ok(
       staging.every((m) => /^\[staging\]/.test(m.title ?? '')),
@@ -207,6 +245,23 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     // The first alerts (owner, counts, cluster names) make the better picture than the storm's tail.
     await page.$$eval('[data-testid="message-list"]', (lists) => lists.forEach((l) => (l.scrollTop = 0)));
     await page.screenshot({ path: join(ROOT, 'artifacts', 'demo.png'), fullPage: false });
+    // The WeCom and Feishu groups have their page: each shows its messages.
+    const groupsPage = await browser!.newPage({ viewport: { width: 1440, height: 900 } });
+    await groupsPage.goto(groupsUrl);
+    for (const platform of ['wecom', 'feishu']) {
+      const panel = groupsPage.locator(`[data-testid="group-panel"][data-platform="${platform}"]`);
+      const n = groups.filter((m) => m.platform === platform).length;
+      await waitFor(async () => (await panel.locator('[data-testid="group-message"]').count()) >= n, {
+        timeoutMs: 15_000,
+        what: `${platform}: ${n} messages on the groups page`,
+      });
+    }
+    const feishuTitle = groups.find(feishuOk)?.title ?? '';
+    assert.ok(
+      (await groupsPage.locator('[data-platform="feishu"] b').allTextContents()).includes(feishuTitle),
+      `the Feishu panel shows "${feishuTitle}"`,
+    );
+    await groupsPage.screenshot({ path: join(ROOT, 'artifacts', 'demo-groups.png'), fullPage: false });
 
     // Ctrl-C: the demo stops its children and stand-ins and exits 0.
     demo!.kill('SIGINT');

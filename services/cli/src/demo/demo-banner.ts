@@ -1,5 +1,13 @@
 import type { DemoInfo, DemoPlan } from './demo.js';
-import { PROD_ROBOT, STAGING_KEYWORD, STAGING_ROBOT } from './simulated-world.js';
+import {
+  FEISHU_BOT,
+  FEISHU_NAMESPACE,
+  PROD_ROBOT,
+  STAGING_KEYWORD,
+  STAGING_ROBOT,
+  WECOM_NAMESPACE,
+  WECOM_ROBOT,
+} from './simulated-world.js';
 
 /** The text the demo prints once everything runs: where to look and what to expect. */
 export function demoBanner(plan: DemoPlan, info: DemoInfo): string {
@@ -25,14 +33,16 @@ export function demoBanner(plan: DemoPlan, info: DemoInfo): string {
     `kube-herald demo: scenario "${plan.scenario.name}" on ${info.clusters.length} simulated clusters`,
     '',
     `  DingTalk page:  ${info.pageUrl ?? '(none)'}`,
+    `  WeCom + Feishu: ${info.groupsPageUrl ?? '(none)'}`,
     `  Console:        ${info.consoleUrl}  (admin token in ${info.consoleTokenFile})`,
     '',
     `  clusters:       ${clusters}`,
-    `  robots:         "${PROD_ROBOT}" (signed) ← prod-* Warnings`,
+    `  robots:         "${PROD_ROBOT}" (signed) ← prod-* Warnings of the other namespaces`,
     `                  "${STAGING_ROBOT}" (keyword ${STAGING_KEYWORD}) ← staging Warnings; Normal events are dropped`,
+    `                  WeCom "${WECOM_ROBOT}" ← namespace ${WECOM_NAMESPACE}; Feishu "${FEISHU_BOT}" (signed) ← namespace ${FEISHU_NAMESPACE}`,
     `  services:       ${services}`,
     '',
-    '  What to look at (open the page): the first alerts arrive within about a minute, grouped per',
+    '  What to look at (open the pages): the first alerts arrive within about a minute, grouped per',
     '  cluster/namespace/reason, with the owning Deployment beside each Pod. Counts climb as incidents',
     '  repeat; during the storm the per-robot counter stays at or below 20 messages per minute, the',
     '  storm is summarized and no message is refused by the robot.',

@@ -18,7 +18,12 @@ import {
   type DemoPlumbing,
   type DemoReceiver,
 } from './service-configs.js';
-import { startSimulatedWorld, type SimulatedWorld } from './simulated-world.js';
+import {
+  FEISHU_NAMESPACE,
+  WECOM_NAMESPACE,
+  startSimulatedWorld,
+  type SimulatedWorld,
+} from './simulated-world.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -61,6 +66,8 @@ export interface DemoOptions {
 /** What a started demo tells the user. */
 export interface DemoInfo {
   readonly pageUrl: string | undefined;
+  /** The page of the WeCom and Feishu groups (simulated demos). */
+  readonly groupsPageUrl?: string;
   readonly clusters: readonly DemoCluster[];
   readonly receivers: readonly string[];
   readonly logDir: string;
@@ -159,7 +166,10 @@ export function createDemo(o: DemoOptions): Demo {
       world = await startSimulatedWorld(plan.scenario, o.runDir, plan.pagePort, log);
       clusters = world.clusters;
       receivers = world.receivers;
-      route = simulatedRoute('prod-oncall', 'staging');
+      route = simulatedRoute('prod-oncall', 'staging', [
+        { namespace: WECOM_NAMESPACE, receiver: 'orders-wecom' },
+        { namespace: FEISHU_NAMESPACE, receiver: 'risk-feishu' },
+      ]);
     } else {
       clusters = [{ id: plan.clusterId, kubeconfig: plan.kubeconfig }];
       receivers = [
@@ -199,6 +209,7 @@ export function createDemo(o: DemoOptions): Demo {
     log.info({ runId, topic: plumbing.topic }, 'demo running');
     return {
       pageUrl: world?.pageUrl,
+      ...(world ? { groupsPageUrl: world.groupsPageUrl } : {}),
       clusters,
       receivers: receivers.map((r) => r.name),
       logDir,

@@ -10,6 +10,8 @@ export interface DemoCluster {
 /** A notifier receiver as the demo configures it (secrets inline: the files are mode 0600 under .run/). */
 export interface DemoReceiver {
   readonly name: string;
+  /** The receiver type; default dingtalk. */
+  readonly type?: 'dingtalk' | 'wecom' | 'feishu';
   readonly webhook: string;
   readonly secret?: string;
   readonly keywords?: readonly string[];
@@ -42,8 +44,21 @@ export function collectorConfig(c: DemoCluster, p: DemoPlumbing, httpPort: numbe
   };
 }
 
-/** The route tree of the simulated fleet: Normal dropped, prod-* to on-call, staging to its group. */
-export function simulatedRoute(prodReceiver: string, stagingReceiver: string): Record<string, unknown> {
+/** A namespace routed to its team's own group (any cluster), before the cluster routes. */
+export interface TeamRoute {
+  readonly namespace: string;
+  readonly receiver: string;
+}
+
+/**
+ * The route tree of the simulated fleet: Normal dropped, each team namespace to its group (WeCom, Feishu),
+ * the rest of prod-* to on-call, staging to its group.
+ */
+export function simulatedRoute(
+  prodReceiver: string,
+  stagingReceiver: string,
+  teams: readonly TeamRoute[] = [],
+): Record<string, unknown> {
   return {
     receiver: prodReceiver,
     groupBy: ['cluster', 'namespace', 'reason'],
@@ -53,6 +68,7 @@ export function simulatedRoute(prodReceiver: string, stagingReceiver: string): R
     repeatInterval: '2m',
     routes: [
       { drop: { type: 'Normal' } },
+      ...teams.map((t) => ({ name: t.namespace, match: { namespace: t.namespace }, receiver: t.receiver })),
       { name: 'prod', match: { cluster: 'prod-.*' }, receiver: prodReceiver },
       { name: 'staging', match: { cluster: 'staging' }, receiver: stagingReceiver },
     ],
@@ -96,12 +112,13 @@ export function notifierConfig(
     redis: { url: p.redisUrl, prefix: p.redisPrefix },
     receivers: receivers.map((r) => ({
       name: r.name,
-      type: 'dingtalk',
+      type: r.type ?? 'dingtalk',
       webhook: r.webhook,
       ...(r.insecureHttp ? { insecureHttp: true } : {}),
       ...(r.secret ? { secret: r.secret } : {}),
       ...(r.keywords?.length ? { keywords: [...r.keywords] } : {}),
-      msgType: 'markdown',
+      // markdown for DingTalk and WeCom; Feishu's default, a card
+      ...(r.type === 'feishu' ? {} : { msgType: 'markdown' }),
     })),
     route,
     dedup: { ttl: '1h' },

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { createFeishuStandin, type FeishuStandin } from '@kube-herald/feishu-standin';
 import { createKubeStandin, type KubeStandin } from '@kube-herald/kube-standin';
+import { createWecomStandin, type WecomStandin } from '@kube-herald/wecom-standin';
 import type { Logger } from '@kube-herald/logging';
 import type { Scenario } from './scenario-schema.js';
+import { startGroupsPage, type GroupsPage } from './groups-page.js';
 import type { DemoCluster, DemoReceiver } from './service-configs.js';
 
 /** The two simulated DingTalk group chats. */
@@ -11,15 +14,24 @@ export const PROD_ROBOT = 'prod on-call';
 export const STAGING_ROBOT = 'staging';
 /** Keyword the staging robot requires (DingTalk security setting). */
 export const STAGING_KEYWORD = 'K8s';
+/** The WeCom group robot of the orders team and the Feishu bot of the risk team, and their namespaces. */
+export const WECOM_ROBOT = 'orders team';
+export const WECOM_NAMESPACE = 'orders';
+export const FEISHU_BOT = 'risk team';
+export const FEISHU_NAMESPACE = 'risk';
 
-/** The stand-ins of a simulated demo: one Kubernetes API per cluster and the DingTalk robots. */
+/** The stand-ins of a simulated demo: one Kubernetes API per cluster, the DingTalk robots, a WeCom and a Feishu group. */
 export interface SimulatedWorld {
   readonly kubes: ReadonlyMap<string, KubeStandin>;
   readonly dingtalk: DingtalkStandin;
+  readonly wecom: WecomStandin;
+  readonly feishu: FeishuStandin;
   readonly pageUrl: string;
+  /** The page of the WeCom and Feishu groups. */
+  readonly groupsPageUrl: string;
   readonly clusters: readonly DemoCluster[];
   readonly receivers: readonly DemoReceiver[];
-  /** Closes the DingTalk stand-in, then the clusters. Idempotent. */
+  /** Closes the robot stand-ins and their page, then the clusters. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -33,10 +45,14 @@ export async function startSimulatedWorld(
   const kubes = new Map<string, KubeStandin>();
   const clusters: DemoCluster[] = [];
   let dingtalk: DingtalkStandin | undefined;
+  let wecom: WecomStandin | undefined;
+  let feishu: FeishuStandin | undefined;
+  let groupsPage: GroupsPage | undefined;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
-      await dingtalk?.close();
+      await groupsPage?.close();
+      await Promise.all([dingtalk?.close(), wecom?.close(), feishu?.close()]);
       for (const k of [...kubes.values()].reverse()) await k.close();
     })());
   try {
@@ -73,9 +89,55 @@ export async function startSimulatedWorld(
         insecureHttp: true,
       },
     ];
-    return { kubes, dingtalk, pageUrl: url, clusters, receivers, close };
+    const others = await startOtherGroups(log);
+    ({ wecom, feishu } = others);
+    groupsPage = await startGroupsPage(wecom, feishu);
+    return {
+      kubes,
+      dingtalk,
+      wecom,
+      feishu,
+      pageUrl: url,
+      groupsPageUrl: groupsPage.url,
+      clusters,
+      receivers: [...receivers, ...others.receivers],
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** The WeCom stand-in (one robot, its 20/min) and the Feishu stand-in (one signed bot, 100/min and 5/s). */
+async function startOtherGroups(
+  log: Logger,
+): Promise<{ wecom: WecomStandin; feishu: FeishuStandin; receivers: DemoReceiver[] }> {
+  const wecom = createWecomStandin({
+    robots: [{ name: WECOM_ROBOT, key: randomBytes(16).toString('hex') }],
+    log: log.child({ standin: 'wecom' }),
+  });
+  const feishuSecret = randomBytes(16).toString('hex');
+  const feishu = createFeishuStandin({
+    bots: [{ name: FEISHU_BOT, token: randomBytes(16).toString('hex'), secret: feishuSecret }],
+    log: log.child({ standin: 'feishu' }),
+  });
+  try {
+    await wecom.start();
+    await feishu.start();
+  } catch (err) {
+    await Promise.all([wecom.close(), feishu.close()]);
+    throw err;
+  }
+  const receivers: DemoReceiver[] = [
+    { name: 'orders-wecom', type: 'wecom', webhook: wecom.webhookFor(WECOM_ROBOT), insecureHttp: true },
+    {
+      name: 'risk-feishu',
+      type: 'feishu',
+      webhook: feishu.webhookFor(FEISHU_BOT),
+      secret: feishuSecret,
+      insecureHttp: true,
+    },
+  ];
+  return { wecom, feishu, receivers };
 }
