@@ -7,6 +7,7 @@ import {
   type RecordMetadata,
   type TopicMessages,
 } from 'kafkajs';
+import type { Logger } from '@kube-herald/logging';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
 import { installRecordEncoding } from './record-encoding.js';
@@ -143,25 +144,24 @@ function toKafkaMessage(topic: string, m: BusMessage, maxBytes: number): [Messag
   return [message, size];
 }
 
+/** Encodes `messages` for kafkajs (see {@link toKafkaMessage}); their total size in bytes. */
+function encodeAll(topic: string, messages: readonly BusMessage[], maxBytes: number): [Message[], number] {
+  const converted = new Array<Message>(messages.length);
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const [message, size] = toKafkaMessage(topic, messages[i] as BusMessage, maxBytes);
+    converted[i] = message;
+    bytes += size;
+  }
+  return [converted, bytes];
+}
+
 /**
- * A Kafka {@link Publisher}: idempotent producer, `acks: -1` (all in-sync replicas), gzip, and
- * linger batching — messages published within `lingerMs` go out as one `sendBatch`, and each caller's
- * promise settles with the batch that carried its messages. Batches are sent one at a time, so the order
- * of `publish` calls is the order on each partition.
+ * The partitioner kafkajs creates per producer: the Java client's murmur2 partitioner (same key, same
+ * partition as any other Kafka client), remembering each keyed message's partition in `routed`.
  */
-export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher {
-  const log = options.log.child({ component: 'kafka-publisher' });
-  const lingerMs = options.lingerMs ?? 5;
-  const maxBatch = options.maxBatch ?? 500;
-  const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
-  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
-  const compression = COMPRESSION[options.compression ?? 'zstd'];
-  const compressMinBytes = options.compressMinBytes ?? 0;
-  const client = createKafkaClient(options);
-  // Partitions the keyed messages of the send in progress were routed to (one send at a time).
-  const routed = new Set<string>();
-  const trackingPartitioner: ICustomPartitioner = () => {
-    // The Java client's murmur2 partitioner: same key, same partition as any other Kafka client.
+function trackingPartitioner(routed: Set<string>): ICustomPartitioner {
+  return () => {
     const partition = Partitioners.DefaultPartitioner();
     // Its answer for a string key depends only on the key and the partition count: remembered, so a
     // busy object's key is hashed once, not once per message.
@@ -184,9 +184,28 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
       return chosen;
     };
   };
+}
+
+/** Sends one batch and settles its callers' promises. */
+interface BatchSender {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  sendBatch(batch: readonly Pending[], bytes: number): Promise<void>;
+}
+
+/**
+ * The producer side of a publisher: an idempotent producer, `acks: -1`; after a failed send the next one
+ * uses a new producer. Callers send one batch at a time.
+ */
+function createBatchSender(options: KafkaPublisherOptions, log: Logger): BatchSender {
+  const compression = COMPRESSION[options.compression ?? 'zstd'];
+  const compressMinBytes = options.compressMinBytes ?? 0;
+  const client = createKafkaClient(options);
+  // Partitions the keyed messages of the send in progress were routed to (one send at a time).
+  const routed = new Set<string>();
   const newProducer = (): Producer =>
     client.producer({
-      createPartitioner: trackingPartitioner,
+      createPartitioner: trackingPartitioner(routed),
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
@@ -198,14 +217,6 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
   // that landed without its answer): a later batch would then be refused (OUT_OF_ORDER_SEQUENCE_NUMBER,
   // for good) or, with the same count, dropped as a duplicate. So the next send uses a new producer.
   let renew = false;
-  let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
-  let starting: Promise<void> | undefined;
-  let closing: Promise<void> | undefined;
-  let queue: Pending[] = [];
-  let queued = 0;
-  let queuedBytes = 0;
-  let timer: NodeJS.Timeout | undefined;
-  let sending: Promise<void> = Promise.resolve();
 
   async function renewProducer(): Promise<void> {
     const old = producer;
@@ -233,9 +244,9 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     }
   }
 
-  // Sends one batch; on a producer-state failure, resends the same batch at once with a new producer, so
-  // the batches queued behind it keep their order.
-  async function sendBatch(batch: Pending[], bytes: number): Promise<void> {
+  // On a producer-state failure, resends the same batch at once with a new producer, so the batches queued
+  // behind it keep their order.
+  async function sendBatch(batch: readonly Pending[], bytes: number): Promise<void> {
     const byTopic = new Map<string, Message[]>();
     for (const p of batch) {
       const list = byTopic.get(p.topic) ?? [];
@@ -266,6 +277,31 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     }
   }
 
+  return { connect: () => producer.connect(), disconnect: () => producer.disconnect(), sendBatch };
+}
+
+/** Linger batching in front of a {@link BatchSender}. */
+interface LingerQueue {
+  /** Queues encoded messages; resolves or rejects with the batch that carries them. */
+  enqueue(topic: string, messages: Message[], bytes: number): Promise<void>;
+  /** Sends what is queued now; resolves when every batch handed over so far has settled. */
+  flush(): Promise<void>;
+}
+
+/**
+ * Messages queued within `lingerMs` go out as one batch, at once when it holds `maxBatch` messages or
+ * `maxBatchBytes`; one batch in flight at a time, which keeps the order of publish calls.
+ */
+function createLingerQueue(
+  limits: { readonly lingerMs: number; readonly maxBatch: number; readonly maxBatchBytes: number },
+  sender: BatchSender,
+): LingerQueue {
+  let queue: Pending[] = [];
+  let queued = 0;
+  let queuedBytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let sending: Promise<void> = Promise.resolve();
+
   function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
     timer = undefined;
@@ -276,9 +312,44 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     queued = 0;
     queuedBytes = 0;
     // One batch in flight at a time: keeps the order of publish calls and the idempotent sequence simple.
-    sending = sending.then(() => sendBatch(batch, bytes));
+    sending = sending.then(() => sender.sendBatch(batch, bytes));
     return sending;
   }
+
+  function enqueue(topic: string, messages: Message[], bytes: number): Promise<void> {
+    // Keep a batch under the broker's request limits: what is queued goes first if this would overflow it.
+    if (queued > 0 && queuedBytes + bytes > limits.maxBatchBytes) void flush();
+    return new Promise<void>((resolve, reject) => {
+      queue.push({ topic, messages, resolve, reject });
+      queued += messages.length;
+      queuedBytes += bytes;
+      if (queued >= limits.maxBatch || queuedBytes >= limits.maxBatchBytes) void flush();
+      else timer ??= setTimeout(() => void flush(), limits.lingerMs);
+    });
+  }
+
+  return { enqueue, flush };
+}
+
+/**
+ * A Kafka {@link Publisher}: idempotent producer, `acks: -1` (all in-sync replicas), zstd, and
+ * linger batching — messages published within `lingerMs` go out as one `sendBatch`, and each caller's
+ * promise settles with the batch that carried its messages. Batches are sent one at a time, so the order
+ * of `publish` calls is the order on each partition.
+ */
+export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher {
+  const log = options.log.child({ component: 'kafka-publisher' });
+  const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
+  const sender = createBatchSender(options, log);
+  const limits = {
+    lingerMs: options.lingerMs ?? 5,
+    maxBatch: options.maxBatch ?? 500,
+    maxBatchBytes: options.maxBatchBytes ?? 512 * 1024,
+  };
+  const queue = createLingerQueue(limits, sender);
+  let state: 'new' | 'starting' | 'started' | 'closed' = 'new';
+  let starting: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
 
   function publish(topic: string, messages: readonly BusMessage[]): Promise<void> {
     if (state === 'closed') return Promise.reject(busError(BusErrorCode.closed, 'publisher is closed'));
@@ -286,33 +357,19 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
       return Promise.reject(busError(BusErrorCode.notStarted, 'publisher.start() has not completed'));
     }
     if (messages.length === 0) return Promise.resolve();
-    let converted: Message[];
-    let bytes = 0;
+    let encoded: [Message[], number];
     try {
-      converted = new Array<Message>(messages.length);
-      for (let i = 0; i < messages.length; i++) {
-        const [message, size] = toKafkaMessage(topic, messages[i] as BusMessage, maxMessageBytes);
-        converted[i] = message;
-        bytes += size;
-      }
+      encoded = encodeAll(topic, messages, maxMessageBytes);
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    // Keep a batch under the broker's request limits: what is queued goes first if this would overflow it.
-    if (queued > 0 && queuedBytes + bytes > maxBatchBytes) void flush();
-    return new Promise<void>((resolve, reject) => {
-      queue.push({ topic, messages: converted, resolve, reject });
-      queued += converted.length;
-      queuedBytes += bytes;
-      if (queued >= maxBatch || queuedBytes >= maxBatchBytes) void flush();
-      else timer ??= setTimeout(() => void flush(), lingerMs);
-    });
+    return queue.enqueue(topic, encoded[0], encoded[1]);
   }
 
   async function doStart(): Promise<void> {
     state = 'starting';
     try {
-      await producer.connect();
+      await sender.connect();
       state = 'started';
       log.debug({ brokers: options.brokers }, 'publisher connected');
       if (!installRecordEncoding()) {
@@ -331,8 +388,8 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
     const wasStarted = state === 'started';
     state = 'closed';
     await starting?.catch(() => undefined);
-    await flush();
-    if (wasStarted || starting) await producer.disconnect();
+    await queue.flush();
+    if (wasStarted || starting) await sender.disconnect();
   }
 
   return {
