@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Batch, Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { backoffDelay } from '@kube-herald/errors';
+import type { Logger } from '@kube-herald/logging';
 import { watchConsumer, type ConsumerRecovery } from './consumer-recovery.js';
 import { busError, BusErrorCode } from './errors.js';
 import { createKafkaAdmin, type BusAdmin } from './kafka-admin.js';
@@ -9,8 +10,9 @@ import {
   createSocketTracker,
   headersToStrings,
   type KafkaConnectionOptions,
+  type SocketTracker,
 } from './kafka-client.js';
-import { createProgressTracker, runBatch } from './record-isolation.js';
+import { createProgressTracker, runBatch, type ProgressTracker } from './record-isolation.js';
 import type { BusRecord, PoisonPolicy, Subscriber, SubscriberHandler, SubscriberOptions } from './types.js';
 
 /** Options of {@link createKafkaSubscriber}. */
@@ -71,24 +73,9 @@ export function needsRejoin(err: unknown): boolean {
   );
 }
 
-/**
- * A Kafka {@link Subscriber}: one consumer-group member reading with `eachBatch`, auto-commit off. A
- * partition's offset is committed only after the handler resolved for its records. When the handler
- * rejects, nothing is committed and the same records are handed again after an exponential back-off
- * (heartbeats keep the membership), until they succeed, the partition is revoked, or the subscriber closes;
- * with a {@link PoisonPolicy}, a record error isolates the failing record (see `runBatch`), so the rest of
- * the partition moves on. `stalled()` reports partitions whose batch makes no progress.
- */
-export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscriber {
-  if (options.topics.length === 0) {
-    throw busError(BusErrorCode.invalidOptions, `subscriber ${options.groupId} needs at least one topic`);
-  }
-  const log = options.log.child({ component: 'kafka-subscriber', groupId: options.groupId });
-  const retryDelayMs = options.retryDelayMs ?? 200;
-  const maxRetryDelayMs = options.maxRetryDelayMs ?? 30_000;
-  let closed = false;
-  const sockets = createSocketTracker();
-  const consumer: Consumer = createKafkaClient(options, sockets).consumer({
+/** The group member's kafkajs consumer: auto-commit off, short retries, crashes left to watchConsumer. */
+function newConsumer(options: KafkaSubscriberOptions, sockets: SocketTracker): Consumer {
+  return createKafkaClient(options, sockets).consumer({
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: 3_000,
@@ -108,30 +95,54 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
       restartOnFailure: () => Promise.resolve(false),
     },
   });
-  let started: Promise<void> | undefined;
-  let closing: Promise<void> | undefined;
-  let recovery: ConsumerRecovery | undefined;
-  const abort = new AbortController();
-  const tracker = createProgressTracker();
-  const maxBatchRecords = Math.max(1, options.maxBatchRecords ?? 1000);
+}
 
+/** What {@link createBatchRunner} needs from its subscriber. */
+interface BatchRunnerDeps {
+  readonly consumer: Consumer;
+  readonly log: Logger;
+  readonly tracker: ProgressTracker;
+  readonly maxBatchRecords: number;
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  readonly isClosed: () => boolean;
+  /** Sleeps, cut short by close(). */
+  readonly pause: (ms: number) => Promise<void>;
+  /** Makes the member rejoin the group now. */
+  readonly rejoin: (err: Error) => void;
+}
+
+/**
+ * kafkajs' `eachBatch` for one subscriber: hands the fetched batch in slices of `maxBatchRecords` to the
+ * handler (through `runBatch`: retries with back-off, poison isolation), then resolves and commits each
+ * slice's last offset.
+ */
+function createBatchRunner(d: BatchRunnerDeps) {
   // kafkajs errors stay unwrapped here: its runner decides from them whether to rejoin or restart. A
   // failure it would not recover from makes this member rejoin now (the batch is handed again after it).
   async function toCoordinator(op: () => Promise<void>): Promise<void> {
     try {
       await op();
     } catch (err) {
-      if (!closed && needsRejoin(err)) recovery?.rejoin(err instanceof Error ? err : new Error(String(err)));
+      if (!d.isClosed() && needsRejoin(err)) d.rejoin(err instanceof Error ? err : new Error(String(err)));
       throw err;
     }
   }
 
   function commit(topic: string, partition: number, lastOffset: string): Promise<void> {
     const offset = (BigInt(lastOffset) + 1n).toString();
-    return toCoordinator(() => consumer.commitOffsets([{ topic, partition, offset }]));
+    return toCoordinator(() => d.consumer.commitOffsets([{ topic, partition, offset }]));
   }
 
-  async function eachBatch(
+  async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
+    const until = Date.now() + ms;
+    while (!d.isClosed() && Date.now() < until) {
+      await d.pause(Math.min(1_000, until - Date.now()));
+      await heartbeat();
+    }
+  }
+
+  return async function eachBatch(
     handler: SubscriberHandler,
     poison: PoisonPolicy | undefined,
     payload: EachBatchPayload,
@@ -139,8 +150,9 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     const { batch } = payload;
     if (batch.messages.length === 0) return;
     const heartbeat = (): Promise<void> => toCoordinator(() => payload.heartbeat());
-    const isStale = (): boolean => closed || payload.isStale();
+    const isStale = (): boolean => d.isClosed() || payload.isStale();
     const ctx = { topic: batch.topic, partition: batch.partition, heartbeat, isStale };
+    const { maxBatchRecords, tracker } = d;
     // a fetched batch is handed in slices: the handler's work (decoded events, scripts) is bounded by the
     // slice, not by how many records a compressed fetch held
     for (let i = 0; i < batch.messages.length; i += maxBatchRecords) {
@@ -158,8 +170,8 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
           tracker,
           stopped: () => !payload.isRunning() || isStale(),
           backOff: (attempt) =>
-            sleepWithHeartbeat(backoffDelay(attempt, retryDelayMs, maxRetryDelayMs), heartbeat),
-          log,
+            sleepWithHeartbeat(backoffDelay(attempt, d.retryDelayMs, d.maxRetryDelayMs), heartbeat),
+          log: d.log,
         });
         if (!done || isStale()) return;
       } finally {
@@ -171,7 +183,30 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
       await commit(batch.topic, batch.partition, last);
       await heartbeat();
     }
+  };
+}
+
+/**
+ * A Kafka {@link Subscriber}: one consumer-group member reading with `eachBatch`, auto-commit off. A
+ * partition's offset is committed only after the handler resolved for its records. When the handler
+ * rejects, nothing is committed and the same records are handed again after an exponential back-off
+ * (heartbeats keep the membership), until they succeed, the partition is revoked, or the subscriber closes;
+ * with a {@link PoisonPolicy}, a record error isolates the failing record (see `runBatch`), so the rest of
+ * the partition moves on. `stalled()` reports partitions whose batch makes no progress.
+ */
+export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscriber {
+  if (options.topics.length === 0) {
+    throw busError(BusErrorCode.invalidOptions, `subscriber ${options.groupId} needs at least one topic`);
   }
+  const log = options.log.child({ component: 'kafka-subscriber', groupId: options.groupId });
+  let closed = false;
+  const sockets = createSocketTracker();
+  const consumer = newConsumer(options, sockets);
+  let started: Promise<void> | undefined;
+  let closing: Promise<void> | undefined;
+  let recovery: ConsumerRecovery | undefined;
+  const abort = new AbortController();
+  const tracker = createProgressTracker();
 
   /** Sleeps `ms`, cut short by close(). */
   async function pause(ms: number): Promise<void> {
@@ -180,13 +215,17 @@ export function createKafkaSubscriber(options: KafkaSubscriberOptions): Subscrib
     });
   }
 
-  async function sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
-    const until = Date.now() + ms;
-    while (!closed && Date.now() < until) {
-      await pause(Math.min(1_000, until - Date.now()));
-      await heartbeat();
-    }
-  }
+  const eachBatch = createBatchRunner({
+    consumer,
+    log,
+    tracker,
+    maxBatchRecords: Math.max(1, options.maxBatchRecords ?? 1000),
+    retryDelayMs: options.retryDelayMs ?? 200,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
+    isClosed: () => closed,
+    pause,
+    rejoin: (err) => recovery?.rejoin(err),
+  });
 
   async function runConsumer(handler: SubscriberHandler, poison?: PoisonPolicy): Promise<void> {
     await consumer.connect();
