@@ -1,8 +1,8 @@
 import { backoffDelay, errorCode } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
-import { encodePositions } from './checkpoint.js';
 import type { SourcePosition } from './event-source.js';
 import type { CollectorMetrics } from './metrics.js';
+import { createPositionMarks } from './position-marks.js';
 import { createWaker } from './waker.js';
 
 /** One Kafka record as handed to the bus. */
@@ -103,24 +103,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   const waker = createWaker();
   const drainWaiters = new Set<() => void>();
   const size = (): number => slots.length - head;
-  // Positions: slot counts since start (pushed, acknowledged) and the marks waiting for their prefix.
-  let pushedTotal = 0;
-  let ackedTotal = 0;
-  const marks: Array<{ readonly at: number; readonly position: SourcePosition }> = [];
-  let markHead = 0;
-  const safe: Record<string, string> = {};
-  let stampHeaders: Readonly<Record<string, string>> | undefined; // cached until `safe` changes
-  const settleMarks = (): void => {
-    while (markHead < marks.length && (marks[markHead] as (typeof marks)[number]).at <= ackedTotal) {
-      const { position } = marks[markHead++] as (typeof marks)[number];
-      safe[position.scope] = position.rv;
-      stampHeaders = undefined;
-    }
-    if (markHead > 1024 && markHead * 2 > marks.length) {
-      marks.splice(0, markHead);
-      markHead = 0;
-    }
-  };
+  const marks = o.checkpointHeader ? createPositionMarks(o.checkpointHeader) : undefined;
   let backingOff = false;
   const poke = (force = false): void => {
     if (backingOff && !force) return; // new records must not cut a retry back-off short
@@ -175,8 +158,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
 
   const removeHead = (n: number, removedBytes: number): void => {
     head += n;
-    ackedTotal += n;
-    if (markHead < marks.length) settleMarks();
+    marks?.acked(n);
     bytes -= removedBytes;
     if (head > 4096 && head * 2 > slots.length) {
       slots = slots.slice(head);
@@ -202,13 +184,6 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     removeHead(batch.length, removed);
   };
 
-  const headersFor = (base: Readonly<Record<string, string>>): Readonly<Record<string, string>> => {
-    if (stampHeaders === undefined || stampHeaders.schema !== base.schema) {
-      stampHeaders = { ...base, [o.checkpointHeader as string]: encodePositions(safe) };
-    }
-    return stampHeaders;
-  };
-
   const dispatch = (batch: readonly Slot[]): void => {
     const records = new Array<OutboundRecord>(batch.length);
     for (let i = 0; i < batch.length; i++) {
@@ -216,8 +191,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       records[i] = r;
       dispatchedBytes += r.value.length;
     }
-    if (o.checkpointHeader && Object.keys(safe).length > 0) {
-      for (const r of records) r.headers = headersFor(r.headers);
+    if (marks?.hasSafe()) {
+      for (const r of records) r.headers = marks.headersFor(r.headers);
     }
     const done = o.publisher.publish(o.topic, records).then(
       () => undefined,
@@ -288,7 +263,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     },
     push(observedAt, record) {
       const slot: Slot = { record, observedAt };
-      pushedTotal++;
+      marks?.pushed();
       slots.push(slot);
       if (record) bytes += record.value.length;
       o.metrics.buffered.set(size());
@@ -319,15 +294,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       drainWaiters.delete(done as () => void);
       return size();
     },
-    mark(position) {
-      if (!o.checkpointHeader) return;
-      const last = marks[marks.length - 1];
-      if (markHead < marks.length && last?.at === pushedTotal && last.position.scope === position.scope) {
-        marks[marks.length - 1] = { at: pushedTotal, position }; // a later position of the same prefix
-      } else marks.push({ at: pushedTotal, position });
-      if (pushedTotal === ackedTotal) settleMarks();
-    },
-    safePositions: () => ({ ...safe }),
+    mark: (position) => marks?.mark(position),
+    safePositions: () => marks?.safe() ?? {},
     discard(reason) {
       const n = size();
       if (n > 0) {
@@ -339,9 +307,7 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
       bytes = 0;
       dispatched = 0;
       dispatchedBytes = 0;
-      pushedTotal = ackedTotal; // discarded slots are no prefix of anything: their marks never settle
-      marks.length = 0;
-      markHead = 0;
+      marks?.discard(); // discarded slots are no prefix of anything: their marks never settle
       gen += 1;
       o.metrics.buffered.set(0);
       return n;
