@@ -102,7 +102,12 @@ async function startRig(
   writeFileSync(file, JSON.stringify({ ...doc, collector: { maxEventAge: '1h', enrichment } }));
   const child = startChild({
     name: `collector-${name}`,
-    args: [join(ROOT, 'services/collector/dist/src/main.js'), '--config', file],
+    // KH_BENCH_COLLECTOR_MAIN: another build's main.js, for an A/B comparison in the same conditions.
+    args: [
+      process.env.KH_BENCH_COLLECTOR_MAIN ?? join(ROOT, 'services/collector/dist/src/main.js'),
+      '--config',
+      file,
+    ],
     compiled: true,
     nodeArgs,
     env: { NODE_OPTIONS: collectorNodeOptions() },
