@@ -111,8 +111,8 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
   };
   const wait = waker.sleep;
 
-  // Batches handed to the publisher and not yet settled, oldest first. The bus sends them in order and
-  // merges what waits behind the batch in flight; only the oldest is ever acknowledged (a prefix).
+  // Batches handed to the publisher and not yet settled, oldest first. The bus sends them in order, one
+  // request each, one at a time; only the oldest is ever acknowledged (a prefix).
   const flights: Array<{
     readonly batch: readonly Slot[];
     readonly gen: number;
