@@ -1,8 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultSpecParser, handleSharedControl, sendJson } from '@kube-herald/standin-kit';
 import type { Engine } from './engine.js';
-import { parseFaultSpec } from './faults.js';
-import { readBody, sendJson } from './http-util.js';
 import type { SseHub } from './sse.js';
+import type { FaultMode, FaultSpec } from './types.js';
+
+const MODES: readonly FaultMode[] = ['http5xx', 'errcode-1', 'delay', 'reset', 'throttle'];
+
+/** Validates an untrusted fault spec (control API); returns a problem or the spec. */
+export const parseFaultSpec = createFaultSpecParser<FaultSpec>({ modes: MODES, target: 'robot' });
 
 /** Dependencies of the control API. */
 export interface ControlDeps {
@@ -11,37 +16,9 @@ export interface ControlDeps {
   readonly webhookFor: (name: string) => string;
 }
 
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const raw = await readBody(req, 64 * 1024);
-  if (raw.length === 0) return {};
-  return JSON.parse(raw.toString('utf8')) as unknown;
-}
-
-async function faultsRoute(req: IncomingMessage, res: ServerResponse, engine: Engine): Promise<void> {
-  if (req.method === 'GET') return sendJson(res, 200, { faults: engine.faults.list() });
-  if (req.method === 'DELETE') {
-    engine.faults.clear();
-    return sendJson(res, 200, { cleared: true });
-  }
-  if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
-  let input: unknown;
-  try {
-    input = await readJson(req);
-  } catch {
-    return sendJson(res, 400, { error: 'body is not JSON' });
-  }
-  const spec = parseFaultSpec(input);
-  if (typeof spec === 'string') return sendJson(res, 400, { error: spec });
-  if (spec.robot !== undefined && !engine.robots().some((r) => r.name === spec.robot)) {
-    return sendJson(res, 400, { error: `robot: no robot named ${spec.robot}` });
-  }
-  return sendJson(res, 200, { id: engine.faults.inject(spec) });
-}
-
 /**
  * Serves `/_standin/*`: `GET robots`, `GET messages[?robot=&after=<id>]`, `GET stats`,
  * `GET|POST|DELETE faults`, `POST reset`, `GET stream` (server-sent events).
- * Returns false when the path is not a control path.
  */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, deps: ControlDeps) {
   const { engine } = deps;
@@ -56,22 +33,18 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
           webhook: deps.webhookFor(r.name),
         })),
       });
-    case '/_standin/messages': {
-      const robot = url.searchParams.get('robot') ?? undefined;
-      const after = Number(url.searchParams.get('after') ?? '0');
-      return sendJson(res, 200, { messages: engine.messages(robot).filter((m) => m.id > after) });
-    }
     case '/_standin/stats':
       return sendJson(res, 200, { ...engine.stats(), unmatched: engine.unmatched() });
-    case '/_standin/faults':
-      return faultsRoute(req, res, engine);
-    case '/_standin/reset':
-      if (req.method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
-      engine.reset();
-      return sendJson(res, 200, { reset: true });
     case '/_standin/stream':
       return deps.sse.handle(req, res);
-    default:
-      return sendJson(res, 404, { error: 'not found' });
   }
+  const shared = await handleSharedControl(req, res, url, {
+    faults: engine.faults,
+    parseFaultSpec,
+    target: 'robot',
+    names: () => engine.robots().map((r) => r.name),
+    messages: (robot) => engine.messages(robot),
+    reset: () => engine.reset(),
+  });
+  if (!shared) sendJson(res, 404, { error: 'not found' });
 }

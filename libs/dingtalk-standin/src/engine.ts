@@ -1,12 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
+import type { Faults, RateWindow } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseBody, throttleAnswer } from './checks.js';
 import type { Answer } from './checks.js';
 import { StandinError } from './errors.js';
-import { createFaults } from './faults.js';
-import type { Faults } from './faults.js';
-import { createRateWindow } from './rate-window.js';
-import type { RateWindow } from './rate-window.js';
-import type { RecordedMessage, RobotStats, StandinOptions, StandinRobot, StandinStats } from './types.js';
+import type {
+  FaultSpec,
+  RecordedMessage,
+  RobotStats,
+  StandinOptions,
+  StandinRobot,
+  StandinStats,
+} from './types.js';
 
 /** One `/robot/send` request as the HTTP layer saw it. */
 export interface SendInput {
@@ -39,7 +43,7 @@ interface RobotState {
 /** The robots' behaviour, independent of HTTP. */
 export interface Engine {
   handle(input: SendInput): Promise<SendAction>;
-  readonly faults: Faults;
+  readonly faults: Faults<FaultSpec>;
   messages(robot?: string): readonly RecordedMessage[];
   stats(): StandinStats;
   /** Answers by errcode for requests that matched no robot (missing/unknown token). */
@@ -87,7 +91,7 @@ export function createEngine(options: StandinOptions): Engine {
     byToken.set(robot.token, st);
     byName.set(robot.name, st);
   }
-  const faults = createFaults(options.random ?? Math.random);
+  const faults = createFaults<FaultSpec>(options.random ?? Math.random, 'robot');
   const listeners = new Set<(e: EngineEvent) => void>();
   let messages: RecordedMessage[] = [];
   let unmatched = new Map<number, number>();
@@ -151,11 +155,8 @@ export function createEngine(options: StandinOptions): Engine {
           case 'throttle':
             return answer(st, throttle);
           case 'delay':
-            try {
-              await sleep(fault.delayMs ?? 5000, undefined, { signal: closed.signal });
-            } catch {
-              return { kind: 'reset' }; // the stand-in is closing: drop the delayed request
-            }
+            // a closing stand-in drops the delayed request
+            if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
             break;
         }
       }

@@ -1,7 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createFaultSpecParser } from '@kube-herald/standin-kit';
 import type { Engine } from './engine.js';
-import { parseFaultSpec } from './faults.js';
 import { readBody, sendJson } from './http-util.js';
+import type { FaultMode, FaultSpec } from './types.js';
+
+const MODES: readonly FaultMode[] = ['http5xx', 'delay', 'reset', 'throttle'];
+
+/** Validates an untrusted fault spec (control API); returns a problem or the spec. */
+export const parseFaultSpec = createFaultSpecParser<FaultSpec>({ modes: MODES, target: 'bot' });
 
 /**
  * The control API under `/_standin/`: `GET messages[?bot=]`, `GET stats`, `GET bots` (name and webhook),

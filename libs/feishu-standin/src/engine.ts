@@ -1,12 +1,16 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
+import type { Faults, RateWindow } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseJson, parseMessage } from './checks.js';
 import type { Answer } from './checks.js';
 import { StandinError } from './errors.js';
-import { createFaults } from './faults.js';
-import type { Faults } from './faults.js';
-import { createRateWindow } from './rate-window.js';
-import type { RateWindow } from './rate-window.js';
-import type { BotStats, RecordedMessage, StandinBot, StandinOptions, StandinStats } from './types.js';
+import type {
+  BotStats,
+  FaultSpec,
+  RecordedMessage,
+  StandinBot,
+  StandinOptions,
+  StandinStats,
+} from './types.js';
 
 /** One hook request as the HTTP layer saw it. */
 export interface HookInput {
@@ -32,7 +36,7 @@ interface BotState {
 /** The bots' behaviour, independent of HTTP. */
 export interface Engine {
   handle(input: HookInput): Promise<HookAction>;
-  readonly faults: Faults;
+  readonly faults: Faults<FaultSpec>;
   messages(bot?: string): readonly RecordedMessage[];
   stats(): StandinStats;
   /** Answers by code for requests that matched no bot. */
@@ -81,7 +85,7 @@ export function createEngine(options: StandinOptions): Engine {
   }
   validate(options);
   const byToken = new Map(options.bots.map((b) => [b.token, fresh(b)] as const));
-  const faults = createFaults(options.random ?? Math.random);
+  const faults = createFaults<FaultSpec>(options.random ?? Math.random, 'bot');
   let messages: RecordedMessage[] = [];
   let unmatched = new Map<number, number>();
   let nextId = 1;
@@ -141,11 +145,8 @@ export function createEngine(options: StandinOptions): Engine {
           case 'throttle':
             return answer(st, ANSWERS.throttled);
           case 'delay':
-            try {
-              await sleep(fault.delayMs ?? 5000, undefined, { signal: closed.signal });
-            } catch {
-              return { kind: 'reset' }; // the stand-in is closing: drop the delayed request
-            }
+            // a closing stand-in drops the delayed request
+            if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
             break;
         }
       }

@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createStandinServer, sendBadGateway } from '@kube-herald/standin-kit';
 import { handleControl } from './control-api.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
@@ -47,9 +46,7 @@ async function handleHook(
     case 'answer':
       return sendJson(res, action.answer.status, action.answer.body);
     case 'http5xx':
-      res.writeHead(502, { 'content-type': 'text/html' });
-      res.end('<html><body>502 Bad Gateway</body></html>');
-      return;
+      return sendBadGateway(res);
     case 'reset':
       req.socket.resetAndDestroy();
       return;
@@ -64,11 +61,9 @@ async function handleHook(
  */
 export function createFeishuStandin(options: StandinOptions): FeishuStandin {
   const engine = createEngine(options);
-  let server: Server | undefined;
-  let baseUrl: string | undefined;
-  let closing: Promise<void> | undefined;
 
   const webhookFor = (name: string): string => {
+    const baseUrl = server.baseUrl;
     if (baseUrl === undefined) throw new StandinError('standin_not_started', 'stand-in is not started');
     const bot = options.bots.find((b) => b.name === name);
     if (bot === undefined) throw new StandinError('standin_unknown_bot', `no bot named ${name}`);
@@ -83,41 +78,18 @@ export function createFeishuStandin(options: StandinOptions): FeishuStandin {
     return sendJson(res, 404, { code: 404, msg: 'page not found' });
   };
 
-  const doClose = async (): Promise<void> => {
-    engine.close();
-    const srv = server;
-    if (srv === undefined) return;
-    await new Promise<void>((resolve, reject) => {
-      srv.close((err) => (err === undefined ? resolve() : reject(err)));
-      srv.closeAllConnections();
-    });
-  };
+  const server = createStandinServer({
+    platform: 'feishu',
+    route,
+    log: options.log,
+    listenFields: { bots: options.bots.length },
+    internalError: (res) => sendJson(res, 500, { code: 500, msg: 'internal error' }),
+    onClose: () => engine.close(),
+  });
 
   return {
-    async start(port = 0, host = '127.0.0.1') {
-      if (baseUrl !== undefined) return { url: baseUrl };
-      const srv = createServer((req, res) => {
-        route(req, res).catch((err: unknown) => {
-          options.log?.warn({ err }, 'feishu stand-in request failed');
-          if (!res.headersSent) sendJson(res, 500, { code: 500, msg: 'internal error' });
-          else res.destroy();
-        });
-      });
-      server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(port, host, () => resolve());
-      });
-      const addr = srv.address() as AddressInfo;
-      const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      baseUrl = `http://${h}:${addr.port}`;
-      options.log?.info({ url: baseUrl, bots: options.bots.length }, 'feishu stand-in listening');
-      return { url: baseUrl };
-    },
-    close() {
-      closing ??= doClose();
-      return closing;
-    },
+    start: (port, host) => server.start(port, host),
+    close: () => server.close(),
     webhookFor,
     messages: (bot) => engine.messages(bot),
     get answers() {

@@ -1,13 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createFaults, waitFaultDelay } from '@kube-herald/standin-kit';
+import type { Faults } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody, rateLimited, specials } from './checks.js';
 import type { Answer } from './checks.js';
 import { createBucket } from './bucket.js';
 import type { Bucket } from './bucket.js';
 import { SlackStandinError } from './errors.js';
-import { createFaults } from './faults.js';
-import type { Faults } from './faults.js';
 import type {
   ChannelStats,
+  FaultSpec,
   RecordedMessage,
   SlackStandinOptions,
   SlackStandinStats,
@@ -37,7 +37,7 @@ interface ChannelState {
 /** The webhooks' behaviour, independent of HTTP. */
 export interface Engine {
   handle(input: SendInput): Promise<SendAction>;
-  readonly faults: Faults;
+  readonly faults: Faults<FaultSpec>;
   messages(channel?: string): readonly RecordedMessage[];
   stats(): SlackStandinStats;
   reset(): void;
@@ -83,7 +83,7 @@ export function createEngine(options: SlackStandinOptions): Engine {
     answers: new Map(),
   });
   const byPath = new Map<string, ChannelState>(options.channels.map((c) => [c.path, fresh(c)]));
-  const faults = createFaults(options.random ?? Math.random);
+  const faults = createFaults<FaultSpec>(options.random ?? Math.random, 'channel');
   let messages: RecordedMessage[] = [];
   let unmatched = new Map<string, number>();
   let nextId = 1;
@@ -133,11 +133,8 @@ export function createEngine(options: SlackStandinOptions): Engine {
       case 'throttle':
         return answer(st, rateLimited(fault.retryAfterSeconds ?? 1));
       case 'delay':
-        try {
-          await sleep(fault.delayMs ?? 5000, undefined, { signal: closed.signal });
-        } catch {
-          return { kind: 'reset' }; // the stand-in is closing: drop the delayed request
-        }
+        // a closing stand-in drops the delayed request
+        if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
         return undefined;
     }
   }

@@ -1,11 +1,9 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createStandinServer, readBody, sendJson } from '@kube-herald/standin-kit';
 import { handleControl } from './control-api.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
 import { SlackStandinError } from './errors.js';
-import { readBody, sendJson } from './http-util.js';
 import type { FaultSpec, RecordedMessage, SlackStandinOptions, SlackStandinStats } from './types.js';
 
 /** Request bodies are read up to this size; a longer one is cut and fails as `invalid_payload`. */
@@ -53,11 +51,9 @@ async function handleSend(engine: Engine, req: IncomingMessage, res: ServerRespo
  */
 export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
   const engine = createEngine(options);
-  let server: Server | undefined;
-  let baseUrl: string | undefined;
-  let closing: Promise<void> | undefined;
 
   const webhookFor = (name: string): string => {
+    const baseUrl = server.baseUrl;
     if (baseUrl === undefined)
       throw new SlackStandinError('slack_standin_not_started', 'stand-in is not started');
     const c = options.channels.find((ch) => ch.name === name);
@@ -75,41 +71,17 @@ export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
     return sendJson(res, 404, { error: 'not found' });
   };
 
-  const doClose = async (): Promise<void> => {
-    engine.close();
-    const srv = server;
-    if (srv === undefined) return;
-    await new Promise<void>((resolve, reject) => {
-      srv.close((err) => (err === undefined ? resolve() : reject(err)));
-      srv.closeAllConnections();
-    });
-  };
+  const server = createStandinServer({
+    platform: 'slack',
+    route,
+    log: options.log,
+    listenFields: { channels: options.channels.length },
+    onClose: () => engine.close(),
+  });
 
   return {
-    async start(port = 0, host = '127.0.0.1') {
-      if (baseUrl !== undefined) return { url: baseUrl };
-      const srv = createServer((req, res) => {
-        route(req, res).catch((err: unknown) => {
-          options.log?.warn({ err }, 'slack stand-in request failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-          else res.destroy();
-        });
-      });
-      server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(port, host, () => resolve());
-      });
-      const addr = srv.address() as AddressInfo;
-      const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      baseUrl = `http://${h}:${addr.port}`;
-      options.log?.info({ url: baseUrl, channels: options.channels.length }, 'slack stand-in listening');
-      return { url: baseUrl };
-    },
-    close() {
-      closing ??= doClose();
-      return closing;
-    },
+    start: (port, host) => server.start(port, host),
+    close: () => server.close(),
     webhookFor,
     messages: (channel) => engine.messages(channel),
     stats: () => engine.stats(),

@@ -1,12 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
+import type { Faults, RateWindow } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody } from './checks.js';
 import type { Answer } from './checks.js';
 import { WecomStandinError } from './errors.js';
-import { createFaults } from './faults.js';
-import type { Faults } from './faults.js';
-import { createRateWindow } from './rate-window.js';
-import type { RateWindow } from './rate-window.js';
 import type {
+  WecomFaultSpec,
   WecomRecordedMessage,
   WecomRobotStats,
   WecomStandinOptions,
@@ -37,7 +35,7 @@ interface RobotState {
 /** The robots' behaviour, independent of HTTP. */
 export interface Engine {
   handle(input: SendInput): Promise<SendAction>;
-  readonly faults: Faults;
+  readonly faults: Faults<WecomFaultSpec>;
   messages(robot?: string): readonly WecomRecordedMessage[];
   stats(): WecomStandinStats;
   /** Answers by errcode for requests that matched no robot (missing/unknown key). */
@@ -95,7 +93,7 @@ export function createEngine(options: WecomStandinOptions): Engine {
     );
   }
   const { byKey, byName } = indexRobots(options.robots);
-  const faults = createFaults(options.random ?? Math.random);
+  const faults = createFaults<WecomFaultSpec>(options.random ?? Math.random, 'robot');
   let messages: WecomRecordedMessage[] = [];
   let unmatched = new Map<number, number>();
   let nextId = 1;
@@ -137,11 +135,8 @@ export function createEngine(options: WecomStandinOptions): Engine {
       case 'throttle':
         return answer(st, ANSWERS.freq);
       case 'delay':
-        try {
-          await sleep(fault.delayMs ?? 5000, undefined, { signal: closed.signal });
-        } catch {
-          return { kind: 'reset' }; // the stand-in is closing: drop the delayed request
-        }
+        // a closing stand-in drops the delayed request
+        if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
         return undefined;
     }
   }

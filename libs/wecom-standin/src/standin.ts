@@ -1,12 +1,10 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createStandinServer, readBody, sendBadGateway, sendJson } from '@kube-herald/standin-kit';
 import { BODY_CAP_BYTES } from './checks.js';
 import { handleControl } from './control-api.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
 import { WecomStandinError } from './errors.js';
-import { readBody, sendJson } from './http-util.js';
 import type {
   WecomFaultSpec,
   WecomRecordedMessage,
@@ -47,9 +45,7 @@ async function handleSend(
     case 'answer':
       return sendJson(res, 200, action.answer);
     case 'http5xx':
-      res.writeHead(502, { 'content-type': 'text/html' });
-      res.end('<html><body>502 Bad Gateway</body></html>');
-      return;
+      return sendBadGateway(res);
     case 'reset':
       req.socket.resetAndDestroy();
       return;
@@ -63,11 +59,9 @@ async function handleSend(
  */
 export function createWecomStandin(options: WecomStandinOptions): WecomStandin {
   const engine = createEngine(options);
-  let server: Server | undefined;
-  let baseUrl: string | undefined;
-  let closing: Promise<void> | undefined;
 
   const webhookFor = (name: string): string => {
+    const baseUrl = server.baseUrl;
     if (baseUrl === undefined)
       throw new WecomStandinError('wecom_standin_not_started', 'stand-in is not started');
     const robot = options.robots.find((r) => r.name === name);
@@ -83,41 +77,17 @@ export function createWecomStandin(options: WecomStandinOptions): WecomStandin {
     return sendJson(res, 404, { error: 'not found' });
   };
 
-  const doClose = async (): Promise<void> => {
-    engine.close();
-    const srv = server;
-    if (srv === undefined) return;
-    await new Promise<void>((resolve, reject) => {
-      srv.close((err) => (err === undefined ? resolve() : reject(err)));
-      srv.closeAllConnections();
-    });
-  };
+  const server = createStandinServer({
+    platform: 'wecom',
+    route,
+    log: options.log,
+    listenFields: { robots: options.robots.length },
+    onClose: () => engine.close(),
+  });
 
   return {
-    async start(port = 0, host = '127.0.0.1') {
-      if (baseUrl !== undefined) return { url: baseUrl };
-      const srv = createServer((req, res) => {
-        route(req, res).catch((err: unknown) => {
-          options.log?.warn({ err }, 'wecom stand-in request failed');
-          if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-          else res.destroy();
-        });
-      });
-      server = srv;
-      await new Promise<void>((resolve, reject) => {
-        srv.once('error', reject);
-        srv.listen(port, host, () => resolve());
-      });
-      const addr = srv.address() as AddressInfo;
-      const h = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-      baseUrl = `http://${h}:${addr.port}`;
-      options.log?.info({ url: baseUrl, robots: options.robots.length }, 'wecom stand-in listening');
-      return { url: baseUrl };
-    },
-    close() {
-      closing ??= doClose();
-      return closing;
-    },
+    start: (port, host) => server.start(port, host),
+    close: () => server.close(),
     webhookFor,
     messages: (robotName) => engine.messages(robotName),
     stats: () => engine.stats(),

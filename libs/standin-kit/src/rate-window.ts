@@ -1,15 +1,16 @@
-/** Acceptance times of one bot, for a rolling-window count and its maximum. */
+/** Acceptance times of one robot / bot, for a rolling-window count and its maximum. */
 export interface RateWindow {
   /** Acceptances in (now - windowMs, now]. */
   count(now: number): number;
+  /** Records an acceptance at `now`. */
   record(now: number): void;
   /** Most acceptances seen in any rolling window. */
   readonly max: number;
   readonly total: number;
 }
 
-/** Creates an empty {@link RateWindow} of `windowMs`. Holds at most the acceptances of one window. */
-export function createRateWindow(windowMs: number): RateWindow {
+/** Creates an empty {@link RateWindow} of `windowMs` (default 60 s). Holds at most the acceptances of one window. */
+export function createRateWindow(windowMs = 60_000): RateWindow {
   let times: number[] = [];
   let max = 0;
   let total = 0;

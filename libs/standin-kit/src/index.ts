@@ -1,0 +1,10 @@
+export { createFaults, createFaultSpecParser, waitFaultDelay } from './faults.js';
+export type { ActiveFault, FaultBase, Faults, FaultShape } from './faults.js';
+export { createRateWindow } from './rate-window.js';
+export type { RateWindow } from './rate-window.js';
+export { jsonSender, sendJson, sendBadGateway, readBody } from './http-util.js';
+export type { JsonSender } from './http-util.js';
+export { handleSharedControl } from './control-api.js';
+export type { SharedControl } from './control-api.js';
+export { createStandinServer } from './server.js';
+export type { StandinServer, StandinServerLogger, StandinServerOptions } from './server.js';

@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  createFaults,
+  createFaultSpecParser,
+  createRateWindow,
+  createStandinServer,
+  sendJson,
+} from '@kube-herald/standin-kit';
+
+interface Spec {
+  readonly mode: 'delay' | 'reset';
+  readonly channel?: string;
+  readonly times?: number;
+  readonly probability?: number;
+  readonly delayMs?: number;
+  readonly retryAfterSeconds?: number;
+}
+
+test('the fault parser checks modes, the target key and the number fields it is given', () => {
+  const parse = createFaultSpecParser<Spec>({
+    modes: ['delay', 'reset'],
+    target: 'channel',
+    numbers: ['retryAfterSeconds'],
+  });
+  assert.equal(parse({ mode: 'http5xx' }), 'mode: one of delay, reset');
+  assert.equal(parse({ mode: 'reset', channel: 3 }), 'channel: string');
+  assert.equal(parse({ mode: 'reset', retryAfterSeconds: -1 }), 'retryAfterSeconds: non-negative number');
+  assert.equal(parse({ mode: 'reset', probability: 2 }), 'probability: between 0 and 1');
+  assert.deepEqual(parse({ mode: 'delay', channel: 'ops', delayMs: 5, robot: 'x' }), {
+    mode: 'delay',
+    channel: 'ops',
+    delayMs: 5,
+  });
+});
+
+test('faults hit only their target and are used up after `times`', () => {
+  const faults = createFaults<Spec>(() => 0, 'channel');
+  faults.inject({ mode: 'reset', channel: 'ops', times: 2 });
+  assert.equal(faults.take('dev'), undefined);
+  assert.equal(faults.take('ops')?.mode, 'reset');
+  assert.equal(faults.take('ops')?.remaining, 0);
+  assert.equal(faults.take('ops'), undefined);
+  assert.deepEqual(faults.list(), []);
+});
+
+test('the rate window counts the given window and keeps its maximum', () => {
+  const w = createRateWindow(1000);
+  for (const t of [0, 100, 200, 1150]) w.record(t);
+  assert.equal(w.count(1150), 2);
+  assert.equal(w.max, 3);
+  assert.equal(w.total, 4);
+  assert.equal(createRateWindow().count(0), 0);
+});
+
+test('the stand-in server answers 500 when a route throws and closes idempotently', async () => {
+  let closed = 0;
+  const server = createStandinServer({
+    platform: 'test',
+    route: (req, res) => {
+      if (req.url === '/boom') return Promise.reject(new Error('boom'));
+      sendJson(res, 200, { ok: true });
+      return Promise.resolve();
+    },
+    onClose: () => (closed += 1),
+  });
+  const { url } = await server.start();
+  assert.equal((await server.start()).url, url);
+  assert.equal(server.baseUrl, url);
+  assert.deepEqual(await (await fetch(`${url}/x`)).json(), { ok: true });
+  const boom = await fetch(`${url}/boom`);
+  assert.equal(boom.status, 500);
+  assert.deepEqual(await boom.json(), { error: 'internal error' });
+  await Promise.all([server.close(), server.close()]);
+  assert.equal(closed, 1);
+});
