@@ -4,8 +4,15 @@ import { durationMs, loadConfigFile } from '@kube-herald/config';
 import { createDingtalkStandin, type StandinRobot } from '@kube-herald/dingtalk-standin';
 import type { Env } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { ioOf, stopRequest } from '../io.js';
+import { ioOf } from '../io.js';
 import { cliLogger } from '../util/logger.js';
+import {
+  parseSignedTargetSpec,
+  portFlag,
+  repeatable,
+  serveStandin,
+  standinHttpSchema,
+} from '../util/standin.js';
 import type { SetExit } from '../command-types.js';
 
 // Strict objects: a misspelt key (`hots:`, `keyword:`) is reported with its path instead of ignored.
@@ -19,12 +26,7 @@ const robotSchema = z.strictObject({
 
 /** `--config` file of the stand-in (deploy/compose/dingtalk-standin.yaml); flags override it. */
 const standinFileSchema = z.strictObject({
-  http: z
-    .strictObject({
-      port: z.number().int().min(0).max(65_535).default(8080),
-      host: z.string().min(1).default('127.0.0.1'),
-    })
-    .prefault({}),
+  http: standinHttpSchema(8080),
   ratePerMinute: z.number().int().positive().default(20),
   throttle: durationMs.default(60_000),
   throttleErrcode: z.union([z.literal(130101), z.literal(410100)]).default(130101),
@@ -42,33 +44,7 @@ interface StandinFlags {
 
 /** Parses `name=oncall,token=t1,secret=s1,keyword=K8s,keyword=Pod,ip=10.0.0.1`. */
 export function parseRobotSpec(spec: string): StandinRobot {
-  const fields: Record<string, string> = {};
-  const keywords: string[] = [];
-  const ips: string[] = [];
-  for (const part of spec.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw usageError(`--robot: "${part}" is not key=value (in "${spec}")`);
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 'keyword' || key === 'keywords') keywords.push(...value.split('|').filter(Boolean));
-    else if (key === 'ip') ips.push(value);
-    else if (key === 'name' || key === 'token' || key === 'secret') fields[key] = value;
-    else throw usageError(`--robot: unknown key "${key}" (use name, token, secret, keyword, ip)`);
-  }
-  if (!fields.name || !fields.token) throw usageError(`--robot: name= and token= are required in "${spec}"`);
-  return {
-    name: fields.name,
-    token: fields.token,
-    ...(fields.secret ? { secret: fields.secret } : {}),
-    ...(keywords.length ? { keywords } : {}),
-    ...(ips.length ? { ipAllowlist: ips } : {}),
-  };
-}
-
-function port(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw usageError(`--port: "${text}" is not a port number`);
-  return n;
+  return parseSignedTargetSpec('--robot', spec);
 }
 
 function settings(flags: StandinFlags, env: Env) {
@@ -83,7 +59,7 @@ function settings(flags: StandinFlags, env: Env) {
     ratePerMinute: rate,
     throttleMs: file?.throttle ?? 60_000,
     throttleErrcode: file?.throttleErrcode ?? 130101,
-    port: flags.port === undefined ? (file?.http.port ?? 8080) : port(flags.port),
+    port: flags.port === undefined ? (file?.http.port ?? 8080) : portFlag(flags.port),
     host: flags.host ?? file?.http.host ?? '127.0.0.1',
   };
 }
@@ -107,7 +83,7 @@ export function registerDingtalkStandin(program: Command, env: Env, setExit: Set
     .option(
       '--robot <spec>',
       'a robot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)',
-      (v: string, acc: string[]) => [...acc, v],
+      repeatable,
       [] as string[],
     )
     .option(
@@ -136,16 +112,13 @@ Robots of --config and --robot are combined. Ctrl-C stops it.`,
         throttleErrcode: s.throttleErrcode,
         log,
       });
-      const stop = stopRequest(io);
-      try {
-        const { url } = await standin.start(s.port, s.host);
-        io.stdout.write(`DingTalk stand-in listening on ${url} (live page: ${url}/)\n`);
-        for (const r of s.robots) io.stdout.write(`  robot ${r.name}: ${standin.webhookFor(r.name)}\n`);
-        await stop.stopped;
-      } finally {
-        stop.dispose();
-        await standin.close();
-      }
+      await serveStandin(io, standin, {
+        port: s.port,
+        host: s.host,
+        banner: (url) => `DingTalk stand-in listening on ${url} (live page: ${url}/)`,
+        kind: 'robot',
+        names: s.robots.map((r) => r.name),
+      });
       setExit(0);
     });
 }

@@ -4,8 +4,15 @@ import { loadConfigFile } from '@kube-herald/config';
 import { createFeishuStandin, type StandinBot } from '@kube-herald/feishu-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { ioOf, stopRequest } from '../io.js';
+import { ioOf } from '../io.js';
 import { cliLogger } from '../util/logger.js';
+import {
+  parseSignedTargetSpec,
+  portFlag,
+  repeatable,
+  serveStandin,
+  standinHttpSchema,
+} from '../util/standin.js';
 
 // Strict objects: a misspelt key (`hots:`, `keyword:`) is reported with its path instead of ignored.
 const botSchema = z.strictObject({
@@ -18,12 +25,7 @@ const botSchema = z.strictObject({
 
 /** `--config` file of the stand-in; flags override it. */
 const standinFileSchema = z.strictObject({
-  http: z
-    .strictObject({
-      port: z.number().int().min(0).max(65_535).default(8083),
-      host: z.string().min(1).default('127.0.0.1'),
-    })
-    .prefault({}),
+  http: standinHttpSchema(8083),
   ratePerMinute: z.number().int().positive().default(100),
   ratePerSecond: z.number().int().positive().default(5),
   maxBodyBytes: z.number().int().positive().default(20_000),
@@ -42,39 +44,13 @@ interface StandinFlags {
 
 /** Parses `name=ops,token=t1,secret=s1,keyword=K8s,ip=10.0.0.1`. */
 export function parseBotSpec(spec: string): StandinBot {
-  const fields: Record<string, string> = {};
-  const keywords: string[] = [];
-  const ips: string[] = [];
-  for (const part of spec.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq <= 0) throw usageError(`--bot: "${part}" is not key=value (in "${spec}")`);
-    const key = part.slice(0, eq).trim();
-    const value = part.slice(eq + 1).trim();
-    if (key === 'keyword' || key === 'keywords') keywords.push(...value.split('|').filter(Boolean));
-    else if (key === 'ip') ips.push(value);
-    else if (key === 'name' || key === 'token' || key === 'secret') fields[key] = value;
-    else throw usageError(`--bot: unknown key "${key}" (use name, token, secret, keyword, ip)`);
-  }
-  if (!fields.name || !fields.token) throw usageError(`--bot: name= and token= are required in "${spec}"`);
-  return {
-    name: fields.name,
-    token: fields.token,
-    ...(fields.secret ? { secret: fields.secret } : {}),
-    ...(keywords.length ? { keywords } : {}),
-    ...(ips.length ? { ipAllowlist: ips } : {}),
-  };
+  return parseSignedTargetSpec('--bot', spec);
 }
 
 function positive(flag: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
   if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag}: "${text}" is not a positive integer`);
-  return n;
-}
-
-function port(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw usageError(`--port: "${text}" is not a port number`);
   return n;
 }
 
@@ -87,7 +63,7 @@ function settings(flags: StandinFlags, env: Env) {
     ratePerMinute: positive('--rate', flags.rate, file?.ratePerMinute ?? 100),
     ratePerSecond: positive('--rate-per-second', flags.ratePerSecond, file?.ratePerSecond ?? 5),
     maxBodyBytes: file?.maxBodyBytes ?? 20_000,
-    port: flags.port === undefined ? (file?.http.port ?? 8083) : port(flags.port),
+    port: flags.port === undefined ? (file?.http.port ?? 8083) : portFlag(flags.port),
     host: flags.host ?? file?.http.host ?? '127.0.0.1',
   };
 }
@@ -111,7 +87,7 @@ export function registerFeishuStandin(program: Command, env: Env, setExit: SetEx
     .option(
       '--bot <spec>',
       'a bot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)',
-      (v: string, acc: string[]) => [...acc, v],
+      repeatable,
       [] as string[],
     )
     .option('--rate <n>', 'accepted messages per bot per minute (default: ratePerMinute or 100, as Feishu)')
@@ -137,16 +113,13 @@ The webhooks are printed on stdout (signing secrets are not); messages, stats an
         maxBodyBytes: s.maxBodyBytes,
         log,
       });
-      const stop = stopRequest(io);
-      try {
-        const { url } = await standin.start(s.port, s.host);
-        io.stdout.write(`Feishu stand-in listening on ${url} (control API: ${url}/_standin/)\n`);
-        for (const b of s.bots) io.stdout.write(`  bot ${b.name}: ${standin.webhookFor(b.name)}\n`);
-        await stop.stopped;
-      } finally {
-        stop.dispose();
-        await standin.close();
-      }
+      await serveStandin(io, standin, {
+        port: s.port,
+        host: s.host,
+        banner: (url) => `Feishu stand-in listening on ${url} (control API: ${url}/_standin/)`,
+        kind: 'bot',
+        names: s.bots.map((b) => b.name),
+      });
       setExit(0);
     });
 }

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { createSlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { ioOf, stopRequest } from '../io.js';
+import { ioOf } from '../io.js';
 import { cliLogger } from '../util/logger.js';
+import { portFlag, repeatable, serveStandin } from '../util/standin.js';
 
 interface SlackStandinFlags {
   readonly port?: string;
@@ -43,13 +44,6 @@ function positive(flag: string, text: string | undefined, fallback: number): num
   return n;
 }
 
-function port(text: string | undefined): number {
-  if (text === undefined) return 8081;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw usageError(`--port: "${text}" is not a port number`);
-  return n;
-}
-
 /** `kube-herald slack-standin`: the Slack incoming-webhook stand-in, standalone (manual tries, demos). */
 export function registerSlackStandin(program: Command, _env: Env, setExit: SetExit): void {
   program
@@ -62,7 +56,7 @@ export function registerSlackStandin(program: Command, _env: Env, setExit: SetEx
     .option(
       '--channel <spec>',
       'a webhook: name=..[,path=T../B../secret][,archived][,prohibited] (repeatable)',
-      (v: string, acc: string[]) => [...acc, v],
+      repeatable,
       [] as string[],
     )
     .option('--rate <n>', 'messages per second a webhook accepts in the long run (default 1, as Slack)')
@@ -81,22 +75,17 @@ The webhook URLs are printed on stdout; messages, stats and faults are under /_s
       const channels = flags.channel.map(parseChannelSpec);
       if (channels.length === 0) throw usageError('no channel: give --channel name=..');
       const log = cliLogger(io, flags.logLevel, 'slack-standin');
-      const standin = createSlackStandin({
-        channels,
-        ratePerSecond: positive('--rate', flags.rate, 1),
-        burst: positive('--burst', flags.burst, 3),
-        log,
+      const ratePerSecond = positive('--rate', flags.rate, 1);
+      const burst = positive('--burst', flags.burst, 3);
+      const port = flags.port === undefined ? 8081 : portFlag(flags.port);
+      const standin = createSlackStandin({ channels, ratePerSecond, burst, log });
+      await serveStandin(io, standin, {
+        port,
+        host: flags.host ?? '127.0.0.1',
+        banner: (url) => `Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)`,
+        kind: 'channel',
+        names: channels.map((c) => c.name),
       });
-      const stop = stopRequest(io);
-      try {
-        const { url } = await standin.start(port(flags.port), flags.host ?? '127.0.0.1');
-        io.stdout.write(`Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)\n`);
-        for (const c of channels) io.stdout.write(`  channel ${c.name}: ${standin.webhookFor(c.name)}\n`);
-        await stop.stopped;
-      } finally {
-        stop.dispose();
-        await standin.close();
-      }
       setExit(0);
     });
 }

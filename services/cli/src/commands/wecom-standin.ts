@@ -4,17 +4,13 @@ import { durationMs, loadConfigFile } from '@kube-herald/config';
 import { createWecomStandin, type WecomStandinRobot } from '@kube-herald/wecom-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { ioOf, stopRequest } from '../io.js';
+import { ioOf } from '../io.js';
 import { cliLogger } from '../util/logger.js';
+import { repeatable, serveStandin, standinHttpSchema } from '../util/standin.js';
 
 // Strict objects: a misspelt key is reported with its path instead of ignored.
 const fileSchema = z.strictObject({
-  http: z
-    .strictObject({
-      port: z.number().int().min(0).max(65_535).default(8082),
-      host: z.string().min(1).default('127.0.0.1'),
-    })
-    .prefault({}),
+  http: standinHttpSchema(8082),
   ratePerMinute: z.number().int().positive().default(20),
   throttle: durationMs.default(0),
   robots: z.array(z.strictObject({ name: z.string().min(1), key: z.string().min(1) })).min(1),
@@ -80,12 +76,7 @@ export function registerWecomStandin(program: Command, env: Env, setExit: SetExi
       '--host <address>',
       'address to listen on (default: http.host or 127.0.0.1; 0.0.0.0 in a container)',
     )
-    .option(
-      '--robot <spec>',
-      'a robot: name=..,key=.. (repeatable)',
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
-    )
+    .option('--robot <spec>', 'a robot: name=..,key=.. (repeatable)', repeatable, [] as string[])
     .option('--rate <n>', 'accepted messages per robot per minute (default: ratePerMinute or 20, as WeCom)')
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
     .addHelpText(
@@ -102,16 +93,13 @@ and /_standin/faults are the control API. Ctrl-C stops it.`,
       const s = settings(flags, env);
       const log = cliLogger(io, flags.logLevel, 'wecom-standin');
       const standin = createWecomStandin({ ...s, log });
-      const stop = stopRequest(io);
-      try {
-        const { url } = await standin.start(s.port, s.host);
-        io.stdout.write(`WeCom stand-in listening on ${url}\n`);
-        for (const r of s.robots) io.stdout.write(`  robot ${r.name}: ${standin.webhookFor(r.name)}\n`);
-        await stop.stopped;
-      } finally {
-        stop.dispose();
-        await standin.close();
-      }
+      await serveStandin(io, standin, {
+        port: s.port,
+        host: s.host,
+        banner: (url) => `WeCom stand-in listening on ${url}`,
+        kind: 'robot',
+        names: s.robots.map((r) => r.name),
+      });
       setExit(0);
     });
 }

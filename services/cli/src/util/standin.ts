@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { usageError } from '../exit-codes.js';
+import { stopRequest } from '../io.js';
+import type { CliIo } from '../io.js';
+
+/** The `http:` block of a stand-in's `--config` file. */
+export function standinHttpSchema(defaultPort: number) {
+  return z
+    .strictObject({
+      port: z.number().int().min(0).max(65_535).default(defaultPort),
+      host: z.string().min(1).default('127.0.0.1'),
+    })
+    .prefault({});
+}
+
+/** Commander collector of a repeatable option. */
+export const repeatable = (v: string, acc: string[]): string[] => [...acc, v];
+
+/** Parses a `--port` value (0: a free one). */
+export function portFlag(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw usageError(`--port: "${text}" is not a port number`);
+  return n;
+}
+
+/** A signed robot / bot as `--robot` (DingTalk) and `--bot` (Feishu) give it. */
+export interface SignedTargetSpec {
+  readonly name: string;
+  readonly token: string;
+  readonly secret?: string;
+  readonly keywords?: string[];
+  readonly ipAllowlist?: string[];
+}
+
+/** Parses `name=oncall,token=t1,secret=s1,keyword=K8s,keyword=Pod,ip=10.0.0.1` given to `flag`. */
+export function parseSignedTargetSpec(flag: string, spec: string): SignedTargetSpec {
+  const fields: Record<string, string> = {};
+  const keywords: string[] = [];
+  const ips: string[] = [];
+  for (const part of spec.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw usageError(`${flag}: "${part}" is not key=value (in "${spec}")`);
+    const key = part.slice(0, eq).trim();
+    const value = part.slice(eq + 1).trim();
+    if (key === 'keyword' || key === 'keywords') keywords.push(...value.split('|').filter(Boolean));
+    else if (key === 'ip') ips.push(value);
+    else if (key === 'name' || key === 'token' || key === 'secret') fields[key] = value;
+    else throw usageError(`${flag}: unknown key "${key}" (use name, token, secret, keyword, ip)`);
+  }
+  if (!fields.name || !fields.token) throw usageError(`${flag}: name= and token= are required in "${spec}"`);
+  return {
+    name: fields.name,
+    token: fields.token,
+    ...(fields.secret ? { secret: fields.secret } : {}),
+    ...(keywords.length ? { keywords } : {}),
+    ...(ips.length ? { ipAllowlist: ips } : {}),
+  };
+}
+
+/** What the CLI needs of a stand-in. */
+export interface RunnableStandin {
+  start(port?: number, host?: string): Promise<{ url: string }>;
+  close(): Promise<void>;
+  webhookFor(name: string): string;
+}
+
+/** How a stand-in command announces itself. */
+export interface ServeOptions {
+  readonly port: number;
+  readonly host: string;
+  /** The first stdout line, given the listening URL. */
+  readonly banner: (url: string) => string;
+  /** Printed before each webhook: `robot`, `bot`, `channel`. */
+  readonly kind: string;
+  readonly names: readonly string[];
+}
+
+/** Starts `standin`, prints its address and webhooks on stdout, and runs it until Ctrl-C (or the io's abort). */
+export async function serveStandin(io: CliIo, standin: RunnableStandin, opts: ServeOptions): Promise<void> {
+  const stop = stopRequest(io);
+  try {
+    const { url } = await standin.start(opts.port, opts.host);
+    io.stdout.write(`${opts.banner(url)}\n`);
+    for (const name of opts.names) io.stdout.write(`  ${opts.kind} ${name}: ${standin.webhookFor(name)}\n`);
+    await stop.stopped;
+  } finally {
+    stop.dispose();
+    await standin.close();
+  }
+}
