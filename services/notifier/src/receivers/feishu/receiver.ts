@@ -1,28 +1,15 @@
 import { FeishuError, createFeishuClient } from '@kube-herald/feishu';
-import type { FeishuMessage, SendOutcome } from '@kube-herald/feishu';
-import { errorCode } from '@kube-herald/errors';
+import type { FeishuMessage } from '@kube-herald/feishu';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { robotKeyOf } from '../../rate-gate.js';
 import { fixForOf } from '../fixes.js';
+import { classifiedOutcome, sendOrPermanent } from '../outcome.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderFeishu } from './render.js';
 import type { FeishuRenderOptions } from './render.js';
 import type { FeishuReceiverConfig } from './schema.js';
 import { FEISHU_FIXES } from './fixes.js';
-
-function toOutcome(out: SendOutcome): DeliveryOutcome {
-  // Only classified fields are copied: nothing that could carry the webhook, its token or the secret.
-  return {
-    verdict: out.verdict,
-    code: out.code,
-    ...(out.errcode === undefined ? {} : { errcode: out.errcode }),
-    ...(out.errmsg === undefined ? {} : { errmsg: out.errmsg }),
-    ...(out.hint === undefined ? {} : { hint: out.hint }),
-    ...(out.ambiguous === true ? { ambiguous: true } : {}),
-    durationMs: out.durationMs,
-  };
-}
 
 /**
  * The Feishu / Lark custom-bot receiver: renders with ./render (the neutral draft as a card, rich text or
@@ -58,21 +45,16 @@ export function createFeishuReceiver(
     ratePerSecond: cfg.ratePerSecond,
     robotKey: robotKeyOf(secrets.webhook),
     render: (digest: Digest): Notification => renderFeishu(cfg.name, digest, renderOptions),
-    async send(notification: Notification): Promise<DeliveryOutcome> {
-      const started = Date.now();
-      try {
-        const out = await client.send({
-          webhook: secrets.webhook,
-          ...(secrets.secret ? { secret: secrets.secret } : {}),
-          body: notification.body as unknown as FeishuMessage,
-        });
-        return toOutcome(out);
-      } catch (err) {
-        // Caller mistakes (bad webhook, unserializable body): retrying cannot help. The client's errors
-        // never carry the URL or secret; only their code is kept.
-        if (!(err instanceof FeishuError)) throw err;
-        return { verdict: 'permanent', code: errorCode(err), durationMs: Date.now() - started };
-      }
+    send(notification: Notification): Promise<DeliveryOutcome> {
+      return sendOrPermanent(FeishuError, async () =>
+        classifiedOutcome(
+          await client.send({
+            webhook: secrets.webhook,
+            ...(secrets.secret ? { secret: secrets.secret } : {}),
+            body: notification.body as unknown as FeishuMessage,
+          }),
+        ),
+      );
     },
   };
 }

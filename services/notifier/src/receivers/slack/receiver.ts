@@ -1,9 +1,9 @@
 import { SlackError, createSlackClient, escapeMrkdwn } from '@kube-herald/slack';
 import type { SendOutcome, SlackMessage } from '@kube-herald/slack';
-import { errorCode } from '@kube-herald/errors';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { robotKeyOf } from '../../rate-gate.js';
 import { fixForOf } from '../fixes.js';
+import { sendOrPermanent } from '../outcome.js';
 import type { ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderSlack } from './render/index.js';
@@ -63,17 +63,11 @@ export function createSlackReceiver(
     ratePerSecond: SLACK_RATE_PER_SECOND,
     robotKey: robotKeyOf(secrets.webhook),
     render: (digest: Digest): Notification => renderSlack(cfg.name, digest, renderOptions),
-    async send(notification: Notification): Promise<DeliveryOutcome> {
-      const started = Date.now();
-      try {
-        const body = notification.body as unknown as SlackMessage;
-        return toOutcome(await client.send({ webhook: secrets.webhook, body }));
-      } catch (err) {
-        // Caller mistakes (bad webhook, unserializable body): retrying cannot help. The client's errors
-        // never carry the URL; only their code is kept.
-        if (!(err instanceof SlackError)) throw err;
-        return { verdict: 'permanent', code: errorCode(err), durationMs: Date.now() - started };
-      }
+    send(notification: Notification): Promise<DeliveryOutcome> {
+      const body = notification.body as unknown as SlackMessage;
+      return sendOrPermanent(SlackError, async () =>
+        toOutcome(await client.send({ webhook: secrets.webhook, body })),
+      );
     },
   };
 }
