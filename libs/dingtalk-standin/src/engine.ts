@@ -1,5 +1,5 @@
 import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
-import type { Faults, RateWindow } from '@kube-herald/standin-kit';
+import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseBody, throttleAnswer } from './checks.js';
 import type { Answer } from './checks.js';
 import { StandinError } from './errors.js';
@@ -21,8 +21,7 @@ export interface SendInput {
 }
 
 /** What the HTTP layer must do. */
-export type SendAction =
-  { readonly kind: 'answer'; readonly answer: Answer } | { readonly kind: 'http5xx' | 'reset' };
+export type SendAction = StandinAction<Answer>;
 
 /** Something that changed, for the live stream. */
 export type EngineEvent =

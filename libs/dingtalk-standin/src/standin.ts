@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createStandinServer, readBody, sendBadGateway, sendJson } from '@kube-herald/standin-kit';
+import { createStandinServer, readBody, respond, sendJson } from '@kube-herald/standin-kit';
 import { BODY_LIMIT_BYTES } from './checks.js';
 import { handleControl } from './control-api.js';
 import { createEngine } from './engine.js';
@@ -39,15 +39,7 @@ function handleSend(engine: Engine, req: IncomingMessage, res: ServerResponse, u
       remote: req.socket.remoteAddress,
       raw,
     });
-    switch (action.kind) {
-      case 'answer':
-        return sendJson(res, 200, action.answer);
-      case 'http5xx':
-        return sendBadGateway(res);
-      case 'reset':
-        req.socket.resetAndDestroy();
-        return;
-    }
+    respond(req, res, action, (answer) => sendJson(res, 200, answer));
   });
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createStandinServer, sendBadGateway } from '@kube-herald/standin-kit';
+import { createStandinServer, respond } from '@kube-herald/standin-kit';
 import { handleControl } from './control-api.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
@@ -42,15 +42,7 @@ async function handleHook(
     remote: req.socket.remoteAddress,
     raw,
   });
-  switch (action.kind) {
-    case 'answer':
-      return sendJson(res, action.answer.status, action.answer.body);
-    case 'http5xx':
-      return sendBadGateway(res);
-    case 'reset':
-      req.socket.resetAndDestroy();
-      return;
-  }
+  respond(req, res, action, (answer) => sendJson(res, answer.status, answer.body));
 }
 
 /**

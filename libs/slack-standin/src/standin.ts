@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createStandinServer, readBody, sendJson } from '@kube-herald/standin-kit';
+import { createStandinServer, readBody, respond, sendJson } from '@kube-herald/standin-kit';
 import { handleControl } from './control-api.js';
 import { createEngine } from './engine.js';
 import type { Engine } from './engine.js';
@@ -28,18 +28,15 @@ export interface SlackStandin {
 async function handleSend(engine: Engine, req: IncomingMessage, res: ServerResponse, path: string) {
   const raw = await readBody(req, BODY_CAP_BYTES);
   const action = await engine.handle({ method: req.method ?? 'GET', path, raw });
-  if (action.kind === 'reset') {
-    req.socket.resetAndDestroy();
-    return;
-  }
-  const { status, body, retryAfter } = action.answer;
-  // Slack answers webhooks with short text bodies (served as text/html)
-  res.writeHead(status, {
-    'content-type': 'text/html',
-    'content-length': Buffer.byteLength(body),
-    ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+  respond(req, res, action, ({ status, body, retryAfter }) => {
+    // Slack answers webhooks with short text bodies (served as text/html)
+    res.writeHead(status, {
+      'content-type': 'text/html',
+      'content-length': Buffer.byteLength(body),
+      ...(retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) }),
+    });
+    res.end(body);
   });
-  res.end(body);
 }
 
 /**

@@ -8,3 +8,5 @@ export { handleSharedControl } from './control-api.js';
 export type { SharedControl } from './control-api.js';
 export { createStandinServer } from './server.js';
 export type { StandinServer, StandinServerLogger, StandinServerOptions } from './server.js';
+export { respond } from './action.js';
+export type { StandinAction } from './action.js';

@@ -1,5 +1,5 @@
 import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
-import type { Faults, RateWindow } from '@kube-herald/standin-kit';
+import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody } from './checks.js';
 import type { Answer } from './checks.js';
 import { WecomStandinError } from './errors.js';
@@ -20,8 +20,7 @@ export interface SendInput {
 }
 
 /** What the HTTP layer must do. */
-export type SendAction =
-  { readonly kind: 'answer'; readonly answer: Answer } | { readonly kind: 'http5xx' | 'reset' };
+export type SendAction = StandinAction<Answer>;
 
 interface RobotState {
   readonly robot: WecomStandinRobot;
