@@ -107,7 +107,7 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     }
   });
 
-  test('alerts arrive per robot, the rate stays within 20/min, and Ctrl-C stops everything', async () => {
+  test("alerts arrive per robot, the rate stays within 20/min, and Ctrl-C stops the demo's processes", async () => {
     await page.goto(pageUrl);
     // One panel per robot, filled from the stand-in's SSE stream (snapshot, then live messages).
     await page.waitForSelector('[data-testid="robot-panel"][data-robot="staging"]', { timeout: 30_000 });

@@ -21,7 +21,7 @@ export function demoBanner(plan: DemoPlan, info: DemoInfo): string {
       `  services:  ${services}`,
       `  console:   ${info.consoleUrl} (admin token in ${info.consoleTokenFile})`,
       '  No scenario is played: real Warning events of the cluster become DingTalk messages.',
-      '  Ctrl-C stops everything.',
+      "  Ctrl-C stops the demo's processes; Kafka and Redis keep running (bash scripts/services.sh stop).",
       '',
     ].join('\n');
   }
@@ -50,7 +50,7 @@ export function demoBanner(plan: DemoPlan, info: DemoInfo): string {
     '  Timeline:',
     ...steps,
     '',
-    '  Ctrl-C stops everything.',
+    "  Ctrl-C stops the demo's processes; Kafka and Redis keep running (bash scripts/services.sh stop).",
     '',
   ].join('\n');
 }
