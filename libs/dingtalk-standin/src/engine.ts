@@ -1,4 +1,4 @@
-import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
+import { createFaults, createRateWindow, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
 import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseBody, throttleAnswer } from './checks.js';
 import type { Answer } from './checks.js';
@@ -129,7 +129,7 @@ export function createEngine(options: StandinOptions): Engine {
     }
     st.window.record(now);
     const message: RecordedMessage = { id: nextId++, robot: st.robot.name, time: now, ...parsed };
-    messages.push(message);
+    appendCapped(messages, message);
     emit({ type: 'message', message });
     return answer(st, ANSWERS.ok);
   }

@@ -1,4 +1,4 @@
-import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
+import { createFaults, createRateWindow, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
 import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseJson, parseMessage } from './checks.js';
 import type { Answer } from './checks.js';
@@ -125,7 +125,7 @@ export function createEngine(options: StandinOptions): Engine {
       signed: st.bot.secret !== undefined,
       body: json,
     };
-    messages.push(message);
+    appendCapped(messages, message);
     return answer(st, ANSWERS.ok);
   }
 

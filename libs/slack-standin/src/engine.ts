@@ -1,4 +1,4 @@
-import { createFaults, waitFaultDelay } from '@kube-herald/standin-kit';
+import { createFaults, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
 import type { Faults } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody, rateLimited, specials } from './checks.js';
 import type { Answer } from './checks.js';
@@ -109,7 +109,7 @@ export function createEngine(options: SlackStandinOptions): Engine {
     if (!token.ok) return answer(st, rateLimited(token.waitSeconds));
     st.bucket.record(now);
     st.accepted += 1;
-    messages.push({
+    appendCapped(messages, {
       id: nextId++,
       channel: st.channel.name,
       time: now,

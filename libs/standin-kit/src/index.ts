@@ -10,3 +10,4 @@ export { createStandinServer } from './server.js';
 export type { StandinServer, StandinServerLogger, StandinServerOptions } from './server.js';
 export { respond } from './action.js';
 export type { StandinAction } from './action.js';
+export { appendCapped, MESSAGE_LOG_MAX } from './message-log.js';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  appendCapped,
+  MESSAGE_LOG_MAX,
   createFaults,
   createFaultSpecParser,
   createRateWindow,
@@ -73,4 +75,19 @@ test('the stand-in server answers 500 when a route throws and closes idempotentl
   assert.deepEqual(await boom.json(), { error: 'internal error' });
   await Promise.all([server.close(), server.close()]);
   assert.equal(closed, 1);
+});
+
+test('a message log keeps the newest MESSAGE_LOG_MAX entries and says how many it dropped', () => {
+  const log: number[] = [];
+  let dropped = 0;
+  for (let i = 0; i < MESSAGE_LOG_MAX + 25; i++) dropped += appendCapped(log, i);
+  assert.equal(log.length, MESSAGE_LOG_MAX);
+  assert.equal(dropped, 25);
+  assert.equal(log[0], 25);
+  assert.equal(log.at(-1), MESSAGE_LOG_MAX + 24);
+  const small: string[] = [];
+  assert.equal(appendCapped(small, 'a', 2), 0);
+  assert.equal(appendCapped(small, 'b', 2), 0);
+  assert.equal(appendCapped(small, 'c', 2), 1);
+  assert.deepEqual(small, ['b', 'c']);
 });

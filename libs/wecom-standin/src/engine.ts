@@ -1,4 +1,4 @@
-import { createFaults, createRateWindow, waitFaultDelay } from '@kube-herald/standin-kit';
+import { createFaults, createRateWindow, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
 import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody } from './checks.js';
 import type { Answer } from './checks.js';
@@ -117,7 +117,7 @@ export function createEngine(options: WecomStandinOptions): Engine {
       return answer(st, ANSWERS.freq);
     }
     st.window.record(now);
-    messages.push({ id: nextId++, robot: st.robot.name, time: now, ...parsed });
+    appendCapped(messages, { id: nextId++, robot: st.robot.name, time: now, ...parsed });
     return answer(st, ANSWERS.ok);
   }
 
