@@ -1,10 +1,8 @@
-import { isNeverSent } from '@kube-herald/webhook-http';
+import { classifyAttempt, parseCodeAnswer } from '@kube-herald/webhook-http';
+import type { AnswerRules, SendResult } from '@kube-herald/webhook-http';
 
 /** What came back from one send attempt, before interpretation. */
-export type SendResult =
-  | { readonly kind: 'http'; readonly status: number; readonly body: string }
-  | { readonly kind: 'network'; readonly code: string }
-  | { readonly kind: 'timeout' };
+export type { SendResult } from '@kube-herald/webhook-http';
 
 /** What to do about an attempt: done, retry with backoff, hold the robot back, or give up. */
 export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
@@ -91,22 +89,6 @@ function classifySecurity(errmsg: string): Rule {
   return ['security_check', 'a robot security check (keyword, signature, IP) failed'];
 }
 
-function parseErr(body: string): { errcode: number; errmsg: string } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined; // an unparsable body is reported as bad_response by the caller
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const rec = parsed as Record<string, unknown>;
-  const raw = rec['errcode'];
-  const errcode = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
-  if (!Number.isInteger(errcode)) return undefined;
-  const errmsg = typeof rec['errmsg'] === 'string' ? rec['errmsg'] : '';
-  return { errcode, errmsg };
-}
-
 function classifyErrcode(errcode: number, errmsg: string): Classification {
   const base = { errcode, errmsg };
   if (errcode === 0) return { verdict: 'ok', code: 'ok', ...base };
@@ -131,32 +113,12 @@ function classifyErrcode(errcode: number, errmsg: string): Classification {
   };
 }
 
-function classifyHttp(status: number, body: string): Classification {
-  const err = parseErr(body);
-  if (status >= 500) {
-    return { verdict: 'retry', code: 'http_5xx', detail: String(status), ...(err ?? {}) };
-  }
-  if (status === 429) {
-    return {
-      verdict: 'throttle',
-      code: 'throttled',
-      detail: '429',
-      hint: 'HTTP 429 from DingTalk or a proxy',
-    };
-  }
-  if (status === 408) return { verdict: 'retry', code: 'http_status', detail: '408' };
-  // DingTalk answers every request with HTTP 200 and an errcode; honour an errcode on other statuses too.
-  if (err !== undefined) return classifyErrcode(err.errcode, err.errmsg);
-  if (status !== 200) {
-    return {
-      verdict: 'permanent',
-      code: 'http_status',
-      detail: String(status),
-      hint: `HTTP ${status} without a DingTalk answer: check the webhook host and any proxy`,
-    };
-  }
-  return { verdict: 'retry', code: 'bad_response', hint: 'HTTP 200 without a parsable errcode' };
-}
+const RULES: AnswerRules<Classification> = {
+  platform: 'DingTalk',
+  codeField: 'errcode',
+  parse: (body) => parseCodeAnswer(body, ['errcode'], ['errmsg']),
+  classify: (a) => classifyErrcode(a.errcode, a.errmsg),
+};
 
 /**
  * Pure classification of one attempt. An HTTP 200 is not success: only `errcode == 0` is.
@@ -165,22 +127,5 @@ function classifyHttp(status: number, body: string): Classification {
  * else non-zero is permanent, with a `hint` for operators.
  */
 export function classify(result: SendResult): Classification {
-  switch (result.kind) {
-    case 'http':
-      return classifyHttp(result.status, result.body);
-    case 'network':
-      return {
-        verdict: 'retry',
-        code: 'network_error',
-        detail: result.code,
-        ...(isNeverSent(result.code) ? {} : { ambiguous: true }),
-      };
-    case 'timeout':
-      return {
-        verdict: 'retry',
-        code: 'timeout',
-        hint: 'timed out: the message may still have been delivered',
-        ambiguous: true,
-      };
-  }
+  return classifyAttempt(result, RULES);
 }

@@ -1,8 +1,7 @@
+import { classifyAttempt, parseCodeAnswer } from '@kube-herald/webhook-http';
+import type { AnswerRules, SendResult } from '@kube-herald/webhook-http';
 /** What came back from one send attempt, before interpretation. */
-export type SendResult =
-  | { readonly kind: 'http'; readonly status: number; readonly body: string }
-  | { readonly kind: 'network'; readonly code: string }
-  | { readonly kind: 'timeout' };
+export type { SendResult } from '@kube-herald/webhook-http';
 
 /** What to do about an attempt: done, retry with backoff, hold the bot back, or give up. */
 export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
@@ -40,22 +39,6 @@ export interface Classification {
   readonly ambiguous?: boolean;
 }
 
-/** Network errors raised before the request could reach Feishu: retrying them cannot duplicate. */
-const NEVER_SENT = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-]);
-
 type Rule = readonly [ClassificationCode, string];
 
 // Codes of the custom-bot guide (open.feishu.cn/document/client-docs/bot-v3/add-custom-bot) and of answers
@@ -89,23 +72,6 @@ function isThrottleText(msg: string): boolean {
   return /frequency limit|rate limit|too many request/i.test(msg) || msg.includes('限流');
 }
 
-function parseAnswer(body: string): { errcode: number; errmsg: string } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined; // an unparsable body is reported as bad_response by the caller
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const rec = parsed as Record<string, unknown>;
-  // `code`/`msg`; older answers carry `StatusCode`/`StatusMessage` (0/"success") as well or instead.
-  const raw = rec['code'] ?? rec['StatusCode'];
-  const errcode = typeof raw === 'number' ? raw : typeof raw === 'string' && raw !== '' ? Number(raw) : NaN;
-  if (!Number.isInteger(errcode)) return undefined;
-  const msg = rec['msg'] ?? rec['StatusMessage'];
-  return { errcode, errmsg: typeof msg === 'string' ? msg : '' };
-}
-
 function classifyCode(errcode: number, errmsg: string): Classification {
   const base = { errcode, errmsg };
   if (errcode === 0) return { verdict: 'ok', code: 'ok', ...base };
@@ -124,25 +90,12 @@ function classifyCode(errcode: number, errmsg: string): Classification {
   return { verdict: 'permanent', code: rule[0], hint: rule[1], ...base };
 }
 
-function classifyHttp(status: number, body: string): Classification {
-  const answer = parseAnswer(body);
-  if (status >= 500) return { verdict: 'retry', code: 'http_5xx', detail: String(status), ...(answer ?? {}) };
-  if (status === 429) {
-    return { verdict: 'throttle', code: 'throttled', detail: '429', hint: 'HTTP 429 from Feishu or a proxy' };
-  }
-  if (status === 408) return { verdict: 'retry', code: 'http_status', detail: '408' };
-  // Feishu answers errors with a JSON code on 200 and on 4xx (9499 comes with HTTP 400): the code decides.
-  if (answer !== undefined) return classifyCode(answer.errcode, answer.errmsg);
-  if (status !== 200) {
-    return {
-      verdict: 'permanent',
-      code: 'http_status',
-      detail: String(status),
-      hint: `HTTP ${status} without a Feishu answer: check the webhook host and any proxy`,
-    };
-  }
-  return { verdict: 'retry', code: 'bad_response', hint: 'HTTP 200 without a parsable code' };
-}
+const RULES: AnswerRules<Classification> = {
+  platform: 'Feishu',
+  codeField: 'code',
+  parse: (body) => parseCodeAnswer(body, ['code', 'StatusCode'], ['msg', 'StatusMessage']),
+  classify: (a) => classifyCode(a.errcode, a.errmsg),
+};
 
 /**
  * Pure classification of one attempt: only `code == 0` is success. Throttle: 11232, a frequency-limit
@@ -151,22 +104,5 @@ function classifyHttp(status: number, body: string): Classification {
  * 19024 (keyword), 19001 (token), 9499 (bad request), 19036 (too large), any other code.
  */
 export function classify(result: SendResult): Classification {
-  switch (result.kind) {
-    case 'http':
-      return classifyHttp(result.status, result.body);
-    case 'network':
-      return {
-        verdict: 'retry',
-        code: 'network_error',
-        detail: result.code,
-        ...(NEVER_SENT.has(result.code) ? {} : { ambiguous: true }),
-      };
-    case 'timeout':
-      return {
-        verdict: 'retry',
-        code: 'timeout',
-        hint: 'timed out: the message may still have been delivered',
-        ambiguous: true,
-      };
-  }
+  return classifyAttempt(result, RULES);
 }

@@ -10,3 +10,5 @@ export type {
 export { NEVER_SENT_CODES, isNeverSent, networkCode } from './network.js';
 export { WebhookHttpError } from './errors.js';
 export type { WebhookHttpErrorCode } from './errors.js';
+export { classifyAttempt, parseCodeAnswer } from './classify-attempt.js';
+export type { AnswerRules, CodeAnswer, SendResult, TransportVerdict } from './classify-attempt.js';

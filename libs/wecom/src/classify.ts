@@ -1,10 +1,8 @@
-import { isNeverSent } from '@kube-herald/webhook-http';
+import { classifyAttempt, parseCodeAnswer } from '@kube-herald/webhook-http';
+import type { AnswerRules, CodeAnswer, SendResult } from '@kube-herald/webhook-http';
 
 /** What came back from one send attempt, before interpretation. */
-export type SendResult =
-  | { readonly kind: 'http'; readonly status: number; readonly body: string }
-  | { readonly kind: 'network'; readonly code: string }
-  | { readonly kind: 'timeout' };
+export type { SendResult } from '@kube-herald/webhook-http';
 
 /** What to do about an attempt: done, retry with backoff, hold the robot back, or give up. */
 export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
@@ -67,19 +65,9 @@ export function shortErrmsg(errmsg: string): string {
   return (cut === -1 ? errmsg : errmsg.slice(0, cut)).slice(0, 200);
 }
 
-function parseErr(body: string): { errcode: number; errmsg: string } | undefined {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return undefined; // an unparsable body is reported as bad_response by the caller
-  }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const rec = parsed as Record<string, unknown>;
-  const raw = rec['errcode'];
-  const errcode = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN;
-  if (!Number.isInteger(errcode)) return undefined;
-  return { errcode, errmsg: typeof rec['errmsg'] === 'string' ? shortErrmsg(rec['errmsg']) : '' };
+function parseErr(body: string): CodeAnswer | undefined {
+  const a = parseCodeAnswer(body, ['errcode'], ['errmsg']);
+  return a && { errcode: a.errcode, errmsg: shortErrmsg(a.errmsg) };
 }
 
 function permanentRule(errcode: number, errmsg: string): Rule {
@@ -111,24 +99,12 @@ function classifyErrcode(errcode: number, errmsg: string): Classification {
   return { verdict: 'permanent', code, hint, ...base };
 }
 
-function classifyHttp(status: number, body: string): Classification {
-  const err = parseErr(body);
-  if (status >= 500) return { verdict: 'retry', code: 'http_5xx', detail: String(status), ...(err ?? {}) };
-  if (status === 429) {
-    return { verdict: 'throttle', code: 'throttled', detail: '429', hint: 'HTTP 429 from WeCom or a proxy' };
-  }
-  if (status === 408) return { verdict: 'retry', code: 'http_status', detail: '408' };
-  if (err !== undefined) return classifyErrcode(err.errcode, err.errmsg);
-  if (status !== 200) {
-    return {
-      verdict: 'permanent',
-      code: 'http_status',
-      detail: String(status),
-      hint: `HTTP ${status} without a WeCom answer: check the webhook host and any proxy`,
-    };
-  }
-  return { verdict: 'retry', code: 'bad_response', hint: 'HTTP 200 without a parsable errcode' };
-}
+const RULES: AnswerRules<Classification> = {
+  platform: 'WeCom',
+  codeField: 'errcode',
+  parse: parseErr,
+  classify: (a) => classifyErrcode(a.errcode, a.errmsg),
+};
 
 /**
  * Pure classification of one attempt. HTTP 200 is not success: only `errcode == 0` is. Throttle: 45009
@@ -137,22 +113,5 @@ function classifyHttp(status: number, body: string): Classification {
  * 40xxx/41xxx (key or parameters), 40008, 44004, `exceed max length` (40058) / 45002 and any unknown errcode, each with a `hint`.
  */
 export function classify(result: SendResult): Classification {
-  switch (result.kind) {
-    case 'http':
-      return classifyHttp(result.status, result.body);
-    case 'network':
-      return {
-        verdict: 'retry',
-        code: 'network_error',
-        detail: result.code,
-        ...(isNeverSent(result.code) ? {} : { ambiguous: true }),
-      };
-    case 'timeout':
-      return {
-        verdict: 'retry',
-        code: 'timeout',
-        hint: 'timed out: the message may still have been delivered',
-        ambiguous: true,
-      };
-  }
+  return classifyAttempt(result, RULES);
 }
