@@ -1,24 +1,15 @@
 // End to end for the Slack receiver: real Kafka + Redis, notifier instances, the Slack stand-in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
-import { createKafkaAdmin, createKafkaPublisher, createKafkaSubscriber } from '@kube-herald/bus';
-import { EVENT_HEADERS, encodeEvent, type EventV1 } from '@kube-herald/events';
-import { createRegistry, type Registry } from '@kube-herald/observability';
 import { checkMessage, type SlackMessage } from '@kube-herald/slack';
 import { createSlackStandin, type SlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
-import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
-import { parseNotifierConfig } from '../src/config.js';
 import { listFailed } from '../src/failed.js';
-import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
-import { createReceivers } from '../src/receivers/index.js';
+import type { NotifierOptions } from '../src/notifier.js';
 import { log, metricValue, until, warning } from './pipeline-harness.js';
+import { startPlatformNotifier, type PlatformNotifier } from './platform-world.js';
 
-interface World {
+interface World extends PlatformNotifier {
   readonly standin: SlackStandin;
-  readonly notifier: Notifier;
-  readonly registry: Registry;
-  publish(events: readonly EventV1[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,9 +21,6 @@ async function world(
 ): Promise<World> {
   const standin = createSlackStandin({ channels });
   await standin.start();
-  const topic = uniqueName('kh-slack');
-  const prefix = uniqueName('khs');
-  const brokers = kafkaBrokers();
   const closers: (() => Promise<unknown>)[] = [() => standin.close()];
   const close = async () => {
     for (const c of closers.reverse())
@@ -40,94 +28,18 @@ async function world(
   };
   try {
     const names = channels.map((c) => c.name);
-    const config = parseNotifierConfig({
-      kafka: { brokers, topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName('kh-slack-n') },
-      redis: { url: redisUrl(), prefix },
+    const started = await startPlatformNotifier({
+      label: 'slack',
       receivers: names.map((name) => ({
         name,
         type: 'slack',
         webhook: standin.webhookFor(name),
-        insecureHttp: true, // the stand-in answers on plain http
-        timeoutMs: 2000,
         ...receivers[name],
       })),
-      route: {
-        receiver: names[0],
-        groupBy: ['cluster', 'namespace', 'reason'],
-        groupWait: '200ms',
-        groupInterval: '1s',
-        repeatInterval: '1s',
-        routes: names.map((name) => ({ match: { namespace: name }, receiver: name })),
-      },
-      delivery: { attempts: 6, backoffMs: 200 },
+      options,
+      closers,
     });
-    const admin = createKafkaAdmin({ brokers, clientId: 'kh-slack-admin', log });
-    try {
-      await admin.ensureTopics([
-        { topic, partitions: 2 },
-        { topic: `${topic}.dlq`, partitions: 1 },
-      ]);
-      await until(
-        () =>
-          admin.groupLag(config.kafka.groupId, topic).then(
-            () => true,
-            () => false,
-          ),
-        60_000,
-        'the group coordinator',
-      );
-    } finally {
-      await admin.close();
-    }
-    const publisher = createKafkaPublisher({ brokers, clientId: 'kh-slack-pub', log });
-    closers.push(() => publisher.close());
-    await publisher.start();
-    const redis = new Redis(redisUrl());
-    closers.push(async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-      await redis.quit();
-    });
-    const iredis = new Redis(redisUrl());
-    closers.push(() => iredis.quit());
-    const registry = createRegistry('notifier', false);
-    const subscriber = createKafkaSubscriber({
-      brokers,
-      clientId: uniqueName('kh-slack-n'),
-      log,
-      groupId: config.kafka.groupId,
-      topics: [topic],
-      fromBeginning: true,
-      maxWaitTimeMs: 200,
-    });
-    const notifier = createNotifier({
-      config,
-      log,
-      redis: iredis,
-      subscriber,
-      publisher,
-      receivers: createReceivers(config),
-      registry,
-      options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
-    });
-    closers.push(() => notifier.close());
-    await notifier.start();
-    return {
-      standin,
-      notifier,
-      registry,
-      async publish(events) {
-        await publisher.publish(
-          topic,
-          events.map((e) => ({
-            key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
-            value: encodeEvent(e),
-            headers: { ...EVENT_HEADERS },
-          })),
-        );
-      },
-      close,
-    };
+    return { standin, ...started, close };
   } catch (err) {
     await close();
     throw err;
