@@ -47,24 +47,38 @@ function receiver(
   return r;
 }
 
+/** What the four chat stand-ins have in common; only how a fault names its target differs. */
+interface ChatStandin {
+  start(): Promise<unknown>;
+  webhookFor(name: string): string;
+  messages(name: string): readonly unknown[];
+  close(): Promise<void>;
+}
+
+/** A stand-in's robot/bot/channel 'oncall' behind a harness; the receivers get its webhook URL. */
+function standinHarness(
+  standin: ChatStandin,
+  inject: (mode: 'http5xx' | 'throttle') => unknown,
+  receivers: { good(url: string): Receiver; rejected(url: string): Receiver },
+): Harness {
+  return {
+    start: async () => void (await standin.start()),
+    good: () => receivers.good(standin.webhookFor('oncall')),
+    rejected: () => receivers.rejected(standin.webhookFor('oncall')),
+    delivered: () => standin.messages('oncall').length,
+    failNext: (kind) => void inject(kind === 'transient' ? 'http5xx' : 'throttle'),
+    close: () => standin.close(),
+  };
+}
+
 function dingtalkHarness(): Harness {
   const standin = createDingtalkStandin({
     robots: [{ name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] }],
   });
-  return {
-    start: async () => void (await standin.start()),
-    good: () => receiver('dingtalk', { webhook: standin.webhookFor('oncall'), secret: SECRET }),
-    rejected: () =>
-      receiver('dingtalk', { webhook: standin.webhookFor('oncall'), secret: `${SECRET}-wrong` }),
-    delivered: () => standin.messages('oncall').length,
-    failNext: (kind) =>
-      void standin.faults.inject({
-        robot: 'oncall',
-        mode: kind === 'transient' ? 'http5xx' : 'throttle',
-        times: 1,
-      }),
-    close: () => standin.close(),
-  };
+  return standinHarness(standin, (mode) => standin.faults.inject({ robot: 'oncall', mode, times: 1 }), {
+    good: (webhook) => receiver('dingtalk', { webhook, secret: SECRET }),
+    rejected: (webhook) => receiver('dingtalk', { webhook, secret: `${SECRET}-wrong` }),
+  });
 }
 
 function webhookHarness(): Harness {
@@ -100,59 +114,31 @@ function webhookHarness(): Harness {
 function slackHarness(): Harness {
   const path = `T0CONTRACT/B0CONTRACT/${TOKEN}`;
   const standin = createSlackStandin({ channels: [{ name: 'oncall', path }] });
-  return {
-    start: async () => void (await standin.start()),
-    good: () => receiver('slack', { webhook: standin.webhookFor('oncall') }),
+  return standinHarness(standin, (mode) => standin.faults.inject({ channel: 'oncall', mode, times: 1 }), {
+    good: (webhook) => receiver('slack', { webhook }),
     // a revoked webhook: Slack answers 404 no_service
-    rejected: () => receiver('slack', { webhook: standin.webhookFor('oncall').replace(/[^/]+$/, 'revoked') }),
-    delivered: () => standin.messages('oncall').length,
-    failNext: (kind) =>
-      void standin.faults.inject({
-        channel: 'oncall',
-        mode: kind === 'transient' ? 'http5xx' : 'throttle',
-        times: 1,
-      }),
-    close: () => standin.close(),
-  };
+    rejected: (webhook) => receiver('slack', { webhook: webhook.replace(/[^/]+$/, 'revoked') }),
+  });
 }
 
 function feishuHarness(): Harness {
   const standin = createFeishuStandin({
     bots: [{ name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] }],
   });
-  return {
-    start: async () => void (await standin.start()),
-    good: () => receiver('feishu', { webhook: standin.webhookFor('oncall'), secret: SECRET }),
+  return standinHarness(standin, (mode) => standin.faults.inject({ bot: 'oncall', mode, times: 1 }), {
+    good: (webhook) => receiver('feishu', { webhook, secret: SECRET }),
     // a wrong signing secret: Feishu answers 19021
-    rejected: () => receiver('feishu', { webhook: standin.webhookFor('oncall'), secret: `${SECRET}-wrong` }),
-    delivered: () => standin.messages('oncall').length,
-    failNext: (kind) =>
-      void standin.faults.inject({
-        bot: 'oncall',
-        mode: kind === 'transient' ? 'http5xx' : 'throttle',
-        times: 1,
-      }),
-    close: () => standin.close(),
-  };
+    rejected: (webhook) => receiver('feishu', { webhook, secret: `${SECRET}-wrong` }),
+  });
 }
 
 function wecomHarness(): Harness {
   const standin = createWecomStandin({ robots: [{ name: 'oncall', key: TOKEN }] });
-  return {
-    start: async () => void (await standin.start()),
-    good: () => receiver('wecom', { webhook: standin.webhookFor('oncall') }),
+  return standinHarness(standin, (mode) => standin.faults.inject({ robot: 'oncall', mode, times: 1 }), {
+    good: (webhook) => receiver('wecom', { webhook }),
     // a robot removed from its group: WeCom answers 93000 for its key
-    rejected: () =>
-      receiver('wecom', { webhook: standin.webhookFor('oncall').replace(TOKEN, `${TOKEN}-removed`) }),
-    delivered: () => standin.messages('oncall').length,
-    failNext: (kind) =>
-      void standin.faults.inject({
-        robot: 'oncall',
-        mode: kind === 'transient' ? 'http5xx' : 'throttle',
-        times: 1,
-      }),
-    close: () => standin.close(),
-  };
+    rejected: (webhook) => receiver('wecom', { webhook: webhook.replace(TOKEN, `${TOKEN}-removed`) }),
+  });
 }
 
 async function refusedUrl(): Promise<string> {
