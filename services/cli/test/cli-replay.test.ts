@@ -10,7 +10,13 @@ import {
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { encodeEvent, type EventV1 } from '@kube-herald/events';
 import { createRegistry } from '@kube-herald/observability';
-import { createNotifier, createReceivers, loadNotifierConfig } from '@kube-herald/notifier';
+import {
+  createNotifier,
+  createReceivers,
+  loadNotifierConfig,
+  type Notifier,
+  type NotifierConfig,
+} from '@kube-herald/notifier';
 import { kafkaBrokers, redisUrl, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
@@ -18,6 +24,12 @@ import { cli, makeEvent, tempDir } from './cli-harness.js';
 
 const yamlOf = (file: string): unknown => parseYaml(readFileSync(file, 'utf8'));
 
+/** An event as the collector publishes it (keyed by its object). */
+const recordOf = (e: EventV1): { key: string; value: string; headers: Record<string, string> } => ({
+  key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
+  value: encodeEvent(e).toString('utf8'),
+  headers: { schema: 'kube-herald.event/v1' },
+});
 const log = testLogger('cli-replay');
 const HOUR = 3_600_000;
 const t0 = Date.now();
@@ -99,12 +111,7 @@ before(async () => {
     [after30m, t0 - HOUR / 2],
   ];
   for (const [events, ts] of batches) {
-    const msgs = events.map((e, i) => ({
-      key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
-      value: encodeEvent(e).toString('utf8'),
-      headers: { schema: 'kube-herald.event/v1' },
-      timestamp: ts + i * 1000,
-    }));
+    const msgs = events.map((e, i) => ({ ...recordOf(e), timestamp: ts + i * 1000 }));
     await publisher.publish(topic, msgs);
     events.forEach((e, i) => published.push({ event: e, value: msgs[i]?.value ?? '', ts: ts + i * 1000 }));
   }
@@ -125,9 +132,53 @@ const texts = (robot: string): string =>
     .messages(robot)
     .map((m) => m.text)
     .join('\n');
+/** The robot "old" without its keyword (a config it refuses with 310000). */
+const oldReceiver = (): object => ({
+  name: 'old',
+  type: 'dingtalk',
+  webhook: standin.webhookFor('old'),
+  insecureHttp: true,
+});
+/** A config file that sends everything to "old" (without its keyword), with these Kafka settings. */
+const oldOnlyConfig = (name: string, kafka: object): string =>
+  tmp.file(name, {
+    kafka,
+    redis: { url: redisUrl(), prefix },
+    receivers: [oldReceiver()],
+    route: { receiver: 'old' },
+  });
 /** How many messages of a robot mention an event's object. */
 const mentions = (robot: string, e: EventV1): number =>
   standin.messages(robot).filter((m) => m.text.includes(e.involvedObject.name)).length;
+
+/**
+ * A started live notifier of a fleet config, consuming the topic from its start in the fleet's group.
+ * Its deliveries to "strict" are refused by design (see the tests): no warning per message.
+ */
+async function startLive(config: NotifierConfig, name: string): Promise<{ live: Notifier; redis: Redis }> {
+  const redis = new Redis(redisUrl());
+  const subscriber = createKafkaSubscriber({
+    brokers: kafkaBrokers(),
+    clientId: `kh-cli-${name}`,
+    log,
+    groupId: config.kafka.groupId,
+    topics: [topic],
+    fromBeginning: true,
+    maxWaitTimeMs: 200,
+  });
+  const live = createNotifier({
+    config,
+    log: log.child({ live: true }, { level: 'error' }),
+    redis,
+    subscriber,
+    publisher,
+    receivers: createReceivers(config),
+    registry: createRegistry(name, false),
+    options: { schedulerPollMs: 100 },
+  });
+  await live.start();
+  return { live, redis };
+}
 
 test('--dry-run --output jsonl prints exactly the published events of the window and sends nothing', async () => {
   const r = await cli([
@@ -191,11 +242,10 @@ test('replay reads only the offsets of the window, not the whole topic, and leav
 
 test('a missing topic: one line, exit 2, within seconds, and no group created', async () => {
   const groupId = uniqueName('kh-missing');
-  const missing = tmp.file('missing-topic-fast.yaml', {
-    kafka: { brokers: kafkaBrokers(), topic: uniqueName('kh-no-such-topic'), groupId },
-    redis: { url: redisUrl(), prefix },
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
-    route: { receiver: 'old' },
+  const missing = oldOnlyConfig('missing-topic-fast.yaml', {
+    brokers: kafkaBrokers(),
+    topic: uniqueName('kh-no-such-topic'),
+    groupId,
   });
   const started = Date.now();
   const r = await cli(['replay', '--from', '1h', '--config', missing]);
@@ -227,28 +277,7 @@ test('replay of the window to one receiver, before the live notifier consumed it
 
 test('the live notifier, lagging behind that replay, still delivers every event to its other receivers, nothing twice; then replay without --force sends nothing and the live group is untouched', async () => {
   const config = loadNotifierConfig(configFile, {});
-  const redis = new Redis(redisUrl());
-  const subscriber = createKafkaSubscriber({
-    brokers: kafkaBrokers(),
-    clientId: 'kh-cli-live',
-    log,
-    groupId: config.kafka.groupId,
-    topics: [topic],
-    fromBeginning: true,
-    maxWaitTimeMs: 200,
-  });
-  const live = createNotifier({
-    config,
-    // its deliveries to "strict" are refused by design (see the last test): no warning per message
-    log: log.child({ live: true }, { level: 'error' }),
-    redis,
-    subscriber,
-    publisher,
-    receivers: createReceivers(config),
-    registry: createRegistry('live', false),
-    options: { schedulerPollMs: 100 },
-  });
-  await live.start();
+  const { live, redis } = await startLive(config, 'live');
   try {
     // the replay above marked the window's occurrences for "new" only (dedup is per occurrence and
     // receiver): the live notifier delivers all of them to "old", and to "new" only the rest
@@ -303,18 +332,11 @@ test('bad input: one line and a documented exit code, nothing sent', async () =>
     [['replay', '--from', '1h', '--bogus', '--config', configFile], 1, /unknown option '--bogus'/],
     [['replay', '--from', '1h', '--receiver', 'nobody', '--config', configFile], 1, /no receiver "nobody"/],
   ];
-  const missing = tmp.file('missing-topic.yaml', {
-    kafka: { brokers: kafkaBrokers(), topic: uniqueName('kh-no-such-topic') },
-    redis: { url: redisUrl(), prefix },
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
-    route: { receiver: 'old' },
+  const missing = oldOnlyConfig('missing-topic.yaml', {
+    brokers: kafkaBrokers(),
+    topic: uniqueName('kh-no-such-topic'),
   });
-  const unreachable = tmp.file('unreachable.yaml', {
-    kafka: { brokers: '127.0.0.1:1', topic },
-    redis: { url: redisUrl(), prefix },
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
-    route: { receiver: 'old' },
-  });
+  const unreachable = oldOnlyConfig('unreachable.yaml', { brokers: '127.0.0.1:1', topic });
   cases.push([
     ['replay', '--from', '1h', '--config', missing],
     2,
@@ -368,7 +390,7 @@ test('replay never takes a live job: a robot refusing the replay (310000) while 
   // the replay runs with a config the robot refuses (no keyword: a laptop outside the allowlist alike)
   const refused = tmp.file('notifier-refused.yaml', {
     ...(yamlOf(configFile) as Record<string, unknown>),
-    receivers: [{ name: 'old', type: 'dingtalk', webhook: standin.webhookFor('old'), insecureHttp: true }],
+    receivers: [oldReceiver()],
     route: {
       receiver: 'old',
       groupBy: ['cluster', 'namespace', 'name'],
@@ -376,27 +398,7 @@ test('replay never takes a live job: a robot refusing the replay (310000) while 
       groupInterval: '200ms',
     },
   });
-  const redis = new Redis(redisUrl());
-  const subscriber = createKafkaSubscriber({
-    brokers: kafkaBrokers(),
-    clientId: 'kh-cli-live2',
-    log,
-    groupId: config.kafka.groupId,
-    topics: [topic],
-    fromBeginning: true,
-    maxWaitTimeMs: 200,
-  });
-  const live = createNotifier({
-    config,
-    log: log.child({ live: true }, { level: 'error' }),
-    redis,
-    subscriber,
-    publisher,
-    receivers: createReceivers(config),
-    registry: createRegistry('live2', false),
-    options: { schedulerPollMs: 100 },
-  });
-  await live.start();
+  const { live, redis } = await startLive(config, 'live2');
   try {
     const failedBefore = await live.queue.getFailedCount();
     const windowShown = () => inside.reduce((n, e) => n + mentions('old', e), 0);
@@ -416,11 +418,7 @@ test('replay never takes a live job: a robot refusing the replay (310000) while 
     ]);
     await publisher.publish(
       topic,
-      fresh.map((e) => ({
-        key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
-        value: encodeEvent(e).toString('utf8'),
-        headers: { schema: 'kube-herald.event/v1' },
-      })),
+      fresh.map((e) => recordOf(e)),
     );
     const r = await replaying;
     assert.equal(r.code, 3, r.stderr);
