@@ -2,54 +2,15 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { waitFor } from '@kube-herald/testing';
-import { runCli } from '../src/main.js';
 import { cli, tempDir } from './cli-harness.js';
+import { startStandinCli } from './standin-cli-harness.js';
 
 const tmp = tempDir();
 const composeStandin = join(import.meta.dirname, '../../../deploy/compose/dingtalk-standin.yaml');
 
 after(() => tmp.dispose());
 
-/** `kube-herald dingtalk-standin …` running in-process until `stop()` (which resolves to its exit code). */
-async function startStandin(argv: readonly string[]): Promise<{
-  readonly webhooks: Map<string, string>;
-  readonly out: () => string;
-  stop(): Promise<number>;
-}> {
-  const abort = new AbortController();
-  let out = '';
-  let err = '';
-  const running = runCli(
-    ['dingtalk-standin', ...argv, '--log-level', 'warn'],
-    {},
-    {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      stdin: Readable.from(['']),
-      signal: abort.signal,
-    },
-  );
-  let exited: number | undefined;
-  void running.then((code) => (exited = code));
-  await waitFor(
-    () => {
-      if (exited !== undefined) throw new Error(`exited ${exited}: ${err}`);
-      return /robot \S+: /.test(out);
-    },
-    { what: 'the stand-in to print its webhooks' },
-  );
-  const webhooks = new Map([...out.matchAll(/robot (\S+): (\S+)/g)].map((m) => [m[1]!, m[2]!]));
-  return {
-    webhooks,
-    out: () => out,
-    stop: () => {
-      abort.abort();
-      return running;
-    },
-  };
-}
+const startStandin = (argv: readonly string[]) => startStandinCli('dingtalk-standin', 'robot', argv);
 
 /** The webhook with `timestamp` and `sign` as DingTalk computes them (DINGTALK.md). */
 function signed(webhook: string, secret: string, ts = Date.now()): string {

@@ -1,37 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { waitFor } from '@kube-herald/testing';
-import { runCli } from '../src/main.js';
 import { parseChannelSpec } from '../src/commands/slack-standin.js';
+import { startStandinCli } from './standin-cli-harness.js';
 
-/** `kube-herald slack-standin …` running in-process until `stop()` (which resolves to its exit code). */
-async function startStandin(argv: readonly string[]) {
-  const abort = new AbortController();
-  let out = '';
-  let err = '';
-  const running = runCli(
-    ['slack-standin', ...argv, '--log-level', 'warn'],
-    {},
-    {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      stdin: Readable.from(['']),
-      signal: abort.signal,
-    },
-  );
-  let exited: number | undefined;
-  void running.then((code) => (exited = code));
-  await waitFor(
-    () => {
-      if (exited !== undefined) throw new Error(`exited ${exited}: ${err}`);
-      return /channel \S+: /.test(out);
-    },
-    { what: 'the stand-in to print its webhooks' },
-  );
-  const webhooks = new Map([...out.matchAll(/channel (\S+): (\S+)/g)].map((m) => [m[1]!, m[2]!]));
-  return { webhooks, stop: () => (abort.abort(), running) };
-}
+const startStandin = (argv: readonly string[]) => startStandinCli('slack-standin', 'channel', argv);
 
 const post = async (url: string, body: unknown) => {
   const res = await fetch(url, { method: 'POST', body: JSON.stringify(body) });

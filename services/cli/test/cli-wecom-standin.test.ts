@@ -1,9 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
-import { waitFor } from '@kube-herald/testing';
-import { runCli } from '../src/main.js';
 import { cli } from './cli-harness.js';
+import { startStandinCli } from './standin-cli-harness.js';
 
 async function post(url: string, content: string): Promise<{ errcode: number; errmsg: string }> {
   const res = await fetch(url, {
@@ -15,41 +13,17 @@ async function post(url: string, content: string): Promise<{ errcode: number; er
 }
 
 test('wecom-standin: prints one webhook per robot, answers like WeCom (rate per key, 93000 for a wrong key)', async () => {
-  const abort = new AbortController();
-  let out = '';
-  let err = '';
-  const running = runCli(
-    [
-      'wecom-standin',
-      '--port',
-      '0',
-      '--rate',
-      '2',
-      '--robot',
-      'name=ops,key=k-ops',
-      '--robot',
-      'name=dev,key=k-dev',
-      '--log-level',
-      'warn',
-    ],
-    {},
-    {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-      stdin: Readable.from(['']),
-      signal: abort.signal,
-    },
-  );
-  let exited: number | undefined;
-  void running.then((code) => (exited = code));
-  await waitFor(
-    () => {
-      if (exited !== undefined) throw new Error(`exited ${exited}: ${err}`);
-      return /robot dev: /.test(out);
-    },
-    { what: 'the stand-in to print its webhooks' },
-  );
-  const hooks = new Map([...out.matchAll(/robot (\S+): (\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  const s = await startStandinCli('wecom-standin', 'robot', [
+    '--port',
+    '0',
+    '--rate',
+    '2',
+    '--robot',
+    'name=ops,key=k-ops',
+    '--robot',
+    'name=dev,key=k-dev',
+  ]);
+  const hooks = s.webhooks;
   const ops = hooks.get('ops')!;
   assert.match(ops, /^http:\/\/127\.0\.0\.1:\d+\/cgi-bin\/webhook\/send\?key=k-ops$/);
   assert.deepEqual(
@@ -58,8 +32,7 @@ test('wecom-standin: prints one webhook per robot, answers like WeCom (rate per 
   );
   assert.equal((await post(hooks.get('dev')!, 'a')).errcode, 0);
   assert.equal((await post(ops.replace('k-ops', 'nope'), 'a')).errcode, 93000);
-  abort.abort();
-  assert.equal(await running, 0);
+  assert.equal(await s.stop(), 0);
 });
 
 test('wecom-standin: a robot without key= is a usage error', async () => {

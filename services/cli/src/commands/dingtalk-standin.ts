@@ -2,27 +2,21 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { durationMs, loadConfigFile } from '@kube-herald/config';
 import { createDingtalkStandin, type StandinRobot } from '@kube-herald/dingtalk-standin';
-import type { Env } from '../command-types.js';
-import { usageError } from '../exit-codes.js';
-import { ioOf } from '../io.js';
-import { cliLogger } from '../util/logger.js';
+import type { Env, SetExit } from '../command-types.js';
 import {
+  allTargets,
+  standinCommand,
+  listenAddress,
   parseSignedTargetSpec,
-  portFlag,
+  positiveIntFlag,
   repeatable,
-  serveStandin,
+  runStandinCommand,
+  signedTargetSchema,
   standinHttpSchema,
 } from '../util/standin.js';
-import type { SetExit } from '../command-types.js';
+import type { StandinFlags } from '../util/standin.js';
 
-// Strict objects: a misspelt key (`hots:`, `keyword:`) is reported with its path instead of ignored.
-const robotSchema = z.strictObject({
-  name: z.string().min(1),
-  token: z.string().min(1),
-  secret: z.string().min(1).optional(),
-  keywords: z.array(z.string().min(1)).max(10).optional(),
-  ipAllowlist: z.array(z.string().min(1)).optional(),
-});
+const robotSchema = signedTargetSchema(z.string().min(1));
 
 /** `--config` file of the stand-in (deploy/compose/dingtalk-standin.yaml); flags override it. */
 const standinFileSchema = z.strictObject({
@@ -33,13 +27,8 @@ const standinFileSchema = z.strictObject({
   robots: z.array(robotSchema).min(1),
 });
 
-interface StandinFlags {
-  readonly config?: string;
-  readonly port?: string;
-  readonly host?: string;
+interface DingtalkFlags extends StandinFlags {
   readonly robot: string[];
-  readonly rate?: string;
-  readonly logLevel: string;
 }
 
 /** Parses `name=oncall,token=t1,secret=s1,keyword=K8s,keyword=Pod,ip=10.0.0.1`. */
@@ -47,39 +36,31 @@ export function parseRobotSpec(spec: string): StandinRobot {
   return parseSignedTargetSpec('--robot', spec);
 }
 
-function settings(flags: StandinFlags, env: Env) {
+function settings(flags: DingtalkFlags, env: Env) {
   const file = flags.config ? loadConfigFile(standinFileSchema, flags.config, env) : undefined;
-  const robots = [...(file?.robots ?? []), ...flags.robot.map(parseRobotSpec)];
-  if (robots.length === 0) throw usageError('no robot: give --robot name=..,token=.. or --config <file>');
-  const rate = flags.rate === undefined ? (file?.ratePerMinute ?? 20) : Number(flags.rate);
-  if (!Number.isInteger(rate) || rate <= 0)
-    throw usageError(`--rate: "${flags.rate}" is not a positive integer`);
+  const robots = allTargets(
+    file?.robots,
+    flags.robot.map(parseRobotSpec),
+    'no robot: give --robot name=..,token=.. or --config <file>',
+  );
   return {
     robots,
-    ratePerMinute: rate,
+    ratePerMinute: positiveIntFlag('--rate', flags.rate, file?.ratePerMinute ?? 20),
     throttleMs: file?.throttle ?? 60_000,
     throttleErrcode: file?.throttleErrcode ?? 130101,
-    port: flags.port === undefined ? (file?.http.port ?? 8080) : portFlag(flags.port),
-    host: flags.host ?? file?.http.host ?? '127.0.0.1',
+    ...listenAddress(flags, file?.http, 8080),
   };
 }
 
 /** `kube-herald dingtalk-standin`: the DingTalk robot stand-in, standalone (docker-compose, manual tries). */
 export function registerDingtalkStandin(program: Command, env: Env, setExit: SetExit): void {
-  program
-    .command('dingtalk-standin')
-    .description(
-      'Run the DingTalk custom-robot stand-in (same API, signing, keywords and 20 msg/min limit as a real robot, plus a live page).',
-    )
-    .option(
-      '--config <file>',
-      'YAML file: http.host, http.port, ratePerMinute, throttle, throttleErrcode, robots[name, token, secret, keywords, ipAllowlist]; flags override it',
-    )
-    .option('--port <port>', 'port to listen on (default: http.port or 8080; 0 = a free one)')
-    .option(
-      '--host <address>',
-      'address to listen on (default: http.host or 127.0.0.1; 0.0.0.0 in a container)',
-    )
+  standinCommand(
+    program,
+    'dingtalk-standin',
+    'Run the DingTalk custom-robot stand-in (same API, signing, keywords and 20 msg/min limit as a real robot, plus a live page).',
+    'YAML file: http.host, http.port, ratePerMinute, throttle, throttleErrcode, robots[name, token, secret, keywords, ipAllowlist]; flags override it',
+    8080,
+  )
     .option(
       '--robot <spec>',
       'a robot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)',
@@ -101,23 +82,19 @@ Examples:
 The webhooks are printed on stdout (signing secrets are not); the live page is at the printed address.
 Robots of --config and --robot are combined. Ctrl-C stops it.`,
     )
-    .action(async (flags: StandinFlags, cmd: Command) => {
-      const io = ioOf(cmd);
-      const s = settings(flags, env);
-      const log = cliLogger(io, flags.logLevel, 'dingtalk-standin');
-      const standin = createDingtalkStandin({
-        robots: s.robots,
-        ratePerMinute: s.ratePerMinute,
-        throttleMs: s.throttleMs,
-        throttleErrcode: s.throttleErrcode,
-        log,
-      });
-      await serveStandin(io, standin, {
-        port: s.port,
-        host: s.host,
-        banner: (url) => `DingTalk stand-in listening on ${url} (live page: ${url}/)`,
-        kind: 'robot',
-        names: s.robots.map((r) => r.name),
+    .action(async (flags: DingtalkFlags, cmd: Command) => {
+      await runStandinCommand(cmd, flags.logLevel, 'dingtalk-standin', (log) => {
+        const { port, host, ...options } = settings(flags, env);
+        return {
+          standin: createDingtalkStandin({ ...options, log }),
+          serve: {
+            port,
+            host,
+            banner: (url) => `DingTalk stand-in listening on ${url} (live page: ${url}/)`,
+            kind: 'robot',
+            names: options.robots.map((r) => r.name),
+          },
+        };
       });
       setExit(0);
     });

@@ -2,17 +2,12 @@ import type { Command } from 'commander';
 import { createSlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { ioOf } from '../io.js';
-import { cliLogger } from '../util/logger.js';
-import { portFlag, repeatable, serveStandin } from '../util/standin.js';
+import { listenAddress, repeatable, runStandinCommand } from '../util/standin.js';
+import type { StandinFlags } from '../util/standin.js';
 
-interface SlackStandinFlags {
-  readonly port?: string;
-  readonly host?: string;
+interface SlackStandinFlags extends Omit<StandinFlags, 'config'> {
   readonly channel: string[];
-  readonly rate?: string;
   readonly burst?: string;
-  readonly logLevel: string;
 }
 
 /** Parses `name=alerts[,path=T0/B0/secret][,archived][,prohibited]`; a path is made up when absent. */
@@ -71,20 +66,20 @@ Examples:
 The webhook URLs are printed on stdout; messages, stats and faults are under /_standin/. Ctrl-C stops it.`,
     )
     .action(async (flags: SlackStandinFlags, cmd: Command) => {
-      const io = ioOf(cmd);
-      const channels = flags.channel.map(parseChannelSpec);
-      if (channels.length === 0) throw usageError('no channel: give --channel name=..');
-      const log = cliLogger(io, flags.logLevel, 'slack-standin');
-      const ratePerSecond = positive('--rate', flags.rate, 1);
-      const burst = positive('--burst', flags.burst, 3);
-      const port = flags.port === undefined ? 8081 : portFlag(flags.port);
-      const standin = createSlackStandin({ channels, ratePerSecond, burst, log });
-      await serveStandin(io, standin, {
-        port,
-        host: flags.host ?? '127.0.0.1',
-        banner: (url) => `Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)`,
-        kind: 'channel',
-        names: channels.map((c) => c.name),
+      await runStandinCommand(cmd, flags.logLevel, 'slack-standin', (log) => {
+        const channels = flags.channel.map(parseChannelSpec);
+        if (channels.length === 0) throw usageError('no channel: give --channel name=..');
+        const ratePerSecond = positive('--rate', flags.rate, 1);
+        const burst = positive('--burst', flags.burst, 3);
+        return {
+          standin: createSlackStandin({ channels, ratePerSecond, burst, log }),
+          serve: {
+            ...listenAddress(flags, undefined, 8081),
+            banner: (url) => `Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)`,
+            kind: 'channel',
+            names: channels.map((c) => c.name),
+          },
+        };
       });
       setExit(0);
     });

@@ -1,7 +1,10 @@
+import type { Command } from 'commander';
 import { z } from 'zod';
+import type { Logger } from '@kube-herald/logging';
 import { usageError } from '../exit-codes.js';
-import { stopRequest } from '../io.js';
+import { ioOf, stopRequest } from '../io.js';
 import type { CliIo } from '../io.js';
+import { cliLogger } from './logger.js';
 
 /** The `http:` block of a stand-in's `--config` file. */
 export function standinHttpSchema(defaultPort: number) {
@@ -11,6 +14,82 @@ export function standinHttpSchema(defaultPort: number) {
       host: z.string().min(1).default('127.0.0.1'),
     })
     .prefault({});
+}
+
+/**
+ * A signed robot / bot of a `--config` file (DingTalk, Feishu), with the platform's `token` rule. Strict: a
+ * misspelt key (`keyword:`) is reported with its path instead of ignored.
+ */
+export function signedTargetSchema(token: z.ZodString) {
+  return z.strictObject({
+    name: z.string().min(1),
+    token,
+    secret: z.string().min(1).optional(),
+    keywords: z.array(z.string().min(1)).max(10).optional(),
+    ipAllowlist: z.array(z.string().min(1)).optional(),
+  });
+}
+
+/** The flags every stand-in command with a `--config` file takes. */
+export interface StandinFlags {
+  readonly config?: string;
+  readonly port?: string;
+  readonly host?: string;
+  readonly rate?: string;
+  readonly logLevel: string;
+}
+
+/** Where to listen: the flags, else the `--config` file's `http:` block, else `defaultPort` on 127.0.0.1. */
+export function listenAddress(
+  flags: Pick<StandinFlags, 'port' | 'host'>,
+  http: { readonly port: number; readonly host: string } | undefined,
+  defaultPort: number,
+): { readonly port: number; readonly host: string } {
+  return {
+    port: flags.port === undefined ? (http?.port ?? defaultPort) : portFlag(flags.port),
+    host: flags.host ?? http?.host ?? '127.0.0.1',
+  };
+}
+
+/**
+ * The `name` command of a stand-in with a `--config` file (described by `configHelp`), `--port` and `--host`
+ * (whose defaults are the file's `http:` block, else `defaultPort` on 127.0.0.1).
+ */
+export function standinCommand(
+  program: Command,
+  name: string,
+  description: string,
+  configHelp: string,
+  defaultPort: number,
+): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--config <file>', configHelp)
+    .option('--port <port>', `port to listen on (default: http.port or ${defaultPort}; 0 = a free one)`)
+    .option(
+      '--host <address>',
+      'address to listen on (default: http.host or 127.0.0.1; 0.0.0.0 in a container)',
+    );
+}
+
+/** The robots / bots of the `--config` file, then those of the flags; none at all is a usage error. */
+export function allTargets<T>(
+  fromFile: readonly T[] | undefined,
+  fromFlags: readonly T[],
+  none: string,
+): T[] {
+  const all = [...(fromFile ?? []), ...fromFlags];
+  if (all.length === 0) throw usageError(none);
+  return all;
+}
+
+/** Parses a positive whole-number flag; `fallback` when it is not given. */
+export function positiveIntFlag(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw usageError(`${flag}: "${text}" is not a positive integer`);
+  return n;
 }
 
 /** Commander collector of a repeatable option. */
@@ -73,6 +152,21 @@ export interface ServeOptions {
   /** Printed before each webhook: `robot`, `bot`, `channel`. */
   readonly kind: string;
   readonly names: readonly string[];
+}
+
+/**
+ * The action of the stand-in command `name`: `build` makes the stand-in with the command's JSON logger
+ * (stderr, at `logLevel`), which is then served as {@link serveStandin} does.
+ */
+export async function runStandinCommand(
+  cmd: Command,
+  logLevel: string,
+  name: string,
+  build: (log: Logger) => { readonly standin: RunnableStandin; readonly serve: ServeOptions },
+): Promise<void> {
+  const io = ioOf(cmd);
+  const { standin, serve } = build(cliLogger(io, logLevel, name));
+  await serveStandin(io, standin, serve);
 }
 
 /** Starts `standin`, prints its address and webhooks on stdout, and runs it until Ctrl-C (or the io's abort). */
