@@ -172,18 +172,24 @@ describe('helm chart: default values', () => {
     return found[0]!;
   };
 
+  /** The collector's Role and RoleBinding named *<suffix>*; asserts the binding names its ServiceAccount. */
+  const collectorRole = (suffix: string): { role: RbacRole; binding: RoleBinding } => {
+    const role = named(ofKind<RbacRole>(objects, 'Role', 'collector'), suffix);
+    const binding = named(ofKind<RoleBinding>(objects, 'RoleBinding', 'collector'), suffix);
+    const collector = single<Deployment>(objects, 'Deployment', 'collector');
+    assert.equal(binding.subjects[0]?.name, collector.spec.template.spec.serviceAccountName);
+    return { role, binding };
+  };
+
   it('grants the watch heartbeat Event (create; get/update of its one name) in the release namespace', () => {
-    const role = named(ofKind<RbacRole>(objects, 'Role', 'collector'), '-heartbeat');
+    const { role, binding } = collectorRole('-heartbeat');
     assert.equal(role.metadata.namespace, NS);
     assert.deepEqual(grants(role), [
       '/events:create',
       '/events:get@kube-herald-collector.watch-heartbeat',
       '/events:update@kube-herald-collector.watch-heartbeat',
     ]);
-    const binding = named(ofKind<RoleBinding>(objects, 'RoleBinding', 'collector'), '-heartbeat');
     assert.equal(binding.roleRef.name, role.metadata.name);
-    const collector = single<Deployment>(objects, 'Deployment', 'collector');
-    assert.equal(binding.subjects[0]?.name, collector.spec.template.spec.serviceAccountName);
     const scoped = renderChart({ set: { 'collector.kubernetes.namespaces': '{a,b}' } });
     assert.deepEqual(
       ofKind(scoped, 'Role', 'collector')
@@ -195,22 +201,19 @@ describe('helm chart: default values', () => {
   });
 
   it('grants leases only in the release namespace (Role, not ClusterRole)', () => {
-    const role = named(ofKind<RbacRole>(objects, 'Role', 'collector'), '-leases');
+    const { role, binding } = collectorRole('-leases');
     assert.equal(role.metadata.namespace, NS);
     assert.deepEqual(grants(role), [
       'coordination.k8s.io/leases:create',
       'coordination.k8s.io/leases:get',
       'coordination.k8s.io/leases:update',
     ]);
-    const binding = named(ofKind<RoleBinding>(objects, 'RoleBinding', 'collector'), '-leases');
     assert.equal(binding.metadata.namespace, NS);
     assert.deepEqual(binding.roleRef, {
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'Role',
       name: role.metadata.name,
     });
-    const collector = single<Deployment>(objects, 'Deployment', 'collector');
-    assert.equal(binding.subjects[0]?.name, collector.spec.template.spec.serviceAccountName);
   });
 
   it('runs the collector with 2 replicas, in-cluster, with Lease election in the release namespace', () => {

@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeEvent, encodeEvent, normalize } from '../src/index.js';
-import { CTX, isWarningCode, LOCAL_CORPUS, loadCorpus } from './support.js';
-
-// Deterministic PRNG (mulberry32): a failure names its file and seed and reproduces.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { CTX, isWarningCode, LOCAL_CORPUS, loadCorpus, rng } from './support.js';
 
 const HOSTILE: readonly unknown[] = [
   null,

@@ -12,19 +12,8 @@ import {
   unescapeKeyPart,
   type IncidentParts,
 } from '../src/index.js';
-import { CTX } from './support.js';
+import { CTX, rng } from './support.js';
 
-// Deterministic PRNG (mulberry32) so a failure reproduces; the seed is in the test name.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const ALPHABET = ['a', 'b', '/', '%', '2', 'F', '-', '.', '', '中', '😀', ' '];
 function word(next: () => number): string {
   const n = Math.floor(next() * 6);
