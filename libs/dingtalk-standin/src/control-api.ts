@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFaultSpecParser, handleSharedControl, sendJson } from '@kube-herald/standin-kit';
+import { createFaultSpecParser, handleStandinControl } from '@kube-herald/standin-kit';
 import type { Engine } from './engine.js';
 import type { SseHub } from './sse.js';
 import type { FaultMode, FaultSpec } from './types.js';
@@ -22,9 +22,10 @@ export interface ControlDeps {
  */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, deps: ControlDeps) {
   const { engine } = deps;
-  switch (url.pathname) {
-    case '/_standin/robots':
-      return sendJson(res, 200, {
+  if (url.pathname === '/_standin/stream') return deps.sse.handle(req, res);
+  await handleStandinControl(req, res, url, {
+    views: {
+      '/_standin/robots': () => ({
         robots: engine.robots().map((r) => ({
           name: r.name,
           keywords: r.keywords ?? [],
@@ -32,13 +33,9 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
           ipAllowlist: r.ipAllowlist ?? null,
           webhook: deps.webhookFor(r.name),
         })),
-      });
-    case '/_standin/stats':
-      return sendJson(res, 200, { ...engine.stats(), unmatched: engine.unmatched() });
-    case '/_standin/stream':
-      return deps.sse.handle(req, res);
-  }
-  const shared = await handleSharedControl(req, res, url, {
+      }),
+      '/_standin/stats': () => ({ ...engine.stats(), unmatched: engine.unmatched() }),
+    },
     faults: engine.faults,
     parseFaultSpec,
     target: 'robot',
@@ -46,5 +43,4 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
     messages: (robot) => engine.messages(robot),
     reset: () => engine.reset(),
   });
-  if (!shared) sendJson(res, 404, { error: 'not found' });
 }

@@ -1,5 +1,11 @@
-import { createFaults, createRateWindow, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
-import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
+import {
+  admitPerMinute,
+  createEngineCore,
+  createRoster,
+  freshMinuteRobot,
+  minuteRobotStats,
+} from '@kube-herald/standin-kit';
+import type { Faults, MinuteRobotState, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseBody, throttleAnswer } from './checks.js';
 import type { Answer } from './checks.js';
 import { StandinError } from './errors.js';
@@ -30,14 +36,7 @@ export type EngineEvent =
   | { readonly type: 'fault'; readonly robot: string | undefined; readonly mode: 'http5xx' | 'reset' }
   | { readonly type: 'reset' };
 
-interface RobotState {
-  readonly robot: StandinRobot;
-  window: RateWindow;
-  throttledUntil: number;
-  throttleAnswers: number;
-  faults: number;
-  answers: Map<number, number>;
-}
+type RobotState = MinuteRobotState<StandinRobot>;
 
 /** The robots' behaviour, independent of HTTP. */
 export interface Engine {
@@ -54,15 +53,22 @@ export interface Engine {
   close(): void;
 }
 
-function freshState(robot: StandinRobot): RobotState {
-  return {
-    robot,
-    window: createRateWindow(),
-    throttledUntil: 0,
-    throttleAnswers: 0,
-    faults: 0,
-    answers: new Map(),
-  };
+function validateRobots(robots: readonly StandinRobot[]): void {
+  const names = new Set<string>();
+  const tokens = new Set<string>();
+  for (const robot of robots) {
+    if (robot.name === '' || robot.token === '' || (robot.keywords?.length ?? 0) > 10) {
+      throw new StandinError(
+        'standin_invalid_robots',
+        `robot ${robot.name}: empty name/token or > 10 keywords`,
+      );
+    }
+    if (names.has(robot.name) || tokens.has(robot.token)) {
+      throw new StandinError('standin_invalid_robots', `duplicate robot name or token: ${robot.name}`);
+    }
+    names.add(robot.name);
+    tokens.add(robot.token);
+  }
 }
 
 /** Creates the engine; validates the robot list (unique names and tokens). */
@@ -71,38 +77,19 @@ export function createEngine(options: StandinOptions): Engine {
   const rate = options.ratePerMinute ?? 20;
   const throttleMs = options.throttleMs ?? 60_000;
   const throttle = throttleAnswer(options.throttleErrcode ?? 130101);
-  const byToken = new Map<string, RobotState>();
-  const byName = new Map<string, RobotState>();
   if (!(rate >= 1) || !(throttleMs >= 0)) {
     throw new StandinError('standin_invalid_options', 'ratePerMinute must be ≥ 1 and throttleMs ≥ 0');
   }
-  for (const robot of options.robots) {
-    if (robot.name === '' || robot.token === '' || (robot.keywords?.length ?? 0) > 10) {
-      throw new StandinError(
-        'standin_invalid_robots',
-        `robot ${robot.name}: empty name/token or > 10 keywords`,
-      );
-    }
-    if (byName.has(robot.name) || byToken.has(robot.token)) {
-      throw new StandinError('standin_invalid_robots', `duplicate robot name or token: ${robot.name}`);
-    }
-    const st = freshState(robot);
-    byToken.set(robot.token, st);
-    byName.set(robot.name, st);
-  }
-  const faults = createFaults<FaultSpec>(options.random ?? Math.random, 'robot');
+  validateRobots(options.robots);
+  const roster = createRoster(options.robots, (r) => r.token, freshMinuteRobot);
+  const core = createEngineCore<FaultSpec, RecordedMessage, number>('robot', options.random);
   const listeners = new Set<(e: EngineEvent) => void>();
-  let messages: RecordedMessage[] = [];
-  let unmatched = new Map<number, number>();
-  let nextId = 1;
-  const closed = new AbortController();
 
   const emit = (e: EngineEvent): void => {
     for (const l of listeners) l(e);
   };
   const answer = (st: RobotState | undefined, a: Answer): SendAction => {
-    const map = st?.answers ?? unmatched;
-    map.set(a.errcode, (map.get(a.errcode) ?? 0) + 1);
+    core.count(st?.answers, a.errcode);
     if (st !== undefined && (a.errcode === 130101 || a.errcode === 410100)) st.throttleAnswers += 1;
     options.log?.debug({ robot: st?.robot.name, errcode: a.errcode }, 'dingtalk stand-in answer');
     emit({ type: 'answer', robot: st?.robot.name, errcode: a.errcode });
@@ -117,80 +104,65 @@ export function createEngine(options: StandinOptions): Engine {
     if ('errcode' in parsed) return answer(st, parsed);
     const noKeyword = checkKeywords(st.robot, parsed);
     if (noKeyword !== undefined) return answer(st, noKeyword);
-    if (st.throttledUntil > now) return answer(st, throttle);
-    // The window counts accepted messages only: what the group sees never exceeds the rate.
-    if (st.window.count(now) >= rate) {
-      st.throttledUntil = now + throttleMs;
+    const admitted = admitPerMinute(st, now, rate, throttleMs);
+    if (admitted === 'over') {
       options.log?.info(
         { robot: st.robot.name, until: st.throttledUntil },
         'dingtalk stand-in robot throttled',
       );
-      return answer(st, throttle);
     }
-    st.window.record(now);
-    const message: RecordedMessage = { id: nextId++, robot: st.robot.name, time: now, ...parsed };
-    appendCapped(messages, message);
+    if (admitted !== 'ok') return answer(st, throttle);
+    const message = core.record({ robot: st.robot.name, time: now, ...parsed });
     emit({ type: 'message', message });
     return answer(st, ANSWERS.ok);
   }
 
+  // Unknown tokens get faults too: a fault without `robot` hits every request.
+  const applyFault = (st: RobotState | undefined) =>
+    core.applyFault(st?.robot.name, (fault): SendAction | undefined => {
+      if (st !== undefined) st.faults += 1;
+      switch (fault.mode) {
+        case 'http5xx':
+        case 'reset':
+          emit({ type: 'fault', robot: st?.robot.name, mode: fault.mode });
+          return { kind: fault.mode };
+        case 'errcode-1':
+          return answer(st, ANSWERS.busy);
+        case 'throttle':
+          return answer(st, throttle);
+        case 'delay':
+          return undefined;
+      }
+    });
+
   return {
-    faults,
+    faults: core.faults,
     async handle(input) {
       const token = input.params.get('access_token') ?? '';
-      const st = byToken.get(token);
+      const st = roster.get(token);
       if (input.method !== 'POST') return answer(st, ANSWERS.notPost);
       if (token === '') return answer(undefined, ANSWERS.missingToken);
-      const fault = faults.take(st?.robot.name);
-      if (fault !== undefined) {
-        if (st !== undefined) st.faults += 1;
-        switch (fault.mode) {
-          case 'http5xx':
-          case 'reset':
-            emit({ type: 'fault', robot: st?.robot.name, mode: fault.mode });
-            return { kind: fault.mode };
-          case 'errcode-1':
-            return answer(st, ANSWERS.busy);
-          case 'throttle':
-            return answer(st, throttle);
-          case 'delay':
-            // a closing stand-in drops the delayed request
-            if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
-            break;
-        }
-      }
+      const faulted = await applyFault(st);
+      if (faulted !== undefined) return faulted;
       if (st === undefined) return answer(undefined, ANSWERS.unknownToken);
       return admit(st, input);
     },
-    messages(robot) {
-      return robot === undefined ? messages : messages.filter((m) => m.robot === robot);
-    },
+    messages: (robot) => core.messages(robot),
     stats() {
       const now = clock();
       const robots: Record<string, RobotStats> = {};
-      for (const [name, st] of byName) {
-        robots[name] = {
-          accepted: st.window.total,
-          lastMinute: st.window.count(now),
-          maxPerMinute: st.window.max,
-          throttleAnswers: st.throttleAnswers,
-          answers: Object.fromEntries(st.answers),
-          faults: st.faults,
+      for (const st of roster.states()) {
+        robots[st.robot.name] = {
+          ...minuteRobotStats(st, now),
           throttledUntil: st.throttledUntil > now ? st.throttledUntil : 0,
         };
       }
       return { ratePerMinute: rate, now, robots };
     },
-    unmatched: () => Object.fromEntries(unmatched),
+    unmatched: () => core.unmatched(),
     reset() {
-      for (const [name, st] of byName) {
-        const fresh = freshState(st.robot);
-        byName.set(name, fresh);
-        byToken.set(st.robot.token, fresh);
-      }
-      faults.clear();
-      messages = [];
-      unmatched = new Map();
+      roster.reset();
+      core.clear();
       emit({ type: 'reset' });
     },
     subscribe(listener) {
@@ -198,6 +170,6 @@ export function createEngine(options: StandinOptions): Engine {
       return () => listeners.delete(listener);
     },
     robots: () => options.robots,
-    close: () => closed.abort(),
+    close: () => core.close(),
   };
 }

@@ -1,3 +1,8 @@
+import type { FaultBase, MinuteRobotStats, StandinBaseOptions } from '@kube-herald/standin-kit';
+
+/** Minimal pino-compatible logger. */
+export type { StandinLogger } from '@kube-herald/standin-kit';
+
 /** One simulated custom robot (one group chat). */
 export interface StandinRobot {
   readonly name: string;
@@ -10,15 +15,8 @@ export interface StandinRobot {
   readonly ipAllowlist?: readonly string[];
 }
 
-/** Minimal pino-compatible logger. */
-export interface StandinLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 /** Options of `createDingtalkStandin`. */
-export interface StandinOptions {
+export interface StandinOptions extends StandinBaseOptions {
   readonly robots: readonly StandinRobot[];
   /** Accepted messages per robot per rolling 60 s. Default 20. */
   readonly ratePerMinute?: number;
@@ -26,11 +24,6 @@ export interface StandinOptions {
   readonly throttleMs?: number;
   /** errcode of the throttle answer. Default 130101 (seen in production); 410100 is the official one. */
   readonly throttleErrcode?: 130101 | 410100;
-  /** Clock in ms; injected by tests to move time. Default `Date.now`. */
-  readonly clock?: () => number;
-  /** Random source for fault probabilities. Default `Math.random`. */
-  readonly random?: () => number;
-  readonly log?: StandinLogger;
 }
 
 /** Mentions as received. */
@@ -61,32 +54,14 @@ export interface RecordedMessage {
 export type FaultMode = 'http5xx' | 'errcode-1' | 'delay' | 'reset' | 'throttle';
 
 /** A fault to inject into `/robot/send` answers. */
-export interface FaultSpec {
+export interface FaultSpec extends FaultBase {
   /** Only this robot (by name); all requests when absent. */
   readonly robot?: string;
   readonly mode: FaultMode;
-  /** How many requests it hits before it is used up; unlimited when absent. */
-  readonly times?: number;
-  /** Chance (0..1) that a request is hit. Default 1. */
-  readonly probability?: number;
-  /** For `delay`: how long to wait before handling the request normally. Default 5000. */
-  readonly delayMs?: number;
 }
 
-/** Counters of one robot. */
-export interface RobotStats {
-  /** Messages accepted since start/reset. */
-  readonly accepted: number;
-  /** Messages accepted in the last 60 s. */
-  readonly lastMinute: number;
-  /** Most messages accepted in any rolling 60 s window so far. */
-  readonly maxPerMinute: number;
-  /** Throttle answers (130101/410100), organic or injected. */
-  readonly throttleAnswers: number;
-  /** Answers by errcode, including 0. */
-  readonly answers: Readonly<Record<string, number>>;
-  /** Faults applied (5xx, reset, delay, -1, throttle). */
-  readonly faults: number;
+/** Counters of one robot; `throttleAnswers` counts 130101/410100 answers, organic or injected. */
+export interface RobotStats extends MinuteRobotStats {
   /** Until when (stand-in clock, ms) the robot is throttled; 0 when not. */
   readonly throttledUntil: number;
 }

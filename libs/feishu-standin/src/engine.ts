@@ -1,4 +1,4 @@
-import { createFaults, createRateWindow, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
+import { createEngineCore, createRateWindow, createRoster } from '@kube-herald/standin-kit';
 import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseJson, parseMessage } from './checks.js';
 import type { Answer } from './checks.js';
@@ -83,16 +83,11 @@ export function createEngine(options: StandinOptions): Engine {
     );
   }
   validate(options);
-  const byToken = new Map(options.bots.map((b) => [b.token, fresh(b)] as const));
-  const faults = createFaults<FaultSpec>(options.random ?? Math.random, 'bot');
-  let messages: RecordedMessage[] = [];
-  let unmatched = new Map<number, number>();
-  let nextId = 1;
-  const closed = new AbortController();
+  const roster = createRoster(options.bots, (b) => b.token, fresh);
+  const core = createEngineCore<FaultSpec, RecordedMessage, number>('bot', options.random);
 
   const answer = (st: BotState | undefined, a: Answer): HookAction => {
-    const map = st?.answers ?? unmatched;
-    map.set(a.body.code, (map.get(a.body.code) ?? 0) + 1);
+    core.count(st?.answers, a.body.code);
     if (st !== undefined && a.body.code === 11232) st.throttleAnswers += 1;
     options.log?.debug({ bot: st?.bot.name, code: a.body.code }, 'feishu stand-in answer');
     return { kind: 'answer', answer: a };
@@ -117,46 +112,40 @@ export function createEngine(options: StandinOptions): Engine {
     }
     st.minute.record(now);
     st.second.record(now);
-    const message: RecordedMessage = {
-      id: nextId++,
-      bot: st.bot.name,
-      time: now,
-      ...parsed,
-      signed: st.bot.secret !== undefined,
-      body: json,
-    };
-    appendCapped(messages, message);
+    core.record({ bot: st.bot.name, time: now, ...parsed, signed: st.bot.secret !== undefined, body: json });
     return answer(st, ANSWERS.ok);
   }
 
-  return {
-    faults,
-    async handle(input) {
-      const st = byToken.get(input.token);
-      if (input.method !== 'POST') return answer(st, ANSWERS.notPost);
-      const fault = faults.take(st?.bot.name);
-      if (fault !== undefined) {
-        if (st !== undefined) st.faults += 1;
-        switch (fault.mode) {
-          case 'http5xx':
-          case 'reset':
-            return { kind: fault.mode };
-          case 'throttle':
-            return answer(st, ANSWERS.throttled);
-          case 'delay':
-            // a closing stand-in drops the delayed request
-            if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
-            break;
-        }
+  // Unknown tokens get faults too: a fault without `bot` hits every request.
+  const applyFault = (st: BotState | undefined) =>
+    core.applyFault(st?.bot.name, (fault): HookAction | undefined => {
+      if (st !== undefined) st.faults += 1;
+      switch (fault.mode) {
+        case 'http5xx':
+        case 'reset':
+          return { kind: fault.mode };
+        case 'throttle':
+          return answer(st, ANSWERS.throttled);
+        case 'delay':
+          return undefined;
       }
+    });
+
+  return {
+    faults: core.faults,
+    async handle(input) {
+      const st = roster.get(input.token);
+      if (input.method !== 'POST') return answer(st, ANSWERS.notPost);
+      const faulted = await applyFault(st);
+      if (faulted !== undefined) return faulted;
       if (st === undefined) return answer(undefined, ANSWERS.unknownToken);
       return admit(st, input);
     },
-    messages: (bot) => (bot === undefined ? messages : messages.filter((m) => m.bot === bot)),
+    messages: (bot) => core.messages(bot),
     stats() {
       const now = clock();
       const bots: Record<string, BotStats> = {};
-      for (const st of byToken.values()) {
+      for (const st of roster.states()) {
         bots[st.bot.name] = {
           accepted: st.minute.total,
           lastMinute: st.minute.count(now),
@@ -169,14 +158,12 @@ export function createEngine(options: StandinOptions): Engine {
       }
       return { ratePerMinute: perMinute, ratePerSecond: perSecond, now, bots };
     },
-    unmatched: () => Object.fromEntries(unmatched),
+    unmatched: () => core.unmatched(),
     reset() {
-      for (const st of [...byToken.values()]) byToken.set(st.bot.token, fresh(st.bot));
-      faults.clear();
-      messages = [];
-      unmatched = new Map();
+      roster.reset();
+      core.clear();
     },
     bots: () => options.bots,
-    close: () => closed.abort(),
+    close: () => core.close(),
   };
 }

@@ -1,3 +1,8 @@
+import type { FaultBase, StandinBaseOptions } from '@kube-herald/standin-kit';
+
+/** Minimal pino-compatible logger. */
+export type { StandinLogger } from '@kube-herald/standin-kit';
+
 /** One simulated custom bot (one group chat). */
 export interface StandinBot {
   readonly name: string;
@@ -11,15 +16,8 @@ export interface StandinBot {
   readonly ipAllowlist?: readonly string[];
 }
 
-/** Minimal pino-compatible logger. */
-export interface StandinLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 /** Options of `createFeishuStandin`. */
-export interface StandinOptions {
+export interface StandinOptions extends StandinBaseOptions {
   readonly bots: readonly StandinBot[];
   /** Accepted messages per bot per rolling 60 s. Default 100 (documented). */
   readonly ratePerMinute?: number;
@@ -27,11 +25,6 @@ export interface StandinOptions {
   readonly ratePerSecond?: number;
   /** Request body limit, UTF-8 bytes of the whole JSON. Default 20,000 ("20 KB"). */
   readonly maxBodyBytes?: number;
-  /** Clock in ms; injected by tests to move time. Default `Date.now`. */
-  readonly clock?: () => number;
-  /** Random source for fault probabilities. Default `Math.random`. */
-  readonly random?: () => number;
-  readonly log?: StandinLogger;
 }
 
 /** One accepted message. */
@@ -60,16 +53,10 @@ export interface RecordedMessage {
 export type FaultMode = 'http5xx' | 'delay' | 'reset' | 'throttle';
 
 /** A fault to inject into hook answers. */
-export interface FaultSpec {
+export interface FaultSpec extends FaultBase {
   /** Only this bot (by name); all requests when absent. */
   readonly bot?: string;
   readonly mode: FaultMode;
-  /** How many requests it hits before it is used up; unlimited when absent. */
-  readonly times?: number;
-  /** Chance (0..1) that a request is hit. Default 1. */
-  readonly probability?: number;
-  /** For `delay`: how long to wait before handling the request normally. Default 5000. */
-  readonly delayMs?: number;
 }
 
 /** Counters of one bot. */

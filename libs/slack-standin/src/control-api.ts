@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFaultSpecParser, handleSharedControl, sendJson } from '@kube-herald/standin-kit';
+import { createFaultSpecParser, handleStandinControl } from '@kube-herald/standin-kit';
 import type { Engine } from './engine.js';
 import type { FaultMode, FaultSpec } from './types.js';
 
@@ -23,15 +23,13 @@ export async function handleControl(
   engine: Engine,
   webhookFor: (name: string) => string,
 ): Promise<void> {
-  switch (url.pathname) {
-    case '/_standin/channels':
-      return sendJson(res, 200, {
+  await handleStandinControl(req, res, url, {
+    views: {
+      '/_standin/channels': () => ({
         channels: engine.channels().map((c) => ({ name: c.name, webhook: webhookFor(c.name) })),
-      });
-    case '/_standin/stats':
-      return sendJson(res, 200, engine.stats());
-  }
-  const shared = await handleSharedControl(req, res, url, {
+      }),
+      '/_standin/stats': () => engine.stats(),
+    },
     faults: engine.faults,
     parseFaultSpec,
     target: 'channel',
@@ -39,5 +37,4 @@ export async function handleControl(
     messages: (channel) => engine.messages(channel),
     reset: () => engine.reset(),
   });
-  if (!shared) sendJson(res, 404, { error: 'not found' });
 }

@@ -1,4 +1,4 @@
-import { createFaults, waitFaultDelay, appendCapped } from '@kube-herald/standin-kit';
+import { createEngineCore, createRoster } from '@kube-herald/standin-kit';
 import type { Faults } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody, rateLimited, specials } from './checks.js';
 import type { Answer } from './checks.js';
@@ -82,17 +82,11 @@ export function createEngine(options: SlackStandinOptions): Engine {
     faults: 0,
     answers: new Map(),
   });
-  const byPath = new Map<string, ChannelState>(options.channels.map((c) => [c.path, fresh(c)]));
-  const faults = createFaults<FaultSpec>(options.random ?? Math.random, 'channel');
-  let messages: RecordedMessage[] = [];
-  let unmatched = new Map<string, number>();
-  let nextId = 1;
-  const closed = new AbortController();
+  const roster = createRoster(options.channels, (c) => c.path, fresh);
+  const core = createEngineCore<FaultSpec, RecordedMessage, string>('channel', options.random);
 
   const answer = (st: ChannelState | undefined, a: Answer): SendAction => {
-    const map = st?.answers ?? unmatched;
-    const key = `${a.status} ${a.body}`;
-    map.set(key, (map.get(key) ?? 0) + 1);
+    core.count(st?.answers, `${a.status} ${a.body}`);
     if (st !== undefined && a.status === 429) st.rateLimited += 1;
     options.log?.debug(
       { channel: st?.channel.name, status: a.status, body: a.body },
@@ -109,8 +103,7 @@ export function createEngine(options: SlackStandinOptions): Engine {
     if (!token.ok) return answer(st, rateLimited(token.waitSeconds));
     st.bucket.record(now);
     st.accepted += 1;
-    appendCapped(messages, {
-      id: nextId++,
+    core.record({
       channel: st.channel.name,
       time: now,
       text: parsed.text,
@@ -121,40 +114,35 @@ export function createEngine(options: SlackStandinOptions): Engine {
     return answer(st, ANSWERS.ok);
   }
 
-  async function applyFault(st: ChannelState): Promise<SendAction | undefined> {
-    const fault = faults.take(st.channel.name);
-    if (fault === undefined) return undefined;
-    st.faults += 1;
-    switch (fault.mode) {
-      case 'http5xx':
-        return answer(st, ANSWERS.rollup);
-      case 'reset':
-        return { kind: 'reset' };
-      case 'throttle':
-        return answer(st, rateLimited(fault.retryAfterSeconds ?? 1));
-      case 'delay':
-        // a closing stand-in drops the delayed request
-        if (!(await waitFaultDelay(fault.delayMs ?? 5000, closed.signal))) return { kind: 'reset' };
-        return undefined;
-    }
-  }
+  const applyFault = (st: ChannelState) =>
+    core.applyFault(st.channel.name, (fault): SendAction | undefined => {
+      st.faults += 1;
+      switch (fault.mode) {
+        case 'http5xx':
+          return answer(st, ANSWERS.rollup);
+        case 'reset':
+          return { kind: 'reset' };
+        case 'throttle':
+          return answer(st, rateLimited(fault.retryAfterSeconds ?? 1));
+        case 'delay':
+          return undefined;
+      }
+    });
 
   return {
-    faults,
+    faults: core.faults,
     async handle(input) {
-      const st = byPath.get(input.path);
+      const st = roster.get(input.path);
       if (st === undefined) return answer(undefined, ANSWERS.noService);
       if (input.method !== 'POST') return answer(st, { status: 405, body: 'invalid_method' });
       if (st.channel.archived === true) return answer(st, ANSWERS.archived);
       if (st.channel.prohibited === true) return answer(st, ANSWERS.prohibited);
       return (await applyFault(st)) ?? admit(st, input.raw);
     },
-    messages(channel) {
-      return channel === undefined ? messages : messages.filter((m) => m.channel === channel);
-    },
+    messages: (channel) => core.messages(channel),
     stats() {
       const channels: Record<string, ChannelStats> = {};
-      for (const st of byPath.values()) {
+      for (const st of roster.states()) {
         channels[st.channel.name] = {
           accepted: st.accepted,
           rateLimited: st.rateLimited,
@@ -163,15 +151,13 @@ export function createEngine(options: SlackStandinOptions): Engine {
           faults: st.faults,
         };
       }
-      return { ratePerSecond: rate, burst, now: clock(), channels, unmatched: Object.fromEntries(unmatched) };
+      return { ratePerSecond: rate, burst, now: clock(), channels, unmatched: core.unmatched() };
     },
     reset() {
-      for (const [path, st] of byPath) byPath.set(path, fresh(st.channel));
-      faults.clear();
-      messages = [];
-      unmatched = new Map();
+      roster.reset();
+      core.clear();
     },
     channels: () => options.channels,
-    close: () => closed.abort(),
+    close: () => core.close(),
   };
 }

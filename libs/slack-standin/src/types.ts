@@ -1,3 +1,8 @@
+import type { FaultBase, StandinBaseOptions } from '@kube-herald/standin-kit';
+
+/** Minimal pino-compatible logger. */
+export type { StandinLogger } from '@kube-herald/standin-kit';
+
 /** One simulated incoming webhook (one channel). */
 export interface StandinChannel {
   readonly name: string;
@@ -9,25 +14,13 @@ export interface StandinChannel {
   readonly prohibited?: boolean;
 }
 
-/** Minimal pino-compatible logger. */
-export interface StandinLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
 /** Options of `createSlackStandin`. */
-export interface SlackStandinOptions {
+export interface SlackStandinOptions extends StandinBaseOptions {
   readonly channels: readonly StandinChannel[];
   /** Messages per second a webhook accepts in the long run (token refill). Default 1. */
   readonly ratePerSecond?: number;
   /** Short burst a webhook tolerates above the rate (bucket size). Default 3. */
   readonly burst?: number;
-  /** Clock in ms; injected by tests to move time. Default `Date.now`. */
-  readonly clock?: () => number;
-  /** Random source for fault probabilities. Default `Math.random`. */
-  readonly random?: () => number;
-  readonly log?: StandinLogger;
 }
 
 /** One accepted message. */
@@ -53,16 +46,10 @@ export interface RecordedMessage {
 export type FaultMode = 'http5xx' | 'delay' | 'reset' | 'throttle';
 
 /** A fault to inject into webhook answers. */
-export interface FaultSpec {
+export interface FaultSpec extends FaultBase {
   /** Only this channel (by name); all requests when absent. */
   readonly channel?: string;
   readonly mode: FaultMode;
-  /** How many requests it hits before it is used up; unlimited when absent. */
-  readonly times?: number;
-  /** Chance (0..1) that a request is hit. Default 1. */
-  readonly probability?: number;
-  /** For `delay`: how long to wait before handling the request normally. Default 5000. */
-  readonly delayMs?: number;
   /** For `throttle`: the `Retry-After` seconds. Default 1. */
   readonly retryAfterSeconds?: number;
 }

@@ -80,3 +80,21 @@ export async function handleSharedControl<S extends FaultBase>(
       return false;
   }
 }
+
+/** A stand-in's whole `/_standin/` API: its own JSON views and the shared routes. */
+export interface StandinControl<S extends FaultBase> extends SharedControl<S> {
+  /** JSON views by path (e.g. `/_standin/robots`, `/_standin/stats`), answered 200 to any method. */
+  readonly views: Readonly<Record<string, () => unknown>>;
+}
+
+/** Serves `/_standin/*`: the stand-in's views, then the shared routes; anything else is a 404. */
+export async function handleStandinControl<S extends FaultBase>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  ctl: StandinControl<S>,
+): Promise<void> {
+  const view = Object.hasOwn(ctl.views, url.pathname) ? ctl.views[url.pathname] : undefined;
+  if (view !== undefined) return sendJson(res, 200, view());
+  if (!(await handleSharedControl(req, res, url, ctl))) sendJson(res, 404, { error: 'not found' });
+}

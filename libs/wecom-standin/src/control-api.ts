@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFaultSpecParser, handleSharedControl, sendJson } from '@kube-herald/standin-kit';
+import { createFaultSpecParser, handleStandinControl } from '@kube-herald/standin-kit';
 import type { Engine } from './engine.js';
 import type { WecomFaultMode, WecomFaultSpec } from './types.js';
 
@@ -19,15 +19,13 @@ export async function handleControl(
   deps: { readonly engine: Engine; readonly webhookFor: (name: string) => string },
 ): Promise<void> {
   const { engine } = deps;
-  switch (url.pathname) {
-    case '/_standin/robots':
-      return sendJson(res, 200, {
+  await handleStandinControl(req, res, url, {
+    views: {
+      '/_standin/robots': () => ({
         robots: engine.robots().map((r) => ({ name: r.name, webhook: deps.webhookFor(r.name) })),
-      });
-    case '/_standin/stats':
-      return sendJson(res, 200, { ...engine.stats(), unmatched: engine.unmatched() });
-  }
-  const shared = await handleSharedControl(req, res, url, {
+      }),
+      '/_standin/stats': () => ({ ...engine.stats(), unmatched: engine.unmatched() }),
+    },
     faults: engine.faults,
     parseFaultSpec,
     target: 'robot',
@@ -35,5 +33,4 @@ export async function handleControl(
     messages: (robot) => engine.messages(robot),
     reset: () => engine.reset(),
   });
-  if (!shared) sendJson(res, 404, { error: 'not found' });
 }

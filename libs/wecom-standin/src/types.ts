@@ -1,3 +1,10 @@
+import type {
+  FaultBase,
+  MinuteRobotStats,
+  StandinBaseOptions,
+  StandinLogger,
+} from '@kube-herald/standin-kit';
+
 /** One simulated group robot (one group chat). */
 export interface WecomStandinRobot {
   readonly name: string;
@@ -6,24 +13,15 @@ export interface WecomStandinRobot {
 }
 
 /** Minimal pino-compatible logger. */
-export interface WecomStandinLogger {
-  debug(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
+export type WecomStandinLogger = StandinLogger;
 
 /** Options of `createWecomStandin`. */
-export interface WecomStandinOptions {
+export interface WecomStandinOptions extends StandinBaseOptions {
   readonly robots: readonly WecomStandinRobot[];
   /** Accepted messages per robot per rolling 60 s. Default 20. */
   readonly ratePerMinute?: number;
   /** Extra time a robot keeps answering 45009 after it went over the rate. Default 0. */
   readonly throttleMs?: number;
-  /** Clock in ms; injected by tests to move time. Default `Date.now`. */
-  readonly clock?: () => number;
-  /** Random source for fault probabilities. Default `Math.random`. */
-  readonly random?: () => number;
-  readonly log?: WecomStandinLogger;
 }
 
 /** One accepted message. */
@@ -48,31 +46,14 @@ export interface WecomRecordedMessage {
 export type WecomFaultMode = 'http5xx' | 'errcode-1' | 'delay' | 'reset' | 'throttle';
 
 /** A fault to inject into `/cgi-bin/webhook/send` answers. */
-export interface WecomFaultSpec {
+export interface WecomFaultSpec extends FaultBase {
   /** Only this robot (by name); all requests when absent. */
   readonly robot?: string;
   readonly mode: WecomFaultMode;
-  /** How many requests it hits before it is used up; unlimited when absent. */
-  readonly times?: number;
-  /** Chance (0..1) that a request is hit. Default 1. */
-  readonly probability?: number;
-  /** For `delay`: how long to wait before handling the request normally. Default 5000. */
-  readonly delayMs?: number;
 }
 
-/** Counters of one robot. */
-export interface WecomRobotStats {
-  readonly accepted: number;
-  readonly lastMinute: number;
-  /** Most messages accepted in any rolling 60 s window so far. */
-  readonly maxPerMinute: number;
-  /** 45009 answers, organic or injected. */
-  readonly throttleAnswers: number;
-  /** Answers by errcode, including 0. */
-  readonly answers: Readonly<Record<string, number>>;
-  /** Faults applied (5xx, reset, delay, -1, throttle). */
-  readonly faults: number;
-}
+/** Counters of one robot; `throttleAnswers` counts 45009 answers, organic or injected. */
+export type WecomRobotStats = MinuteRobotStats;
 
 /** Snapshot of every robot's counters. */
 export interface WecomStandinStats {
