@@ -1,4 +1,4 @@
-export { startService, type ServiceChild } from './child.js';
+export { startService, startSourceChild, type ServiceChild, type SourceChildOptions } from './child.js';
 export { KubeApiError, KubeEnvError, kubeApi, kubeEnv } from './kube-api.js';
 export type { KubeAnswer, KubeApi, KubeEnv } from './kube-api.js';
 export {
