@@ -62,6 +62,28 @@ function newestPositions(
 /** Longest wait at the start of a term for the owner caches' first LIST (then events wait or GET). */
 const CACHE_SYNC_WAIT_MS = 10_000;
 
+/** The Kubernetes list+watch source `config` describes (what a term runs unless `createSource` replaces it). */
+export function configuredEventSource(
+  o: Pick<CollectorServiceOptions, 'config' | 'log' | 'metrics' | 'client' | 'retryBaseMs'>,
+  resumeFrom?: Readonly<Record<string, string>>,
+): EventSource {
+  const k = o.config.kubernetes;
+  return createKubeEventSource({
+    ...(resumeFrom ? { resumeFrom } : {}),
+    client: o.client,
+    api: k.api,
+    namespaces: k.namespaces,
+    pageSize: k.pageSize,
+    watchTimeoutSeconds: k.watchTimeoutSeconds,
+    stallTimeoutMs: k.stallTimeout,
+    heartbeatIntervalMs: k.heartbeatInterval,
+    heartbeatNamespace: o.config.leaderElection.namespace,
+    retryBaseMs: o.retryBaseMs,
+    log: o.log,
+    metrics: o.metrics,
+  });
+}
+
 /** Creates a {@link CollectorService}. */
 export function createCollectorService(o: CollectorServiceOptions): CollectorService {
   const { config, log, metrics } = o;
@@ -84,21 +106,7 @@ export function createCollectorService(o: CollectorServiceOptions): CollectorSer
     : undefined;
   const makeSource =
     o.createSource ??
-    ((resumeFrom: Readonly<Record<string, string>> | undefined) =>
-      createKubeEventSource({
-        ...(resumeFrom ? { resumeFrom } : {}),
-        client: o.client,
-        api: k.api,
-        namespaces: k.namespaces,
-        pageSize: k.pageSize,
-        watchTimeoutSeconds: k.watchTimeoutSeconds,
-        stallTimeoutMs: k.stallTimeout,
-        heartbeatIntervalMs: k.heartbeatInterval,
-        heartbeatNamespace: le.namespace,
-        retryBaseMs: o.retryBaseMs,
-        log,
-        metrics,
-      }));
+    ((resumeFrom: Readonly<Record<string, string>> | undefined) => configuredEventSource(o, resumeFrom));
   let current: Collector | undefined;
   let elector: LeaseElector | undefined;
   let closing: Promise<void> | undefined;

@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   CHECKPOINT_HEADER,
-  createPublishQueue,
   decodePositions,
   decodeStamped,
   encodePositions,
   encodeStamped,
   type OutboundRecord,
 } from '../src/index.js';
-import { newMetrics, quietLog, waitFor } from './helpers.js';
+import { testQueue, waitFor } from './helpers.js';
 
 const rec = (): OutboundRecord => ({ key: 'c/ns/uid', value: Buffer.from('{}'), headers: { schema: 'v1' } });
 
@@ -27,14 +26,7 @@ describe('checkpoint positions', () => {
         sent.push([...records]);
       },
     };
-    const queue = createPublishQueue({
-      publisher,
-      topic: 't',
-      capacity: 100,
-      log: quietLog,
-      metrics: newMetrics().metrics,
-      onFull: () => undefined,
-      onDrain: () => undefined,
+    const queue = testQueue(publisher, {
       checkpointHeader: CHECKPOINT_HEADER,
       retryBaseMs: 10,
       maxInFlight: 1,

@@ -1,33 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createCollectorService } from '../src/index.js';
-import {
-  metricValue,
-  newMetrics,
-  quietLog,
-  recordingPublisher,
-  startStandin,
-  testConfig,
-  waitFor,
-} from './helpers.js';
+import type { KubeClient } from '../src/index.js';
+import { metricValue, recordingPublisher, startStandin, testConfig, waitFor } from './helpers.js';
+import { testService } from './standin-rig.js';
 
 /** A leading collector enriching from owner caches (label `app`), publishing into a recording publisher. */
-function enrichingCollector(client: Parameters<typeof createCollectorService>[0]['client'], budget?: string) {
+function enrichingCollector(client: KubeClient, budget?: string) {
   const publisher = recordingPublisher();
-  const { metrics } = newMetrics();
   const enrichment = { enabled: true, labelKeys: ['app'], ...(budget ? { budget } : {}) };
-  const service = createCollectorService({
-    config: testConfig({ collector: { enrichment } }),
-    log: quietLog,
-    metrics,
-    client,
-    publisher,
-    identity: 'a',
-    version: '0',
-    retryBaseMs: 50,
-  });
-  return { service, publisher, metrics };
+  const config = testConfig({ collector: { enrichment } });
+  return { ...testService({ config, client, publisher }), publisher };
 }
 
 describe('enrichment from watched owner caches', () => {

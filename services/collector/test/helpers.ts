@@ -8,12 +8,15 @@ import {
   collectorConfigSchema,
   createCollectorMetrics,
   createKubeClient,
+  createPublishQueue,
   loadKubeConfig,
   type CollectorConfig,
   type CollectorMetrics,
   type EventPublisher,
   type KubeClient,
   type OutboundRecord,
+  type PublishQueue,
+  type PublishQueueOptions,
 } from '../src/index.js';
 
 export const quietLog: Logger = createLogger({
@@ -125,3 +128,17 @@ export function recordingLog(level = 'info'): { log: Logger; lines: Array<Record
 /** Log lines at warn (40) or above. */
 export const warnings = (lines: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> =>
   lines.filter((l) => typeof l.level === 'number' && l.level >= 40);
+
+/** A publish queue of 100 records to topic `t` with a quiet log and its own metrics; `o` overrides. */
+export function testQueue(publisher: EventPublisher, o: Partial<PublishQueueOptions> = {}): PublishQueue {
+  return createPublishQueue({
+    publisher,
+    topic: 't',
+    capacity: 100,
+    log: quietLog,
+    metrics: newMetrics().metrics,
+    onFull: () => undefined,
+    onDrain: () => undefined,
+    ...o,
+  });
+}

@@ -10,9 +10,9 @@ import {
   quietLog,
   recordingPublisher,
   startStandin,
-  testConfig,
   waitFor,
 } from './helpers.js';
+import { electionConfig, testService } from './standin-rig.js';
 
 /** A client that can be cut off from the API server, like a replica behind a network partition. */
 function cuttable(client: KubeClient): KubeClient & { cut: boolean } {
@@ -38,31 +38,10 @@ function cuttable(client: KubeClient): KubeClient & { cut: boolean } {
 describe('leader election on a Lease', () => {
   it('only the leader publishes; the standby takes over after a partition; nothing is lost', async () => {
     const { standin, client } = await startStandin();
-    const config = testConfig({
-      leaderElection: {
-        enabled: true,
-        namespace: 'kh',
-        leaseDuration: '2s',
-        renewDeadline: '1500ms',
-        retryPeriod: '200ms',
-      },
-    });
+    const config = electionConfig({ leaseDuration: '2s', renewDeadline: '1500ms', retryPeriod: '200ms' });
     const publisher = recordingPublisher();
     const clientA = cuttable(client);
-    const mk = (identity: string, c: KubeClient) => {
-      const { metrics } = newMetrics();
-      const service = createCollectorService({
-        config,
-        log: quietLog,
-        metrics,
-        client: c,
-        publisher,
-        identity,
-        version: '0',
-        retryBaseMs: 50,
-      });
-      return { service, metrics };
-    };
+    const mk = (identity: string, c: KubeClient) => testService({ config, client: c, publisher, identity });
     const a = mk('a', clientA);
     const b = mk('b', client);
     const services: CollectorService[] = [a.service, b.service];
@@ -115,15 +94,7 @@ describe('leader election on a Lease', () => {
 
   it('a graceful shutdown releases the Lease so the standby takes over at once', async () => {
     const { standin, client } = await startStandin();
-    const config = testConfig({
-      leaderElection: {
-        enabled: true,
-        namespace: 'kh',
-        leaseDuration: '10s',
-        renewDeadline: '8s',
-        retryPeriod: '200ms',
-      },
-    });
+    const config = electionConfig({ leaseDuration: '10s', renewDeadline: '8s', retryPeriod: '200ms' });
     const publisher = recordingPublisher();
     const mk = (identity: string) =>
       createCollectorService({

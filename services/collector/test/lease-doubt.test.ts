@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { KubeStandin } from '@kube-herald/kube-standin';
 import {
   CHECKPOINT_ANNOTATION,
   CHECKPOINT_HEADER,
-  createCollectorService,
   createMemoryEventSource,
   decodePositions,
   type CheckpointStore,
-  type CollectorService,
 } from '../src/index.js';
 import {
   countById,
   metricValue,
-  newMetrics,
-  quietLog,
   recordingPublisher,
   startStandin,
-  testConfig,
   waitFor,
   type RecordingPublisher,
 } from './helpers.js';
-import { expectedIds, pod } from './standin-rig.js';
+import { electionConfig, expectedIds, pod, testService } from './standin-rig.js';
 
 /** The checkpoint as kafka-checkpoint.ts reads it back, from what the recording publisher "published". */
 function memoryCheckpoints(p: RecordingPublisher): CheckpointStore {
@@ -50,17 +46,19 @@ function coreEvent(i: number) {
   };
 }
 
-const election = (extra: Record<string, unknown> = {}) =>
-  testConfig({
-    leaderElection: {
-      enabled: true,
-      namespace: 'kh',
-      leaseDuration: '3s',
-      renewDeadline: '2s',
-      retryPeriod: '300ms',
-      ...extra,
-    },
+/** The checkpoint annotation on the collector's Lease. */
+const leaseCheckpoint = (standin: KubeStandin): string | undefined =>
+  standin.getObject('leases', 'kh', 'kube-herald-collector')?.metadata.annotations?.[CHECKPOINT_ANNOTATION];
+
+/** Another replica takes the Lease (and then disappears without renewing it). */
+function seizeLease(standin: KubeStandin): void {
+  const lease = standin.getObject('leases', 'kh', 'kube-herald-collector');
+  assert.ok(lease);
+  standin.putObject('leases', {
+    ...lease,
+    spec: { ...(lease.spec as Record<string, unknown>), holderIdentity: 'intruder' },
   });
+}
 
 describe('leadership in doubt', () => {
   it('publishes nothing once a renewal fails, and gives up within renewDeadline however slow the API', async () => {
@@ -73,16 +71,10 @@ describe('leadership in doubt', () => {
       return publish(topic, records);
     };
     const source = createMemoryEventSource();
-    const { metrics } = newMetrics();
-    const service: CollectorService = createCollectorService({
-      config: election(),
-      log: quietLog,
-      metrics,
+    const { service, metrics } = testService({
+      config: electionConfig({ leaseDuration: '3s', renewDeadline: '2s', retryPeriod: '300ms' }),
       client,
       publisher,
-      identity: 'a',
-      version: '0',
-      retryBaseMs: 50,
       createSource: () => source,
     });
     let i = 0;
@@ -110,16 +102,10 @@ describe('leadership in doubt', () => {
   it('a lease lost inside one process: the next term resumes from the checkpoint, not a re-publish', async () => {
     const { standin, client } = await startStandin();
     const publisher = recordingPublisher();
-    const { metrics } = newMetrics();
-    const service = createCollectorService({
-      config: election({ leaseDuration: '2s', renewDeadline: '1500ms', retryPeriod: '200ms' }),
-      log: quietLog,
-      metrics,
+    const { service, metrics } = testService({
+      config: electionConfig({ leaseDuration: '2s', renewDeadline: '1500ms', retryPeriod: '200ms' }),
       client,
       publisher,
-      identity: 'a',
-      version: '0',
-      retryBaseMs: 50,
       checkpoints: memoryCheckpoints(publisher),
     });
     try {
@@ -128,16 +114,8 @@ describe('leadership in doubt', () => {
       await waitFor('300 published', () => publisher.records.length === 300);
       // Within a retry period the renewal carries the acknowledged position into the Lease: a quiet term
       // (nothing more published) has no later record to carry it into Kafka.
-      const annotated = () =>
-        standin.getObject('leases', 'kh', 'kube-herald-collector')?.metadata.annotations?.[
-          CHECKPOINT_ANNOTATION
-        ];
-      await waitFor('checkpoint on the Lease', () => annotated() !== undefined, 3000);
-      const lease = standin.getObject('leases', 'kh', 'kube-herald-collector');
-      assert.ok(lease);
-      const spec = lease.spec as Record<string, unknown>;
-      // Another replica takes the lease (and then disappears without renewing it).
-      standin.putObject('leases', { ...lease, spec: { ...spec, holderIdentity: 'intruder' } });
+      await waitFor('checkpoint on the Lease', () => leaseCheckpoint(standin) !== undefined, 3000);
+      seizeLease(standin);
       await waitFor('lost', () => !service.isLeader(), 5000);
       for (let i = 0; i < 50; i++) standin.createEvent(pod(`between${i}`));
       await waitFor('leading again', () => service.isLeader(), 10_000);
@@ -156,32 +134,17 @@ describe('leadership in doubt', () => {
   it('a quiet term: heartbeats move the checkpoint on the Lease, so the next term resumes past a compaction', async () => {
     const { standin, client } = await startStandin();
     const publisher = recordingPublisher();
-    const { metrics } = newMetrics();
-    const config = testConfig({
-      kubernetes: { stallTimeout: '2s', heartbeatInterval: '300ms', watchTimeoutSeconds: 60 },
-      leaderElection: {
-        enabled: true,
-        namespace: 'kh',
-        leaseDuration: '2s',
-        renewDeadline: '1500ms',
-        retryPeriod: '200ms',
-      },
-    });
-    const service = createCollectorService({
+    const config = electionConfig(
+      { leaseDuration: '2s', renewDeadline: '1500ms', retryPeriod: '200ms' },
+      { kubernetes: { stallTimeout: '2s', heartbeatInterval: '300ms', watchTimeoutSeconds: 60 } },
+    );
+    const { service, metrics } = testService({
       config,
-      log: quietLog,
-      metrics,
       client,
       publisher,
-      identity: 'a',
-      version: '0',
-      retryBaseMs: 50,
       checkpoints: memoryCheckpoints(publisher),
     });
-    const annotated = () =>
-      standin.getObject('leases', 'kh', 'kube-herald-collector')?.metadata.annotations?.[
-        CHECKPOINT_ANNOTATION
-      ];
+    const annotated = () => leaseCheckpoint(standin);
     const rvOf = (v: string | undefined) => v?.split('|')[1];
     try {
       standin.createEvent(pod('only'));
@@ -193,11 +156,7 @@ describe('leadership in doubt', () => {
       await waitFor('checkpoint moved by heartbeats', () => rvOf(annotated()) !== first, 5000);
       // Compacted as etcd is: a short window of the most recent history stays (lease renewals fill it fast).
       standin.compact(40);
-      const lease = standin.getObject('leases', 'kh', 'kube-herald-collector')!;
-      standin.putObject('leases', {
-        ...lease,
-        spec: { ...(lease.spec as Record<string, unknown>), holderIdentity: 'intruder' },
-      });
+      seizeLease(standin);
       await waitFor('lost', () => !service.isLeader(), 5000);
       await waitFor('leading again', () => service.isLeader(), 10_000);
       standin.createEvent(pod('after'));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createPublishQueue, type EventPublisher, type OutboundRecord } from '../src/index.js';
-import { newMetrics, quietLog, waitFor } from './helpers.js';
+import type { EventPublisher, OutboundRecord } from '../src/index.js';
+import { testQueue, waitFor } from './helpers.js';
 
 const record = (bytes: number): OutboundRecord => ({
   key: 'c/ns/uid',
@@ -37,13 +37,8 @@ describe('publish queue', () => {
   it('is full at capacityBytes well before capacity records, and reads again at half of both', async () => {
     const publisher = gatedPublisher();
     const events: string[] = [];
-    const queue = createPublishQueue({
-      publisher,
-      topic: 't',
-      capacity: 100,
+    const queue = testQueue(publisher, {
       capacityBytes: 1000,
-      log: quietLog,
-      metrics: newMetrics().metrics,
       maxBatchRecords: 1,
       maxInFlight: 1,
       onFull: () => events.push(`full at ${queue.size} records, ${queue.bytes} bytes`),
@@ -70,15 +65,7 @@ describe('publish queue', () => {
 
   it('sends at once when idle; what arrives while a request is in flight goes in the next one', async () => {
     const publisher = gatedPublisher();
-    const queue = createPublishQueue({
-      publisher,
-      topic: 't',
-      capacity: 100,
-      log: quietLog,
-      metrics: newMetrics().metrics,
-      onFull: () => undefined,
-      onDrain: () => undefined,
-    });
+    const queue = testQueue(publisher);
     queue.start();
     queue.push(Date.now(), record(10));
     await waitFor('the first record sent at once', () => publisher.calls === 1);
@@ -95,16 +82,7 @@ describe('publish queue', () => {
 
   it('keeps full batches in flight behind the first (a burst is not held back)', async () => {
     const publisher = gatedPublisher();
-    const queue = createPublishQueue({
-      publisher,
-      topic: 't',
-      capacity: 100,
-      log: quietLog,
-      metrics: newMetrics().metrics,
-      maxBatchRecords: 2,
-      onFull: () => undefined,
-      onDrain: () => undefined,
-    });
+    const queue = testQueue(publisher, { maxBatchRecords: 2 });
     queue.start();
     queue.push(Date.now(), record(10));
     await waitFor('the first record sent at once', () => publisher.calls === 1);

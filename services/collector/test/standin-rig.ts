@@ -4,10 +4,14 @@ import { occurrenceId } from '@kube-herald/events';
 import type { KubeStandin } from '@kube-herald/kube-standin';
 import type { Logger } from '@kube-herald/logging';
 import {
+  configuredEventSource,
   createCollector,
-  createKubeEventSource,
+  createCollectorService,
   type Collector,
   type CollectorConfig,
+  type CollectorMetrics,
+  type CollectorService,
+  type CollectorServiceOptions,
 } from '../src/index.js';
 import {
   countById,
@@ -25,7 +29,7 @@ export interface Rig {
   standin: KubeStandin;
   publisher: RecordingPublisher;
   collector: Collector;
-  metrics: ReturnType<typeof newMetrics>['metrics'];
+  metrics: CollectorMetrics;
   config: CollectorConfig;
   close(): Promise<void>;
 }
@@ -39,20 +43,7 @@ export async function rig(
   const config = testConfig(doc);
   const { metrics } = newMetrics();
   const publisher = recordingPublisher();
-  const k = config.kubernetes;
-  const source = createKubeEventSource({
-    client,
-    api: k.api,
-    namespaces: k.namespaces,
-    pageSize: k.pageSize,
-    watchTimeoutSeconds: k.watchTimeoutSeconds,
-    stallTimeoutMs: k.stallTimeout,
-    heartbeatIntervalMs: k.heartbeatInterval,
-    heartbeatNamespace: config.leaderElection.namespace,
-    retryBaseMs: 50,
-    log,
-    metrics,
-  });
+  const source = configuredEventSource({ config, client, log, metrics, retryBaseMs: 50 });
   const collector = createCollector({
     config,
     log,
@@ -74,6 +65,28 @@ export async function rig(
       await standin.close();
     },
   };
+}
+
+/** A collector service with the tests' defaults: quiet log, its own metrics, identity `a`, 50 ms retries. */
+export function testService(
+  o: Pick<CollectorServiceOptions, 'config' | 'client' | 'publisher'> &
+    Partial<Omit<CollectorServiceOptions, 'metrics'>>,
+): { service: CollectorService; metrics: CollectorMetrics } {
+  const { metrics } = newMetrics();
+  const service = createCollectorService({
+    log: quietLog,
+    metrics,
+    identity: 'a',
+    version: '0',
+    retryBaseMs: 50,
+    ...o,
+  });
+  return { service, metrics };
+}
+
+/** testConfig (with `doc`) electing a leader on a Lease in namespace `kh` with these timings. */
+export function electionConfig(lease: Record<string, unknown>, doc: Record<string, unknown> = {}) {
+  return testConfig({ ...doc, leaderElection: { enabled: true, namespace: 'kh', ...lease } });
 }
 
 /** The occurrenceIds the stand-in produced (one per creation and per bump). */
