@@ -2,13 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import kafkajs, { CompressionTypes } from 'kafkajs';
 import { createLogger } from '@kube-herald/logging';
-import { kafkaBrokers, uniqueName, waitFor } from '@kube-herald/testing';
-import {
-  createKafkaAdmin,
-  createKafkaPublisher,
-  createKafkaSubscriber,
-  type BusRecord,
-} from '../src/index.js';
+import { kafkaBrokers, uniqueName } from '@kube-herald/testing';
+import { createKafkaAdmin, createKafkaPublisher } from '../src/index.js';
+import { readAll } from './fixtures/from-beginning.js';
 
 const { CompressionCodecs } = kafkajs;
 const log = createLogger({ name: 'bus-test', level: 'silent' });
@@ -51,24 +47,7 @@ describe('publisher compressMinBytes', () => {
       CompressionCodecs[CompressionTypes.ZSTD] = registered;
       await publisher.close();
     }
-    const got: BusRecord[] = [];
-    const sub = createKafkaSubscriber({
-      brokers: kafkaBrokers(),
-      clientId: uniqueName('sub'),
-      log,
-      groupId: uniqueName('g'),
-      topics: [topic],
-      fromBeginning: true,
-    });
-    await sub.start((records) => {
-      got.push(...records);
-      return Promise.resolve();
-    });
-    try {
-      await waitFor(() => got.length >= 101, { timeoutMs: 30_000, what: '101 records' });
-    } finally {
-      await sub.close();
-    }
+    const got = await readAll(topic, 101, { brokers: kafkaBrokers(), log });
     assert.deepEqual(
       got.map((r) => r.value!.toString()),
       Array.from({ length: 101 }, (_, i) => value(i)),

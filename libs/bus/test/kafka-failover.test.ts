@@ -14,13 +14,8 @@ import {
   uniqueName,
   waitFor,
 } from '@kube-herald/testing';
-import {
-  createKafkaAdmin,
-  createKafkaPublisher,
-  createKafkaSubscriber,
-  type BusRecord,
-  type Publisher,
-} from '../src/index.js';
+import { createKafkaAdmin, createKafkaPublisher, type BusRecord, type Publisher } from '../src/index.js';
+import { fromBeginning } from './fixtures/from-beginning.js';
 
 const log = testLogger('kafka-failover');
 
@@ -70,15 +65,7 @@ describe('Kafka bus on a 3-broker cluster', { timeout: 300_000 }, () => {
     }
     const got: BusRecord[] = [];
     const groupId = uniqueName('g');
-    const subscriber = createKafkaSubscriber({
-      brokers,
-      clientId: uniqueName('sub'),
-      log,
-      groupId,
-      topics: [topic],
-      fromBeginning: true,
-      sessionTimeoutMs: 10_000,
-    });
+    const subscriber = fromBeginning(topic, { brokers, log, groupId, sessionTimeoutMs: 10_000 });
     open.push(subscriber);
     await subscriber.start((records) => {
       got.push(...records);

@@ -6,11 +6,11 @@ import {
   createKafkaAdmin,
   createKafkaPublisher,
   createKafkaRangeReader,
-  createKafkaSubscriber,
   type BusAdmin,
   type BusRecord,
   type PartitionOffset,
 } from '../src/index.js';
+import { fromBeginning } from './fixtures/from-beginning.js';
 
 const log = testLogger('kafka-range-reader');
 const base = Date.now() - 3_600_000;
@@ -147,15 +147,7 @@ describe('BusAdmin topicExists / listGroups / deleteGroup', () => {
     await publisher.start();
     await publisher.publish(topic, [{ key: 'a', value: '1' }]);
     await publisher.close();
-    const subscriber = createKafkaSubscriber({
-      brokers,
-      clientId: uniqueName('sub'),
-      log,
-      groupId,
-      topics: [topic],
-      fromBeginning: true,
-      maxWaitTimeMs: 200,
-    });
+    const subscriber = fromBeginning(topic, { brokers, log, groupId, maxWaitTimeMs: 200 });
     let resolveSeen: () => void = () => undefined;
     const seen = new Promise<void>((r) => (resolveSeen = r));
     await subscriber.start(() => {

@@ -5,13 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import kafkajs, { CompressionTypes, Kafka, logLevel, Partitioners, type KafkaMessage } from 'kafkajs';
 import { createLogger } from '@kube-herald/logging';
 import { kafkaBrokers, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
-import {
-  createKafkaAdmin,
-  createKafkaPublisher,
-  createKafkaSubscriber,
-  type BusAdmin,
-  type BusRecord,
-} from '../src/index.js';
+import { createKafkaAdmin, createKafkaPublisher, type BusAdmin } from '../src/index.js';
+import { readAll } from './fixtures/from-beginning.js';
 
 const log = testLogger('kafka-roundtrip');
 // CommonJS: kafkajs' codec table is not found as a named ESM export.
@@ -103,28 +98,7 @@ describe('kafkajs 2.2.4 against the test broker', () => {
   });
 });
 
-/** Reads `topic` from the beginning in a new group until `n` records arrived. */
-async function readAll(topic: string, n: number): Promise<BusRecord[]> {
-  const got: BusRecord[] = [];
-  const subscriber = createKafkaSubscriber({
-    brokers: kafkaBrokers(),
-    clientId: uniqueName('sub'),
-    log,
-    groupId: uniqueName('g'),
-    topics: [topic],
-    fromBeginning: true,
-  });
-  await subscriber.start((records) => {
-    got.push(...records);
-    return Promise.resolve();
-  });
-  try {
-    await waitFor(() => got.length >= n, { timeoutMs: 30_000, what: `${n} records of ${topic}` });
-  } finally {
-    await subscriber.close();
-  }
-  return got;
-}
+const readBack = (topic: string, n: number) => readAll(topic, n, { brokers: kafkaBrokers(), log });
 
 describe('Kafka admin and publisher', () => {
   let admin: BusAdmin;
@@ -192,7 +166,7 @@ describe('Kafka admin and publisher', () => {
       ends.reduce((n, e) => n + Number(e.offset), 0),
       120,
     );
-    const got = await readAll(topic, 120);
+    const got = await readBack(topic, 120);
     for (const key of ['k0', 'k1', 'k2']) {
       const values = got.filter((r) => r.key === key).map((r) => Number(r.value!.toString()));
       assert.equal(values.length, 40);
@@ -240,7 +214,7 @@ describe('Kafka admin and publisher', () => {
         );
         await publisher.close();
         const before = { ...calls };
-        const got = await readAll(topic, 50);
+        const got = await readBack(topic, 50);
         assert.deepEqual(
           got.map((r) => r.value!.toString()),
           values,

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { kafkaBrokers, testLogger, uniqueName } from '@kube-herald/testing';
-import { createKafkaAdmin, createKafkaPublisher, createKafkaSubscriber } from '../src/index.js';
+import { createKafkaAdmin, createKafkaPublisher } from '../src/index.js';
+import { fromBeginning } from './fixtures/from-beginning.js';
 
 const log = testLogger('bus-slices');
 
@@ -14,13 +15,11 @@ test('subscriber: a fetched batch is handed in slices of at most maxBatchRecords
   const publisher = createKafkaPublisher({ brokers, clientId: 'kh-test-pub', log });
   await publisher.start();
   const groupId = uniqueName('kh-slices-group');
-  const sub = createKafkaSubscriber({
+  const sub = fromBeginning(topic, {
     brokers,
     clientId: uniqueName('kh-slices-sub'),
     log,
     groupId,
-    topics: [topic],
-    fromBeginning: true,
     maxWaitTimeMs: 200,
     maxBatchRecords: 100,
   });
