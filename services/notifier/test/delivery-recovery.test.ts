@@ -1,51 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { createRegistry } from '@kube-herald/observability';
-import { redisUrl, uniqueName } from '@kube-herald/testing';
-import { createGroupStore, groupId, type GroupStore, type RecordItem } from '../src/store/group-store.js';
+import { redisUrl } from '@kube-herald/testing';
+import { createGroupStore, type GroupStore, type RecordItem } from '../src/store/group-store.js';
 import { createDeliveryWorker, deliveryJobDefaults } from '../src/delivery.js';
 import { createDeliveryMetrics } from '../src/delivery-metrics.js';
 import { createNotifierMetrics } from '../src/metrics.js';
 import { deliveryJobId, type DeliveryJobData } from '../src/scheduler.js';
 import { createDispatcher } from '../src/pipeline/dispatch.js';
-import { summaryJson } from '../src/pipeline/digest.js';
 import { createRateGate } from '../src/rate-gate.js';
 import { createDecisionLog } from '../src/decision-log.js';
 import { parseNotifierConfig } from '../src/config.js';
 import { createReceivers } from '../src/receivers/index.js';
-import { log, metricValue, until, warning } from './pipeline-harness.js';
+import { robotReceiver } from './notifier-kit.js';
+import { log, metricValue, until } from './pipeline-harness.js';
+import { withRedis } from './redis-fixture.js';
+import { ordersItem } from './store-fixtures.js';
 
-function item(n: number, name = 'w-0'): RecordItem {
-  const e = warning({ ns: 'orders', name }, n);
-  const g = { receiver: 'oncall', groupKey: 'oncall|namespace=orders', labels: {}, route: 'root' };
-  return {
-    occurrenceId: e.occurrenceId,
-    incidentKey: e.incidentKey,
-    count: n,
-    firstSeenMs: 1,
-    lastSeenMs: 2,
-    observedAtMs: 3,
-    summary: summaryJson(e),
-    groups: [
-      { ...g, gid: groupId(g.receiver, g.groupKey), groupWait: 0, groupInterval: 1000, repeatInterval: 9e9 },
-    ],
-  };
-}
+const item = (n: number, name = 'w-0'): RecordItem => ordersItem(n, { name, repeatInterval: 9e9 });
 
-async function withStore(fn: (store: GroupStore, redis: Redis, prefix: string) => Promise<void>) {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-rec');
-  try {
-    await fn(createGroupStore({ redis, prefix: `${prefix}:n`, dedupTtlMs: 3_600_000 }), redis, prefix);
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-}
+/** A group store under `<prefix>:n` of a fresh Redis prefix (dropped afterwards). */
+const withStore = (fn: (store: GroupStore, redis: Redis, prefix: string) => Promise<void>) =>
+  withRedis('kht-rec', (redis, prefix) =>
+    fn(createGroupStore({ redis, prefix: `${prefix}:n`, dedupTtlMs: 3_600_000 }), redis, prefix),
+  );
 
 test('a job that stalls out (its worker died) gets its take restored and counted: nothing is lost', async () => {
   await withStore(async (store, redis, prefix) => {
@@ -192,15 +173,7 @@ test('Redis failing to record a successful send for 2.5 s (a failover): the comm
       const config = parseNotifierConfig({
         kafka: { brokers: '127.0.0.1:9092', topic: 't' },
         redis: { url: redisUrl(), prefix },
-        receivers: [
-          {
-            name: 'oncall',
-            type: 'dingtalk',
-            webhook: standin.webhookFor('oncall'),
-            insecureHttp: true,
-            keywords: ['K8s'],
-          },
-        ],
+        receivers: [robotReceiver(standin, 'oncall', { keywords: ['K8s'] })],
         route: { receiver: 'oncall' },
       });
       const dispatcher = createDispatcher({

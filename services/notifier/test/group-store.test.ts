@@ -1,21 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
-import { redisUrl, uniqueName } from '@kube-herald/testing';
-import { createGroupStore, groupId, type GroupRef, type RecordItem } from '../src/store/group-store.js';
-
-function ref(key: string, receiver = 'oncall'): GroupRef {
-  return {
-    gid: groupId(receiver, key),
-    receiver,
-    groupKey: key,
-    labels: { namespace: key },
-    route: 'root',
-    groupWait: 1000,
-    groupInterval: 1000,
-    repeatInterval: 10_000,
-  };
-}
+import { createGroupStore, type GroupRef, type RecordItem } from '../src/store/group-store.js';
+import { withRedis } from './redis-fixture.js';
+import { ref } from './store-fixtures.js';
 
 function item(occ: string, incident: string, count: number, groups: readonly GroupRef[], t = 10): RecordItem {
   const summary = JSON.stringify({ reason: 'BackOff', n: count });
@@ -31,10 +18,8 @@ function item(occ: string, incident: string, count: number, groups: readonly Gro
   };
 }
 
-test('record: repeats of one incident within a batch and across groups are merged once per batch', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-store');
-  try {
+test('record: repeats of one incident within a batch and across groups are merged once per batch', () =>
+  withRedis('kht-store', async (redis, prefix) => {
     const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
     const [a, b] = [ref('a'), ref('b')];
     const fresh = await store.record(
@@ -76,17 +61,10 @@ test('record: repeats of one incident within a batch and across groups are merge
       taken.groups[0]?.incidents.map((i) => [i.incidentKey, i.occurrences, i.count, i.isNew]),
       [['i1', 4, 4, true]],
     );
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-});
+  }));
 
-test('record: one chunk with thousands of distinct incidents in one group (Lua unpack bound)', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-store');
-  try {
+test('record: one chunk with thousands of distinct incidents in one group (Lua unpack bound)', () =>
+  withRedis('kht-store', async (redis, prefix) => {
     const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000, chunkSize: 6000 });
     const g = ref('big');
     const items = Array.from({ length: 6000 }, (_, i) => item(`o${i}`, `i${i}`, 1, [g]));
@@ -98,17 +76,10 @@ test('record: one chunk with thousands of distinct incidents in one group (Lua u
       (await store.record(items.slice(0, 3), 1001)).map((o) => o.fresh),
       [false, false, false],
     );
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-    await redis.quit();
-  }
-});
+  }));
 
-test('record: dedup per (occurrence, receiver): a new receiver gets what others had, nothing twice; seen() agrees', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-store');
-  try {
+test('record: dedup per (occurrence, receiver): a new receiver gets what others had, nothing twice; seen() agrees', () =>
+  withRedis('kht-store', async (redis, prefix) => {
     const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
     const [oncall, oncall2, audit] = [ref('a'), ref('a2'), ref('a', 'audit')];
     const pending = async (g: GroupRef): Promise<string | null> =>
@@ -167,9 +138,4 @@ test('record: dedup per (occurrence, receiver): a new receiver gets what others 
       { fresh: false, deduped: [] },
     ]);
     assert.equal(await redis.hexists(`${prefix}:gi:${audit.gid}`, 'i3'), 0);
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-});
+  }));

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
 import type { Subscriber } from '@kube-herald/bus';
-import { redisUrl, uniqueName } from '@kube-herald/testing';
-import { createGroupStore, groupId, type RecordItem } from '../src/store/group-store.js';
+import { createGroupStore, type RecordItem } from '../src/store/group-store.js';
 import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
+import { withRedis } from './redis-fixture.js';
+import { ordersItem } from './store-fixtures.js';
 
 const route = {
   receiver: 'oncall',
@@ -59,33 +59,11 @@ test('a notifier killed after recording but before committing: the restarted one
   }
 });
 
-function item(n: number): RecordItem {
-  const e = warning({ ns: 'orders', name: 'w-0' }, n);
-  const g = {
-    receiver: 'oncall',
-    groupKey: 'oncall|namespace=orders',
-    labels: { namespace: 'orders' },
-    route: 'root',
-  };
-  return {
-    occurrenceId: e.occurrenceId,
-    incidentKey: e.incidentKey,
-    count: n,
-    firstSeenMs: 1,
-    lastSeenMs: 2,
-    observedAtMs: 3,
-    summary: '{}',
-    groups: [
-      { ...g, gid: groupId(g.receiver, g.groupKey), groupWait: 0, groupInterval: 1000, repeatInterval: 5000 },
-    ],
-  };
-}
+const item = (n: number): RecordItem => ordersItem(n, { repeatInterval: 5000 });
 
-test('a delivery attempt that died after taking: the next attempt recovers the take; a failed send restores it', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-crash');
-  const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
-  try {
+test('a delivery attempt that died after taking: the next attempt recovers the take; a failed send restores it', () =>
+  withRedis('kht-crash', async (redis, prefix) => {
+    const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
     assert.deepEqual(
       (await store.record([item(1), item(2), item(2), item(3)], 1000)).map((o) => o.fresh),
       [true, true, false, true],
@@ -114,9 +92,4 @@ test('a delivery attempt that died after taking: the next attempt recovers the t
     const grown = await store.take('job-4', 'oncall', due.gid, 0, 1008);
     assert.equal(grown.groups[0]?.incidents[0]?.isNew, false, 'a repeat of a sent incident is not new');
     assert.equal(grown.groups[0]?.incidents[0]?.count, 4);
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-});
+  }));

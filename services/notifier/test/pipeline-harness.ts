@@ -1,23 +1,17 @@
 // Test harness: real Kafka + Redis + DingTalk stand-in around one or more notifier instances.
 import { Redis } from 'ioredis';
-import {
-  createKafkaAdmin,
-  createKafkaPublisher,
-  createKafkaSubscriber,
-  type BusMessage,
-  type Publisher,
-  type Subscriber,
-} from '@kube-herald/bus';
+import { createKafkaPublisher, type BusMessage, type Publisher, type Subscriber } from '@kube-herald/bus';
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
-import { EVENT_HEADERS, encodeEvent, incidentKey, occurrenceId, type EventV1 } from '@kube-herald/events';
-import { createRegistry, type Registry } from '@kube-herald/observability';
-import { kafkaBrokers, redisUrl, testLogger, uniqueName } from '@kube-herald/testing';
+import { incidentKey, occurrenceId, type EventV1 } from '@kube-herald/events';
+import type { Registry } from '@kube-herald/observability';
+import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
 import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
-import { createReceivers } from '../src/receivers/index.js';
-import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
+import type { Notifier, NotifierOptions } from '../src/notifier.js';
 import type { Logger } from '@kube-herald/logging';
+import { eventRecords, log, prepareTopics, startNotifier } from './notifier-kit.js';
+import { dropPrefix } from './redis-fixture.js';
 
-export const log = testLogger('notifier-test');
+export { log, until } from './notifier-kit.js';
 
 export interface RobotSpec {
   readonly name: string;
@@ -69,6 +63,21 @@ export interface Harness {
   publish(events: readonly EventV1[]): Promise<void>;
   publishRaw(values: readonly (string | Buffer)[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The route of most pipeline tests, to `oncall` unless overridden: grouped by cluster, namespace and reason,
+ * groupWait 300 ms, groupInterval 1 s, and no reminder within a test (repeatInterval 1 h).
+ */
+export function testRoute(o: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    receiver: 'oncall',
+    groupBy: ['cluster', 'namespace', 'reason'],
+    groupWait: '300ms',
+    groupInterval: '1s',
+    repeatInterval: '1h',
+    ...o,
+  };
 }
 
 let seq = 0;
@@ -160,29 +169,12 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
     delivery: { attempts: 6, backoffMs: 200, ...opts.delivery },
     ...(opts.decisionLogTopic ? { decisionLog: { topic: opts.decisionLogTopic } } : {}),
   });
-  const brokers = kafkaBrokers();
-  const admin = createKafkaAdmin({ brokers, clientId: 'kh-test-admin', log });
-  try {
-    await admin.ensureTopics([
-      { topic, partitions: opts.partitions ?? 3 },
-      { topic: dlqTopic, partitions: 1 },
-      ...(opts.decisionLogTopic ? [{ topic: opts.decisionLogTopic, partitions: 1 }] : []),
-    ]);
-    // on a fresh broker this creates and loads __consumer_offsets before any consumer joins, so the
-    // consumers start on a ready group coordinator ("not the correct coordinator" / "is loading" until then)
-    await until(
-      () =>
-        admin.groupLag(config.kafka.groupId, topic).then(
-          () => true,
-          () => false,
-        ),
-      60_000,
-      'the group coordinator',
-    );
-  } finally {
-    await admin.close();
-  }
-  const publisher = createKafkaPublisher({ brokers, clientId: 'kh-test-pub', log });
+  await prepareTopics(config, {
+    clientId: 'kh-test-admin',
+    partitions: opts.partitions ?? 3,
+    ...(opts.decisionLogTopic ? { extra: [opts.decisionLogTopic] } : {}),
+  });
+  const publisher = createKafkaPublisher({ brokers: kafkaBrokers(), clientId: 'kh-test-pub', log });
   await publisher.start().catch(async (err: unknown) => {
     await publisher.close();
     throw err;
@@ -202,33 +194,14 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
     publisher,
     redis,
     async instance(options = {}, groupId = config.kafka.groupId, wrap = (s: Subscriber) => s) {
-      const iredis = new Redis(redisUrl());
-      const registry = createRegistry('notifier', false);
-      const subscriber = createKafkaSubscriber({
-        brokers,
-        clientId: uniqueName('kh-n'),
+      const started = await startNotifier(config, {
+        publisher: notifierPublisher,
         log: ilog,
         groupId,
-        topics: [topic],
-        fromBeginning: true,
-        maxWaitTimeMs: 200,
+        wrap,
+        options,
       });
-      const notifier = createNotifier({
-        config,
-        log: ilog,
-        redis: iredis,
-        subscriber: wrap(subscriber),
-        publisher: notifierPublisher,
-        receivers: createReceivers(config),
-        registry,
-        options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
-      });
-      try {
-        await notifier.start();
-      } catch (err) {
-        await notifier.close().finally(() => iredis.quit());
-        throw err;
-      }
+      const { notifier, registry, redis: iredis } = started;
       let closed: Promise<void> | undefined;
       const inst: Instance = {
         notifier,
@@ -248,16 +221,8 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
       return inst;
     },
     async publish(events) {
-      for (let i = 0; i < events.length; i += 1000) {
-        await publisher.publish(
-          topic,
-          events.slice(i, i + 1000).map((e) => ({
-            key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
-            value: encodeEvent(e),
-            headers: { ...EVENT_HEADERS },
-          })),
-        );
-      }
+      for (let i = 0; i < events.length; i += 1000)
+        await publisher.publish(topic, eventRecords(events.slice(i, i + 1000)));
     },
     async publishRaw(values) {
       await publisher.publish(
@@ -273,10 +238,7 @@ async function buildHarness(opts: HarnessOptions, standin: DingtalkStandin): Pro
       };
       for (const i of [...instances]) await step(() => i.close());
       await step(() => publisher.close());
-      await step(async () => {
-        const keys = await redis.keys(`${prefix}:*`);
-        for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-      });
+      await step(() => dropPrefix(redis, prefix));
       await step(() => redis.quit());
       await step(() => standin.close());
       if (failures.length > 0) throw new AggregateError(failures, 'harness close failed');
@@ -296,18 +258,4 @@ export async function metricValue(
   return values
     .filter((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))
     .reduce((n, v) => n + v.value, 0);
-}
-
-/** Polls `cond` until true or the timeout. */
-export async function until(
-  cond: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }

@@ -5,45 +5,29 @@ import { checkMessage, type SlackMessage } from '@kube-herald/slack';
 import { createSlackStandin, type SlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
 import { listFailed } from '../src/failed.js';
 import type { NotifierOptions } from '../src/notifier.js';
-import { log, metricValue, until, warning } from './pipeline-harness.js';
+import { metricValue, until, warning } from './pipeline-harness.js';
 import { startPlatformNotifier, type PlatformNotifier } from './platform-world.js';
 
-interface World extends PlatformNotifier {
-  readonly standin: SlackStandin;
-  close(): Promise<void>;
-}
+type World = PlatformNotifier<SlackStandin>;
 
 /** Stand-in channels, a topic, a notifier with one `type: slack` receiver per channel (route by namespace). */
-async function world(
+function world(
   channels: readonly StandinChannel[],
   receivers: Record<string, Record<string, unknown>>,
   options: NotifierOptions = {},
 ): Promise<World> {
-  const standin = createSlackStandin({ channels });
-  await standin.start();
-  const closers: (() => Promise<unknown>)[] = [() => standin.close()];
-  const close = async () => {
-    for (const c of closers.reverse())
-      await c().catch((err: unknown) => log.warn({ err }, 'close step failed'));
-  };
-  try {
-    const names = channels.map((c) => c.name);
-    const started = await startPlatformNotifier({
-      label: 'slack',
-      receivers: names.map((name) => ({
+  return startPlatformNotifier({
+    standin: createSlackStandin({ channels }),
+    label: 'slack',
+    receivers: (standin) =>
+      channels.map(({ name }) => ({
         name,
         type: 'slack',
         webhook: standin.webhookFor(name),
         ...receivers[name],
       })),
-      options,
-      closers,
-    });
-    return { standin, ...started, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+    options,
+  });
 }
 
 const notified = (w: World) => metricValue(w.registry, 'kube_herald_notifier_events_notified_total');

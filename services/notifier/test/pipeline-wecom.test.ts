@@ -4,46 +4,31 @@ import assert from 'node:assert/strict';
 import { createWecomStandin, type WecomStandin, type WecomStandinRobot } from '@kube-herald/wecom-standin';
 import { listFailed } from '../src/failed.js';
 import type { NotifierOptions } from '../src/notifier.js';
-import { log, metricValue, until, warning } from './pipeline-harness.js';
+import { metricValue, until, warning } from './pipeline-harness.js';
 import { startPlatformNotifier, type PlatformNotifier } from './platform-world.js';
 
-interface World extends PlatformNotifier {
-  readonly standin: WecomStandin;
-  close(): Promise<void>;
-}
+type World = PlatformNotifier<WecomStandin>;
 
 /** Stand-in robots, a topic, a notifier with one `type: wecom` receiver per robot (route by namespace). */
-async function world(
+function world(
   robots: readonly WecomStandinRobot[],
   receivers: Record<string, Record<string, unknown>>,
   options: NotifierOptions = {},
   /** Receivers whose webhook has a key no robot has (a robot removed from its group: WeCom answers 93000). */
   unknown: readonly string[] = [],
 ): Promise<World> {
-  const standin = createWecomStandin({ robots });
-  await standin.start();
-  const closers: (() => Promise<unknown>)[] = [() => standin.close()];
-  const close = async () => {
-    for (const c of closers.reverse())
-      await c().catch((err: unknown) => log.warn({ err }, 'close step failed'));
-  };
-  try {
-    const names = [...robots.map((c) => c.name), ...unknown];
-    const hook = (name: string) =>
-      unknown.includes(name)
-        ? standin.webhookFor(robots[0]!.name).replace(/key=.*$/, `key=${name}-removed-robot-key`)
-        : standin.webhookFor(name);
-    const started = await startPlatformNotifier({
-      label: 'wecom',
-      receivers: names.map((name) => ({ name, type: 'wecom', webhook: hook(name), ...receivers[name] })),
-      options,
-      closers,
-    });
-    return { standin, ...started, close };
-  } catch (err) {
-    await close();
-    throw err;
-  }
+  const names = [...robots.map((c) => c.name), ...unknown];
+  const hook = (standin: WecomStandin, name: string) =>
+    unknown.includes(name)
+      ? standin.webhookFor(robots[0]!.name).replace(/key=.*$/, `key=${name}-removed-robot-key`)
+      : standin.webhookFor(name);
+  return startPlatformNotifier({
+    standin: createWecomStandin({ robots }),
+    label: 'wecom',
+    receivers: (standin) =>
+      names.map((name) => ({ name, type: 'wecom', webhook: hook(standin, name), ...receivers[name] })),
+    options,
+  });
 }
 
 const notified = (w: World) => metricValue(w.registry, 'kube_herald_notifier_events_notified_total');

@@ -5,6 +5,7 @@ import type { EventV1 } from '@kube-herald/events';
 import { redisUrl, uniqueName } from '@kube-herald/testing';
 import { createRateGate, gateStatus, robotKeyOf } from '../src/rate-gate.js';
 import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
+import { withRedis } from './redis-fixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -16,10 +17,8 @@ test('robot key: one per access token, whatever else the URL says; the token is 
   assert.doesNotMatch(a, /abc123/);
 });
 
-test('throttle blocks escalate (base, ×2 … max), do not escalate while blocked, reset after a clean period; status shows them', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('khgate');
-  try {
+test('throttle blocks escalate (base, ×2 … max), do not escalate while blocked, reset after a clean period; status shows them', () =>
+  withRedis('khgate', async (redis, prefix) => {
     const gate = createRateGate({ redis, prefix, throttleBaseMs: 200, throttleMaxMs: 1000, cleanMs: 400 });
     const robot = robotKeyOf('http://127.0.0.1/robot/send?access_token=t1');
     const seen: number[] = [];
@@ -45,12 +44,7 @@ test('throttle blocks escalate (base, ×2 … max), do not escalate while blocke
     const slot = await gate.acquire(robot, 2, 'x1');
     assert.equal(slot.granted, true);
     assert.equal((await gateStatus(redis, prefix, robot)).used, 1);
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-});
+  }));
 
 test('per-second budget: at most N in any rolling second, fleet-wide across gates, atomically with the minute window', async () => {
   const redis = new Redis(redisUrl());
@@ -108,27 +102,18 @@ test('per-second budget: at most N in any rolling second, fleet-wide across gate
   }
 });
 
-test('no per-second budget declared: the minute window alone decides (no second key written)', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('khgate0');
-  try {
+test('no per-second budget declared: the minute window alone decides (no second key written)', () =>
+  withRedis('khgate0', async (redis, prefix) => {
     const gate = createRateGate({ redis, prefix });
     const robot = robotKeyOf('http://127.0.0.1/robot/send?access_token=t-burst');
     for (let i = 0; i < 12; i++) assert.equal((await gate.acquire(robot, 12, `b${i}`)).granted, true);
     assert.equal((await gate.acquire(robot, 12, 'b12')).granted, false);
     assert.equal((await gate.acquire(robot, 13, 'b13', { perSecond: 0 })).granted, true, '0 means none');
     assert.equal(await redis.exists(`${prefix}:rate1s:${robot}`), 0);
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-});
+  }));
 
-test("a throttle answer's Retry-After (minMs) lengthens the block, never shortens it, at most the max", async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('khgateRA');
-  try {
+test("a throttle answer's Retry-After (minMs) lengthens the block, never shortens it, at most the max", () =>
+  withRedis('khgateRA', async (redis, prefix) => {
     const gate = createRateGate({ redis, prefix, throttleBaseMs: 200, throttleMaxMs: 1000, cleanMs: 5000 });
     const robot = robotKeyOf('http://127.0.0.1/services/T1/B1/retry-after');
     assert.deepEqual(
@@ -143,12 +128,7 @@ test("a throttle answer's Retry-After (minMs) lengthens the block, never shorten
     await sleep(620);
     assert.deepEqual(await gate.throttled(robot, { minMs: 60_000 }), { blockMs: 1000, level: 1 }, 'capped');
     assert.equal((await gate.acquire(robot, 18, 'm')).granted, false);
-  } finally {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-});
+  }));
 
 test('two receivers on one robot (different mentions) share its gate: ≤ 18 per rolling minute together, every event delivered to both', async () => {
   const route = {

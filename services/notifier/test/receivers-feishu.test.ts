@@ -2,131 +2,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { createKafkaAdmin, createKafkaPublisher } from '@kube-herald/bus';
-import { EVENT_HEADERS, encodeEvent, type EventV1 } from '@kube-herald/events';
 import { createFeishuStandin, type FeishuStandin, type StandinBot } from '@kube-herald/feishu-standin';
-import { createKafkaSubscriber } from '@kube-herald/bus';
-import { createRegistry, type Registry } from '@kube-herald/observability';
-import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
-import { parseNotifierConfig } from '../src/config.js';
+import type { Registry } from '@kube-herald/observability';
 import { listFailed } from '../src/failed.js';
-import { createNotifier, type Notifier, type NotifierOptions } from '../src/notifier.js';
-import { createReceivers } from '../src/receivers/index.js';
-import { log, metricValue, until, warning } from './pipeline-harness.js';
+import { metricValue, until, warning } from './pipeline-harness.js';
+import { createPlatformWorld, type PlatformWorld } from './platform-world.js';
 
 const SECRET = 'SEC-feishu-0123456789';
 
-interface Setup {
-  readonly standin: FeishuStandin;
-  publish(events: readonly EventV1[]): Promise<void>;
-  instance(options?: NotifierOptions): Promise<{ notifier: Notifier; registry: Registry }>;
-  close(): Promise<void>;
-}
-
-async function setup(
+/** A Feishu bot "ops", a topic, one `type: feishu` receiver for it; notifiers started by `instance()`. */
+function setup(
   bot: Omit<StandinBot, 'name' | 'token'>,
   receiver: Record<string, unknown>,
   route: Record<string, unknown> = {},
-): Promise<Setup> {
-  const standin = createFeishuStandin({ bots: [{ name: 'ops', token: 'tok-ops-0123456789', ...bot }] });
-  await standin.start();
-  const topic = uniqueName('kh-feishu');
-  const prefix = uniqueName('khf');
-  const brokers = kafkaBrokers();
-  const config = parseNotifierConfig({
-    kafka: { brokers, topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName('kh-feishu-n') },
-    redis: { url: redisUrl(), prefix },
-    receivers: [
-      {
-        name: 'ops',
-        type: 'feishu',
-        webhook: standin.webhookFor('ops'),
-        insecureHttp: true,
-        keywords: ['K8s'],
-        timeoutMs: 2000,
-        ...receiver,
-      },
+): Promise<PlatformWorld<FeishuStandin>> {
+  return createPlatformWorld({
+    standin: createFeishuStandin({ bots: [{ name: 'ops', token: 'tok-ops-0123456789', ...bot }] }),
+    label: 'feishu',
+    receivers: (standin) => [
+      { name: 'ops', type: 'feishu', webhook: standin.webhookFor('ops'), keywords: ['K8s'], ...receiver },
     ],
-    route: {
-      receiver: 'ops',
-      groupBy: ['cluster', 'namespace'],
-      groupWait: '200ms',
-      groupInterval: '1s',
-      repeatInterval: '1h',
-      ...route,
-    },
-    delivery: { attempts: 6, backoffMs: 200 },
+    route: { groupBy: ['cluster', 'namespace'], repeatInterval: '1h', ...route },
   });
-  const admin = createKafkaAdmin({ brokers, clientId: 'kh-feishu-admin', log });
-  try {
-    await admin.ensureTopics([
-      { topic, partitions: 2 },
-      { topic: `${topic}.dlq`, partitions: 1 },
-    ]);
-    await until(
-      () =>
-        admin.groupLag(config.kafka.groupId, topic).then(
-          () => true,
-          () => false,
-        ),
-      60_000,
-      'coordinator',
-    );
-  } finally {
-    await admin.close();
-  }
-  const publisher = createKafkaPublisher({ brokers, clientId: 'kh-feishu-pub', log });
-  await publisher.start();
-  const closers: (() => Promise<unknown>)[] = [];
-  return {
-    standin,
-    async publish(events) {
-      await publisher.publish(
-        topic,
-        events.map((e) => ({
-          key: `${e.cluster.id}/${e.involvedObject.namespace}/${e.involvedObject.uid}`,
-          value: encodeEvent(e),
-          headers: { ...EVENT_HEADERS },
-        })),
-      );
-    },
-    async instance(options = {}) {
-      const redis = new Redis(redisUrl());
-      const registry = createRegistry('notifier', false);
-      const subscriber = createKafkaSubscriber({
-        brokers,
-        clientId: uniqueName('kh-fn'),
-        log,
-        groupId: config.kafka.groupId,
-        topics: [topic],
-        fromBeginning: true,
-        maxWaitTimeMs: 200,
-      });
-      const notifier = createNotifier({
-        config,
-        log,
-        redis,
-        subscriber,
-        publisher,
-        receivers: createReceivers(config),
-        registry,
-        options: { schedulerPollMs: 100, throttleBackoffMs: 1000, ...options },
-      });
-      closers.unshift(() => notifier.close().finally(() => redis.quit()));
-      await notifier.start();
-      return { notifier, registry };
-    },
-    async close() {
-      for (const c of closers) await c().catch(() => undefined);
-      await publisher.close().catch(() => undefined);
-      const redis = new Redis(redisUrl());
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-      await standin.close();
-    },
-  };
 }
 
 const notified = (r: Registry) => metricValue(r, 'kube_herald_notifier_events_notified_total');

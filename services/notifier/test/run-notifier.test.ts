@@ -8,9 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { createKafkaAdmin, createKafkaPublisher } from '@kube-herald/bus';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
-import { EVENT_HEADERS, encodeEvent } from '@kube-herald/events';
 import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
+import { eventRecords, robotReceiver } from './notifier-kit.js';
 import { log, until, warning } from './pipeline-harness.js';
+import { dropPrefix } from './redis-fixture.js';
 
 const CHILD = fileURLToPath(new URL('./run-notifier-child.ts', import.meta.url));
 
@@ -112,16 +113,7 @@ test('runNotifier: /healthz /readyz /metrics over HTTP; SIGTERM exits 0 and lose
           startFrom: 'earliest',
         },
         redis: { url: redisUrl(), prefix },
-        receivers: [
-          {
-            name: 'oncall',
-            type: 'dingtalk',
-            webhook: standin.webhookFor('oncall'),
-            insecureHttp: true,
-            secret: 'SECrun0123456789',
-            keywords: ['K8s'],
-          },
-        ],
+        receivers: [robotReceiver(standin, 'oncall', { secret: 'SECrun0123456789', keywords: ['K8s'] })],
         // groupWait longer than the first run: SIGTERM comes while everything is still pending in Redis
         route: {
           receiver: 'oncall',
@@ -160,14 +152,7 @@ test('runNotifier: /healthz /readyz /metrics over HTTP; SIGTERM exits 0 and lose
     const events = Array.from({ length: 24 }, (_, i) =>
       warning({ ns: `ns-${i % 2}`, name: `api-${i % 4}` }, i + 1),
     );
-    await publisher.publish(
-      topic,
-      events.map((e) => ({
-        key: e.involvedObject.uid,
-        value: encodeEvent(e),
-        headers: { ...EVENT_HEADERS },
-      })),
-    );
+    await publisher.publish(topic, eventRecords(events));
     const metrics = async (url: string) => (await get(`${url}/metrics`)).body;
     await until(
       async () => metric(await metrics(first.url), 'kube_herald_notifier_grouped_total') === 24,
@@ -201,8 +186,7 @@ test('runNotifier: /healthz /readyz /metrics over HTTP; SIGTERM exits 0 and lose
     await publisher.close();
     await standin.close();
     const redis = new Redis(redisUrl());
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await dropPrefix(redis, prefix);
     await redis.quit();
     rmSync(dir, { recursive: true, force: true });
   }

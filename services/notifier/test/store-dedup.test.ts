@@ -1,20 +1,9 @@
 // Dedup by event uid: the highest count per (uid, receiver), memory per live uid (issue 12, real Redis).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Redis } from 'ioredis';
-import { redisUrl, uniqueName } from '@kube-herald/testing';
-import { createGroupStore, groupId, type GroupRef, type RecordItem } from '../src/store/group-store.js';
-
-const ref = (key: string, receiver = 'oncall'): GroupRef => ({
-  gid: groupId(receiver, key),
-  receiver,
-  groupKey: key,
-  labels: { namespace: key },
-  route: 'root',
-  groupWait: 1000,
-  groupInterval: 1000,
-  repeatInterval: 10_000,
-});
+import { createGroupStore, type GroupRef, type RecordItem } from '../src/store/group-store.js';
+import { withRedis } from './redis-fixture.js';
+import { ref } from './store-fixtures.js';
 
 /** Occurrence `count` of event uid `uid` (occurrenceId as the collector derives it: one per count). */
 function occ(uid: string, count: number, groups: readonly GroupRef[], t = 10): RecordItem {
@@ -31,15 +20,8 @@ function occ(uid: string, count: number, groups: readonly GroupRef[], t = 10): R
   };
 }
 
-async function dropKeys(redis: Redis, prefix: string): Promise<void> {
-  const keys = await redis.keys(`${prefix}:*`);
-  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
-}
-
-test('dedup by event uid: a higher count is new, an equal or lower one a duplicate; force records again', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-dedup');
-  try {
+test('dedup by event uid: a higher count is new, an equal or lower one a duplicate; force records again', () =>
+  withRedis('kht-dedup', async (redis, prefix) => {
     const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
     const g = ref('a');
     const fresh = async (items: RecordItem[], force = false): Promise<boolean[]> =>
@@ -74,16 +56,10 @@ test('dedup by event uid: a higher count is new, an equal or lower one a duplica
     assert.deepEqual(await fresh([occ('u2', 1, [])]), [true]);
     assert.deepEqual(await fresh([occ('u2', 1, [])]), [false]);
     assert.deepEqual(await fresh([occ('u2', 1, [g])]), [true]);
-  } finally {
-    await dropKeys(redis, prefix);
-    await redis.quit();
-  }
-});
+  }));
 
-test('dedup memory follows live event uids, not occurrences: 5,000 repeats of 100 uids keep 100 fields', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-dedup');
-  try {
+test('dedup memory follows live event uids, not occurrences: 5,000 repeats of 100 uids keep 100 fields', () =>
+  withRedis('kht-dedup', async (redis, prefix) => {
     const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
     const g = ref('a');
     for (let round = 1; round <= 50; round += 1) {
@@ -102,16 +78,10 @@ test('dedup memory follows live event uids, not occurrences: 5,000 repeats of 10
       assert.ok(ttl > 3_500_000 && ttl <= 5_400_000, `bucket kept ttl to 1.5 ttl (${ttl})`);
     }
     assert.equal(await redis.hget(`${prefix}:g:${g.gid}`, 'pending'), '5000');
-  } finally {
-    await dropKeys(redis, prefix);
-    await redis.quit();
-  }
-});
+  }));
 
-test('an incident idle past repeatInterval with nothing pending leaves its group; pending ones stay', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-prune');
-  try {
+test('an incident idle past repeatInterval with nothing pending leaves its group; pending ones stay', () =>
+  withRedis('kht-prune', async (redis, prefix) => {
     const store = createGroupStore({ redis, prefix, dedupTtlMs: 3_600_000 });
     const g = ref('a'); // repeatInterval 10 s
     const t0 = 1_000_000;
@@ -128,16 +98,10 @@ test('an incident idle past repeatInterval with nothing pending leaves its group
     assert.deepEqual([await has('inc-sent'), await has('inc-pending'), await has('inc-later')], [0, 1, 1]);
     assert.equal(await redis.hget(`${prefix}:stats`, 'incidentsPruned'), '1');
     assert.ok((await redis.pttl(`${prefix}:gl:${g.gid}`)) > 0, 'the index expires with the group');
-  } finally {
-    await dropKeys(redis, prefix);
-    await redis.quit();
-  }
-});
+  }));
 
-test('a route with resolveAfter keeps its idle incidents (the delivery side forgets them after the notice)', async () => {
-  const redis = new Redis(redisUrl());
-  const prefix = uniqueName('kht-prune');
-  try {
+test('a route with resolveAfter keeps its idle incidents (the delivery side forgets them after the notice)', () =>
+  withRedis('kht-prune', async (redis, prefix) => {
     const store = createGroupStore({
       redis,
       prefix,
@@ -151,8 +115,4 @@ test('a route with resolveAfter keeps its idle incidents (the delivery side forg
     await store.commit('job-1', t0 + 1000);
     await store.record([occ('later', 1, [g], t0 + 20_000)], t0 + 20_000);
     assert.equal(await redis.hexists(`${prefix}:gi:${g.gid}`, 'inc-sent'), 1);
-  } finally {
-    await dropKeys(redis, prefix);
-    await redis.quit();
-  }
-});
+  }));
