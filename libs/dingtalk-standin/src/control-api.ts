@@ -36,11 +36,9 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
       }),
       '/_standin/stats': () => ({ ...engine.stats(), unmatched: engine.unmatched() }),
     },
-    faults: engine.faults,
+    engine,
     parseFaultSpec,
     target: 'robot',
     names: () => engine.robots().map((r) => r.name),
-    messages: (robot) => engine.messages(robot),
-    reset: () => engine.reset(),
   });
 }

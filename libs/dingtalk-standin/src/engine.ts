@@ -1,11 +1,10 @@
 import {
   admitPerMinute,
   createEngineCore,
-  createRoster,
-  freshMinuteRobot,
+  createMinuteRoster,
   minuteRobotStats,
 } from '@kube-herald/standin-kit';
-import type { Faults, MinuteRobotState, StandinAction } from '@kube-herald/standin-kit';
+import type { MinuteRobotState, StandinAction, StandinEngine } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseBody, throttleAnswer } from './checks.js';
 import type { Answer } from './checks.js';
 import { StandinError } from './errors.js';
@@ -39,36 +38,17 @@ export type EngineEvent =
 type RobotState = MinuteRobotState<StandinRobot>;
 
 /** The robots' behaviour, independent of HTTP. */
-export interface Engine {
-  handle(input: SendInput): Promise<SendAction>;
-  readonly faults: Faults<FaultSpec>;
-  messages(robot?: string): readonly RecordedMessage[];
-  stats(): StandinStats;
+export interface Engine extends StandinEngine<
+  SendInput,
+  SendAction,
+  FaultSpec,
+  RecordedMessage,
+  StandinStats
+> {
   /** Answers by errcode for requests that matched no robot (missing/unknown token). */
   unmatched(): Readonly<Record<string, number>>;
-  reset(): void;
   subscribe(listener: (e: EngineEvent) => void): () => void;
   robots(): readonly StandinRobot[];
-  /** Cancels pending `delay` faults (their requests are reset). */
-  close(): void;
-}
-
-function validateRobots(robots: readonly StandinRobot[]): void {
-  const names = new Set<string>();
-  const tokens = new Set<string>();
-  for (const robot of robots) {
-    if (robot.name === '' || robot.token === '' || (robot.keywords?.length ?? 0) > 10) {
-      throw new StandinError(
-        'standin_invalid_robots',
-        `robot ${robot.name}: empty name/token or > 10 keywords`,
-      );
-    }
-    if (names.has(robot.name) || tokens.has(robot.token)) {
-      throw new StandinError('standin_invalid_robots', `duplicate robot name or token: ${robot.name}`);
-    }
-    names.add(robot.name);
-    tokens.add(robot.token);
-  }
 }
 
 /** Creates the engine; validates the robot list (unique names and tokens). */
@@ -80,8 +60,16 @@ export function createEngine(options: StandinOptions): Engine {
   if (!(rate >= 1) || !(throttleMs >= 0)) {
     throw new StandinError('standin_invalid_options', 'ratePerMinute must be ≥ 1 and throttleMs ≥ 0');
   }
-  validateRobots(options.robots);
-  const roster = createRoster(options.robots, (r) => r.token, freshMinuteRobot);
+  const roster = createMinuteRoster(options.robots, {
+    name: (r) => r.name,
+    key: (r) => r.token,
+    invalid: (r) =>
+      r.name === '' || r.token === '' || (r.keywords?.length ?? 0) > 10
+        ? `robot ${r.name}: empty name/token or > 10 keywords`
+        : undefined,
+    duplicate: (r) => `duplicate robot name or token: ${r.name}`,
+    error: (problem) => new StandinError('standin_invalid_robots', problem),
+  });
   const core = createEngineCore<FaultSpec, RecordedMessage, number>('robot', options.random);
   const listeners = new Set<(e: EngineEvent) => void>();
 

@@ -1,19 +1,10 @@
-import type { FaultBase, MinuteRobotStats, StandinBaseOptions } from '@kube-herald/standin-kit';
+import type { FaultBase, MinuteRobotStats, SignedRobot, StandinBaseOptions } from '@kube-herald/standin-kit';
 
 /** Minimal pino-compatible logger. */
 export type { StandinLogger } from '@kube-herald/standin-kit';
 
-/** One simulated custom robot (one group chat). */
-export interface StandinRobot {
-  readonly name: string;
-  readonly token: string;
-  /** Signing secret; when set, `timestamp` and `sign` are required and checked. */
-  readonly secret?: string;
-  /** When set (≤ 10), a message must contain one of them. */
-  readonly keywords?: readonly string[];
-  /** When set, only these peer addresses may send. */
-  readonly ipAllowlist?: readonly string[];
-}
+/** One simulated custom robot (one group chat); `timestamp` and `sign` come in the query. */
+export type StandinRobot = SignedRobot;
 
 /** Options of `createDingtalkStandin`. */
 export interface StandinOptions extends StandinBaseOptions {

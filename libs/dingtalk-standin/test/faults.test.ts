@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
+import { useStandinInTests } from '@kube-herald/standin-kit';
 import { text } from './helpers.js';
 
 let rolls: number[] = [];
@@ -30,12 +31,7 @@ async function hit(robot: string, timeoutMs = 2_000): Promise<string> {
   }
 }
 
-before(async () => {
-  await standin.start();
-});
-after(() => standin.close());
-beforeEach(() => {
-  standin.reset();
+useStandinInTests({ before, after, beforeEach }, standin, () => {
   rolls = [];
 });
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { sendToStandin } from '@kube-herald/standin-kit';
 
 /** A clock the test moves by hand. */
 export function manualClock(start = 1_700_000_000_000): { now: () => number; advance: (ms: number) => void } {
@@ -18,11 +19,7 @@ export async function post(
   body: unknown,
   method = 'POST',
 ): Promise<{ status: number; json: { errcode: number; errmsg: string } }> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json;charset=utf-8' },
-    ...(method === 'GET' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+  const res = await sendToStandin(url, body, method, 'application/json;charset=utf-8');
   return { status: res.status, json: (await res.json()) as { errcode: number; errmsg: string } };
 }
 

@@ -1,5 +1,5 @@
 import { createEngineCore, createRateWindow, createRoster } from '@kube-herald/standin-kit';
-import type { Faults, RateWindow, StandinAction } from '@kube-herald/standin-kit';
+import type { RateWindow, StandinAction, StandinEngine } from '@kube-herald/standin-kit';
 import { ANSWERS, checkIp, checkKeywords, checkSignature, parseJson, parseMessage } from './checks.js';
 import type { Answer } from './checks.js';
 import { StandinError } from './errors.js';
@@ -33,17 +33,16 @@ interface BotState {
 }
 
 /** The bots' behaviour, independent of HTTP. */
-export interface Engine {
-  handle(input: HookInput): Promise<HookAction>;
-  readonly faults: Faults<FaultSpec>;
-  messages(bot?: string): readonly RecordedMessage[];
-  stats(): StandinStats;
+export interface Engine extends StandinEngine<
+  HookInput,
+  HookAction,
+  FaultSpec,
+  RecordedMessage,
+  StandinStats
+> {
   /** Answers by code for requests that matched no bot. */
   unmatched(): Readonly<Record<string, number>>;
-  reset(): void;
   bots(): readonly StandinBot[];
-  /** Cancels pending `delay` faults (their requests are reset). */
-  close(): void;
 }
 
 const fresh = (bot: StandinBot): BotState => ({
@@ -54,21 +53,6 @@ const fresh = (bot: StandinBot): BotState => ({
   faults: 0,
   answers: new Map(),
 });
-
-function validate(options: StandinOptions): void {
-  const names = new Set<string>();
-  const tokens = new Set<string>();
-  for (const b of options.bots) {
-    if (b.name === '' || !/^[\w-]{1,128}$/.test(b.token) || (b.keywords?.length ?? 0) > 10) {
-      throw new StandinError('standin_invalid_bots', `bot ${b.name}: empty name, bad token or > 10 keywords`);
-    }
-    if (names.has(b.name) || tokens.has(b.token)) {
-      throw new StandinError('standin_invalid_bots', `duplicate bot name or token: ${b.name}`);
-    }
-    names.add(b.name);
-    tokens.add(b.token);
-  }
-}
 
 /** Creates the engine; validates the bot list (unique names and tokens). */
 export function createEngine(options: StandinOptions): Engine {
@@ -82,8 +66,20 @@ export function createEngine(options: StandinOptions): Engine {
       'ratePerMinute, ratePerSecond and maxBodyBytes must be ≥ 1',
     );
   }
-  validate(options);
-  const roster = createRoster(options.bots, (b) => b.token, fresh);
+  const roster = createRoster(
+    options.bots,
+    {
+      name: (b) => b.name,
+      key: (b) => b.token,
+      invalid: (b) =>
+        b.name === '' || !/^[\w-]{1,128}$/.test(b.token) || (b.keywords?.length ?? 0) > 10
+          ? `bot ${b.name}: empty name, bad token or > 10 keywords`
+          : undefined,
+      duplicate: (b) => `duplicate bot name or token: ${b.name}`,
+      error: (problem) => new StandinError('standin_invalid_bots', problem),
+    },
+    fresh,
+  );
   const core = createEngineCore<FaultSpec, RecordedMessage, number>('bot', options.random);
 
   const answer = (st: BotState | undefined, a: Answer): HookAction => {

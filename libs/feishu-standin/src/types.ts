@@ -1,20 +1,10 @@
-import type { FaultBase, StandinBaseOptions } from '@kube-herald/standin-kit';
+import type { FaultBase, SignedRobot, StandinBaseOptions } from '@kube-herald/standin-kit';
 
 /** Minimal pino-compatible logger. */
 export type { StandinLogger } from '@kube-herald/standin-kit';
 
-/** One simulated custom bot (one group chat). */
-export interface StandinBot {
-  readonly name: string;
-  /** The last path segment of `/open-apis/bot/v2/hook/<token>`. */
-  readonly token: string;
-  /** Signing secret; when set, `timestamp` and `sign` are required in the body and checked. */
-  readonly secret?: string;
-  /** When set (≤ 10), a message must contain one of them. */
-  readonly keywords?: readonly string[];
-  /** When set, only these peer addresses may send. */
-  readonly ipAllowlist?: readonly string[];
-}
+/** One simulated custom bot (one group chat); `timestamp` and `sign` come in the body. */
+export type StandinBot = SignedRobot;
 
 /** Options of `createFeishuStandin`. */
 export interface StandinOptions extends StandinBaseOptions {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { sendToStandin } from '@kube-herald/standin-kit';
 import { createFeishuStandin } from '../src/index.js';
 
 function signed(secret: string, tsSec: number, body: object): object {
@@ -11,10 +12,7 @@ function signed(secret: string, tsSec: number, body: object): object {
 const text = (t: string) => ({ msg_type: 'text', content: { text: t } });
 
 async function post(url: string, body: unknown): Promise<{ status: number; code: number }> {
-  const res = await fetch(url, {
-    method: 'POST',
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  const res = await sendToStandin(url, body);
   const json = (await res.json()) as { code: number };
   return { status: res.status, code: json.code };
 }

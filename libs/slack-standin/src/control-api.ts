@@ -30,11 +30,9 @@ export async function handleControl(
       }),
       '/_standin/stats': () => engine.stats(),
     },
-    faults: engine.faults,
+    engine,
     parseFaultSpec,
     target: 'channel',
     names: () => engine.channels().map((c) => c.name),
-    messages: (channel) => engine.messages(channel),
-    reset: () => engine.reset(),
   });
 }

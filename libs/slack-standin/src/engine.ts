@@ -1,5 +1,5 @@
 import { createEngineCore, createRoster } from '@kube-herald/standin-kit';
-import type { Faults } from '@kube-herald/standin-kit';
+import type { RosterRules, StandinEngine } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody, rateLimited, specials } from './checks.js';
 import type { Answer } from './checks.js';
 import { createBucket } from './bucket.js';
@@ -35,36 +35,33 @@ interface ChannelState {
 }
 
 /** The webhooks' behaviour, independent of HTTP. */
-export interface Engine {
-  handle(input: SendInput): Promise<SendAction>;
-  readonly faults: Faults<FaultSpec>;
-  messages(channel?: string): readonly RecordedMessage[];
-  stats(): SlackStandinStats;
-  reset(): void;
+export interface Engine extends StandinEngine<
+  SendInput,
+  SendAction,
+  FaultSpec,
+  RecordedMessage,
+  SlackStandinStats
+> {
   channels(): readonly StandinChannel[];
-  /** Cancels pending `delay` faults (their requests are reset). */
-  close(): void;
 }
 
 const PATH = /^[\w-]+\/[\w-]+\/[\w-]+$/;
+const PROBLEM = 'empty or duplicate name, or a path that is not T…/B…/secret (or a duplicate)';
+
+/** The channels' rules: unique names and paths, paths of three segments. */
+const CHANNEL_RULES: RosterRules<StandinChannel> = {
+  name: (c) => c.name,
+  key: (c) => c.path,
+  invalid: (c) => (c.name === '' || !PATH.test(c.path) ? `channel ${c.name}: ${PROBLEM}` : undefined),
+  duplicate: (c) => `channel ${c.name}: ${PROBLEM}`,
+  error: (message) => new SlackStandinError('slack_standin_invalid_channels', message),
+};
 
 function validate(options: SlackStandinOptions): void {
   const rate = options.ratePerSecond ?? 1;
   const burst = options.burst ?? 3;
   if (!(rate > 0) || !(burst >= 1)) {
     throw new SlackStandinError('slack_standin_invalid_options', 'ratePerSecond must be > 0 and burst ≥ 1');
-  }
-  const names = new Set<string>();
-  const paths = new Set<string>();
-  for (const c of options.channels) {
-    if (c.name === '' || !PATH.test(c.path) || names.has(c.name) || paths.has(c.path)) {
-      throw new SlackStandinError(
-        'slack_standin_invalid_channels',
-        `channel ${c.name}: empty or duplicate name, or a path that is not T…/B…/secret (or a duplicate)`,
-      );
-    }
-    names.add(c.name);
-    paths.add(c.path);
   }
 }
 
@@ -82,7 +79,7 @@ export function createEngine(options: SlackStandinOptions): Engine {
     faults: 0,
     answers: new Map(),
   });
-  const roster = createRoster(options.channels, (c) => c.path, fresh);
+  const roster = createRoster(options.channels, CHANNEL_RULES, fresh);
   const core = createEngineCore<FaultSpec, RecordedMessage, string>('channel', options.random);
 
   const answer = (st: ChannelState | undefined, a: Answer): SendAction => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { createSlackStandin, SlackStandinError } from '@kube-herald/slack-standin';
+import { sendToStandin, useStandinInTests } from '@kube-herald/standin-kit';
 
 let t = 1_700_000_000_000;
 const standin = createSlackStandin({
@@ -13,24 +14,11 @@ const standin = createSlackStandin({
 });
 
 async function post(url: string, body: unknown, method = 'POST') {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(method === 'GET' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+  const res = await sendToStandin(url, body, method, 'application/json');
   return { status: res.status, body: await res.text(), retryAfter: res.headers.get('retry-after') };
 }
 
-before(async () => {
-  await standin.start();
-});
-after(async () => {
-  await standin.close();
-});
-beforeEach(() => {
-  standin.reset();
-  t += 60_000;
-});
+useStandinInTests({ before, after, beforeEach }, standin, () => (t += 60_000));
 
 test('a valid message is answered 200 ok (a text body) and recorded with its mentions and links', async () => {
   const body = {

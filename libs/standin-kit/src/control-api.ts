@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { StandinEngine } from './engine-core.js';
 import type { FaultBase, Faults } from './faults.js';
 import { readBody, sendJson } from './http-util.js';
 
@@ -81,8 +82,15 @@ export async function handleSharedControl<S extends FaultBase>(
   }
 }
 
-/** A stand-in's whole `/_standin/` API: its own JSON views and the shared routes. */
-export interface StandinControl<S extends FaultBase> extends SharedControl<S> {
+/** A stand-in's whole `/_standin/` API: its own JSON views and the shared routes over its engine. */
+export interface StandinControl<S extends FaultBase> extends Pick<
+  SharedControl<S>,
+  'parseFaultSpec' | 'target' | 'names'
+> {
+  readonly engine: Pick<
+    StandinEngine<never, unknown, S, { readonly id: number }, unknown>,
+    'faults' | 'messages' | 'reset'
+  >;
   /** JSON views by path (e.g. `/_standin/robots`, `/_standin/stats`), answered 200 to any method. */
   readonly views: Readonly<Record<string, () => unknown>>;
 }
@@ -96,5 +104,12 @@ export async function handleStandinControl<S extends FaultBase>(
 ): Promise<void> {
   const view = Object.hasOwn(ctl.views, url.pathname) ? ctl.views[url.pathname] : undefined;
   if (view !== undefined) return sendJson(res, 200, view());
-  if (!(await handleSharedControl(req, res, url, ctl))) sendJson(res, 404, { error: 'not found' });
+  const { engine } = ctl;
+  const shared = await handleSharedControl(req, res, url, {
+    ...ctl,
+    faults: engine.faults,
+    messages: (name) => engine.messages(name),
+    reset: () => engine.reset(),
+  });
+  if (!shared) sendJson(res, 404, { error: 'not found' });
 }

@@ -9,6 +9,19 @@ export interface StandinLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** A robot / bot that may sign its requests, require keywords and limit senders (DingTalk, Feishu). */
+export interface SignedRobot {
+  readonly name: string;
+  /** The token of its webhook (DingTalk: the `access_token`; Feishu: the last path segment). */
+  readonly token: string;
+  /** Signing secret; when set, `timestamp` and `sign` are required and checked. */
+  readonly secret?: string;
+  /** When set (≤ 10), a message must contain one of them. */
+  readonly keywords?: readonly string[];
+  /** When set, only these peer addresses may send. */
+  readonly ipAllowlist?: readonly string[];
+}
+
 /** Options every stand-in takes besides its robots / bots / channels and limits. */
 export interface StandinBaseOptions {
   /** Clock in ms; injected by tests to move time. Default `Date.now`. */
@@ -16,6 +29,18 @@ export interface StandinBaseOptions {
   /** Random source for fault probabilities. Default `Math.random`. */
   readonly random?: () => number;
   readonly log?: StandinLogger;
+}
+
+/** What the HTTP and control layers of every stand-in use of its engine. */
+export interface StandinEngine<I, A, S extends FaultBase, M, St> {
+  handle(input: I): Promise<A>;
+  readonly faults: Faults<S>;
+  /** The accepted messages, of the robot / bot / channel `name` only when given. */
+  messages(name?: string): readonly M[];
+  stats(): St;
+  reset(): void;
+  /** Cancels pending `delay` faults (their requests are reset). */
+  close(): void;
 }
 
 /** What the engines of all stand-ins keep alike: faults, the message log, unmatched answers, closing. */
@@ -93,15 +118,43 @@ export interface Roster<St> {
   reset(): void;
 }
 
-/** Creates a {@link Roster} of `items` (validated unique by the caller) with `fresh` states. */
+/** A stand-in's rules for its configured robots / bots / channels. */
+export interface RosterRules<T> {
+  readonly name: (item: T) => string;
+  /** The secret that addresses it (token, key, webhook path). */
+  readonly key: (item: T) => string;
+  /** What is wrong with one item on its own, if anything. */
+  readonly invalid: (item: T) => string | undefined;
+  /** The problem of an item whose name or key an earlier one has. */
+  readonly duplicate: (item: T) => string;
+  /** The stand-in's error for a problem. */
+  readonly error: (problem: string) => Error;
+}
+
+/** Throws the error of the first item that is invalid or repeats an earlier name or key. */
+function checkRoster<T>(items: readonly T[], rules: RosterRules<T>): void {
+  const names = new Set<string>();
+  const keys = new Set<string>();
+  for (const item of items) {
+    const [name, key] = [rules.name(item), rules.key(item)];
+    const problem =
+      rules.invalid(item) ?? (names.has(name) || keys.has(key) ? rules.duplicate(item) : undefined);
+    if (problem !== undefined) throw rules.error(problem);
+    names.add(name);
+    keys.add(key);
+  }
+}
+
+/** Checks `items` by `rules` (see {@link checkRoster}) and creates their {@link Roster} of `fresh` states. */
 export function createRoster<T, St>(
   items: readonly T[],
-  keyOf: (item: T) => string,
+  rules: RosterRules<T>,
   fresh: (item: T) => St,
 ): Roster<St> {
+  checkRoster(items, rules);
   const byKey = new Map<string, St>();
   const reset = (): void => {
-    for (const item of items) byKey.set(keyOf(item), fresh(item));
+    for (const item of items) byKey.set(rules.key(item), fresh(item));
   };
   reset();
   return { get: (key) => byKey.get(key), states: () => byKey.values(), reset };

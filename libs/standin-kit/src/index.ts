@@ -12,6 +12,16 @@ export { respond } from './action.js';
 export type { StandinAction } from './action.js';
 export { appendCapped, MESSAGE_LOG_MAX } from './message-log.js';
 export { createEngineCore, createRoster } from './engine-core.js';
-export type { EngineCore, Roster, StandinBaseOptions, StandinLogger } from './engine-core.js';
-export { admitPerMinute, freshMinuteRobot, minuteRobotStats } from './minute-robot.js';
+export type {
+  EngineCore,
+  Roster,
+  RosterRules,
+  SignedRobot,
+  StandinBaseOptions,
+  StandinEngine,
+  StandinLogger,
+} from './engine-core.js';
+export { admitPerMinute, createMinuteRoster, minuteRobotStats } from './minute-robot.js';
 export type { MinuteRobotState, MinuteRobotStats } from './minute-robot.js';
+export { sendToStandin, useStandinInTests } from './test-aids.js';
+export type { TestHooks } from './test-aids.js';

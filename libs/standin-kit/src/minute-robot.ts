@@ -1,3 +1,5 @@
+import { createRoster } from './engine-core.js';
+import type { Roster, RosterRules } from './engine-core.js';
 import { createRateWindow } from './rate-window.js';
 import type { RateWindow } from './rate-window.js';
 
@@ -29,7 +31,7 @@ export interface MinuteRobotStats {
 }
 
 /** The state of `robot` at start or after a reset. */
-export function freshMinuteRobot<R>(robot: R): MinuteRobotState<R> {
+function freshMinuteRobot<R>(robot: R): MinuteRobotState<R> {
   return {
     robot,
     window: createRateWindow(),
@@ -70,4 +72,12 @@ export function minuteRobotStats(st: MinuteRobotState<unknown>, now: number): Mi
     answers: Object.fromEntries(st.answers),
     faults: st.faults,
   };
+}
+
+/** Checks `robots` by `rules` and creates their {@link Roster} of per-minute states. */
+export function createMinuteRoster<R>(
+  robots: readonly R[],
+  rules: RosterRules<R>,
+): Roster<MinuteRobotState<R>> {
+  return createRoster(robots, rules, freshMinuteRobot);
 }

@@ -1,3 +1,4 @@
+import type { WecomMessageContent } from './types.js';
 /** A WeCom answer: HTTP 200 with this JSON. */
 export interface Answer {
   readonly errcode: number;
@@ -41,14 +42,7 @@ function invalidParam(field: string): Answer {
 }
 
 /** A body that passed parsing: what the group sees. */
-export interface ParsedMessage {
-  readonly msgtype: 'text' | 'markdown';
-  readonly content: string;
-  readonly contentBytes: number;
-  readonly mentionedList: readonly string[];
-  readonly mentionedMobileList: readonly string[];
-  readonly body: Record<string, unknown>;
-}
+export type ParsedMessage = WecomMessageContent;
 
 function rec(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v)

@@ -1,11 +1,10 @@
 import {
   admitPerMinute,
   createEngineCore,
-  createRoster,
-  freshMinuteRobot,
+  createMinuteRoster,
   minuteRobotStats,
 } from '@kube-herald/standin-kit';
-import type { Faults, MinuteRobotState, StandinAction } from '@kube-herald/standin-kit';
+import type { MinuteRobotState, StandinAction, StandinEngine } from '@kube-herald/standin-kit';
 import { ANSWERS, parseBody } from './checks.js';
 import type { Answer } from './checks.js';
 import { WecomStandinError } from './errors.js';
@@ -31,35 +30,16 @@ export type SendAction = StandinAction<Answer>;
 type RobotState = MinuteRobotState<WecomStandinRobot>;
 
 /** The robots' behaviour, independent of HTTP. */
-export interface Engine {
-  handle(input: SendInput): Promise<SendAction>;
-  readonly faults: Faults<WecomFaultSpec>;
-  messages(robot?: string): readonly WecomRecordedMessage[];
-  stats(): WecomStandinStats;
+export interface Engine extends StandinEngine<
+  SendInput,
+  SendAction,
+  WecomFaultSpec,
+  WecomRecordedMessage,
+  WecomStandinStats
+> {
   /** Answers by errcode for requests that matched no robot (missing/unknown key). */
   unmatched(): Readonly<Record<string, number>>;
-  reset(): void;
   robots(): readonly WecomStandinRobot[];
-  /** Cancels pending `delay` faults (their requests are reset). */
-  close(): void;
-}
-
-function validateRobots(robots: readonly WecomStandinRobot[]): void {
-  const names = new Set<string>();
-  const keys = new Set<string>();
-  for (const robot of robots) {
-    if (robot.name === '' || robot.key === '') {
-      throw new WecomStandinError('wecom_standin_invalid_robots', `robot ${robot.name}: empty name or key`);
-    }
-    if (names.has(robot.name) || keys.has(robot.key)) {
-      throw new WecomStandinError(
-        'wecom_standin_invalid_robots',
-        `duplicate robot name or key: ${robot.name}`,
-      );
-    }
-    names.add(robot.name);
-    keys.add(robot.key);
-  }
 }
 
 /**
@@ -77,8 +57,13 @@ export function createEngine(options: WecomStandinOptions): Engine {
       'ratePerMinute must be ≥ 1 and throttleMs ≥ 0',
     );
   }
-  validateRobots(options.robots);
-  const roster = createRoster(options.robots, (r) => r.key, freshMinuteRobot);
+  const roster = createMinuteRoster(options.robots, {
+    name: (r) => r.name,
+    key: (r) => r.key,
+    invalid: (r) => (r.name === '' || r.key === '' ? `robot ${r.name}: empty name or key` : undefined),
+    duplicate: (r) => `duplicate robot name or key: ${r.name}`,
+    error: (problem) => new WecomStandinError('wecom_standin_invalid_robots', problem),
+  });
   const core = createEngineCore<WecomFaultSpec, WecomRecordedMessage, number>('robot', options.random);
 
   const answer = (st: RobotState | undefined, a: Answer): SendAction => {

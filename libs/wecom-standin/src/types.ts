@@ -24,13 +24,8 @@ export interface WecomStandinOptions extends StandinBaseOptions {
   readonly throttleMs?: number;
 }
 
-/** One accepted message. */
-export interface WecomRecordedMessage {
-  /** Sequence number, increasing across robots. */
-  readonly id: number;
-  readonly robot: string;
-  /** Stand-in clock, ms. */
-  readonly time: number;
+/** What the group sees of a message. */
+export interface WecomMessageContent {
   readonly msgtype: 'text' | 'markdown';
   readonly content: string;
   /** UTF-8 bytes of the content. */
@@ -40,6 +35,15 @@ export interface WecomRecordedMessage {
   readonly mentionedMobileList: readonly string[];
   /** The body exactly as parsed. */
   readonly body: Record<string, unknown>;
+}
+
+/** One accepted message. */
+export interface WecomRecordedMessage extends WecomMessageContent {
+  /** Sequence number, increasing across robots. */
+  readonly id: number;
+  readonly robot: string;
+  /** Stand-in clock, ms. */
+  readonly time: number;
 }
 
 /** Fault modes: HTTP 5xx, errcode -1, a delay before normal handling, a TCP reset, a 45009 answer. */

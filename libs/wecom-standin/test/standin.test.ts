@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
+import { sendToStandin, useStandinInTests } from '@kube-herald/standin-kit';
 import { createWecomStandin } from '@kube-herald/wecom-standin';
 
 let t = 1_700_000_000_000;
@@ -17,11 +18,7 @@ async function post(
   body: unknown,
   method = 'POST',
 ): Promise<{ status: number; json: { errcode: number; errmsg: string } }> {
-  const res = await fetch(url, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(method === 'GET' ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-  });
+  const res = await sendToStandin(url, body, method, 'application/json');
   const text = await res.text();
   return { status: res.status, json: (text.startsWith('{') ? JSON.parse(text) : {}) as never };
 }
@@ -30,16 +27,7 @@ const text = (content: string, extra: Record<string, unknown> = {}) => ({
   text: { content, ...extra },
 });
 
-before(async () => {
-  await standin.start();
-});
-after(async () => {
-  await standin.close();
-});
-beforeEach(() => {
-  standin.reset();
-  t += 3_600_000;
-});
+useStandinInTests({ before, after, beforeEach }, standin, () => (t += 3_600_000));
 
 test('an accepted text message is HTTP 200 errcode 0 and recorded with its mentions', async () => {
   const r = await post(
