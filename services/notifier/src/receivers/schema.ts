@@ -34,6 +34,28 @@ export const baseReceiverSchema = z.object({
   template: z.object({ title: z.string().optional(), text: z.string().optional() }).optional(),
 });
 
+/** A platform's rate bound: a positive whole number of messages, at most `max` (`tooMany` past it). */
+export function rateLimit(max: number, tooMany: string, byDefault: number) {
+  return z.number().int().positive().max(max, tooMany).default(byDefault);
+}
+
+/** Security keywords of a robot / bot (both DingTalk and Feishu take at most 10). */
+export const keywordsSchema = z.array(z.string().min(1)).max(10).default([]);
+
+/**
+ * `mentions.fromLabel` of a type with mentions: the involved-object label whose value (comma separated)
+ * lists who to mention (`mentionLabelOf` in registry.ts reads it).
+ */
+export const fromLabelSchema = z.string().min(1).optional();
+
+/** For a type whose webhook URL is its only secret: no `secret` / `secretFile` (refine with it). */
+export function hasNoSigningSecret(r: {
+  secret?: string | undefined;
+  secretFile?: string | undefined;
+}): boolean {
+  return r.secret === undefined && r.secretFile === undefined;
+}
+
 /** The secrets of one receiver, resolved at load time. Never serialized, never logged. */
 export interface ReceiverSecrets {
   readonly webhook: string;
@@ -83,4 +105,20 @@ export function checkHttpsUrl(
   else if (url.protocol === 'http:' && !insecureHttp)
     problems.push(`${label} must be https (set insecureHttp: true for a local stand-in)`);
   return url;
+}
+
+/**
+ * A type's `validateWebhookUrl`: {@link checkHttpsUrl}, then, when it is a URL, the platform's own shape
+ * (`shape.ok`), `shape.problem` when the URL does not have it. Messages never quote the URL: it is a secret.
+ */
+export function webhookValidator(
+  label: string,
+  shape?: { ok(url: URL): boolean; problem: string },
+): (webhook: string, insecureHttp: boolean) => string[] {
+  return (webhook, insecureHttp) => {
+    const problems: string[] = [];
+    const url = checkHttpsUrl(webhook, insecureHttp, label, problems);
+    if (url && shape && !shape.ok(url)) problems.push(shape.problem);
+    return problems;
+  };
 }

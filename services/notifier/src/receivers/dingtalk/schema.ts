@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { baseReceiverSchema, checkHttpsUrl } from '../schema.js';
+import {
+  baseReceiverSchema,
+  fromLabelSchema,
+  keywordsSchema,
+  rateLimit,
+  webhookValidator,
+} from '../schema.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: dingtalk` receiver: a DingTalk custom robot (DINGTALK.md). */
@@ -7,7 +13,7 @@ export const dingtalkReceiverSchema = baseReceiverSchema
   .extend({
     type: z.literal('dingtalk'),
     /** DingTalk security keywords: one is added to the visible text when the message lacks them all. */
-    keywords: z.array(z.string().min(1)).max(10).default([]),
+    keywords: keywordsSchema,
     msgType: z.enum(['markdown', 'text', 'actionCard']).default('markdown'),
     mentions: z
       .object({
@@ -15,16 +21,11 @@ export const dingtalkReceiverSchema = baseReceiverSchema
         userIds: z.array(z.string().min(1)).default([]),
         atAll: z.boolean().default(false),
         /** Involved-object label whose value (comma separated) lists mobiles/user ids to mention. */
-        fromLabel: z.string().min(1).optional(),
+        fromLabel: fromLabelSchema,
       })
       .prefault({}),
     /** Messages per minute for this robot, fleet-wide (DingTalk allows 20). */
-    ratePerMinute: z
-      .number()
-      .int()
-      .positive()
-      .max(20, 'DingTalk allows at most 20 messages per minute')
-      .default(18),
+    ratePerMinute: rateLimit(20, 'DingTalk allows at most 20 messages per minute', 18),
     /** The button of an actionCard message (DingTalk requires one): e.g. a Grafana or runbook link. */
     actionCard: z
       .object({ title: z.string().min(1).default('查看详情'), url: z.url({ protocol: /^https?$/ }) })
@@ -39,10 +40,7 @@ export const dingtalkReceiverSchema = baseReceiverSchema
 export type DingtalkReceiverConfig = ConfigOf<typeof dingtalkReceiverSchema>;
 
 /** A DingTalk webhook: https (unless `insecureHttp`) and `?access_token=<token>`. */
-export function validateDingtalkWebhook(webhook: string, insecureHttp: boolean): string[] {
-  const problems: string[] = [];
-  const url = checkHttpsUrl(webhook, insecureHttp, 'a DingTalk webhook', problems);
-  if (url && !url.searchParams.get('access_token'))
-    problems.push('a DingTalk webhook needs ?access_token=<token>');
-  return problems;
-}
+export const validateDingtalkWebhook = webhookValidator('a DingTalk webhook', {
+  ok: (url) => Boolean(url.searchParams.get('access_token')),
+  problem: 'a DingTalk webhook needs ?access_token=<token>',
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isUserGroupId, isUserId } from '@kube-herald/slack';
-import { baseReceiverSchema, checkHttpsUrl } from '../schema.js';
+import { baseReceiverSchema, hasNoSigningSecret, rateLimit, webhookValidator } from '../schema.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: slack` receiver: a Slack incoming webhook (`https://hooks.slack.com/services/T…/B…/…`). */
@@ -26,14 +26,9 @@ export const slackReceiverSchema = baseReceiverSchema
       })
       .prefault({}),
     /** Messages per minute for this webhook, fleet-wide; besides it, at most 1 per second. */
-    ratePerMinute: z
-      .number()
-      .int()
-      .positive()
-      .max(60, 'Slack allows about one message per second per webhook')
-      .default(50),
+    ratePerMinute: rateLimit(60, 'Slack allows about one message per second per webhook', 50),
   })
-  .refine((r) => r.secret === undefined && r.secretFile === undefined, {
+  .refine(hasNoSigningSecret, {
     message: 'a Slack incoming webhook has no signing secret: the webhook URL is the only secret',
     path: ['secret'],
   });
@@ -42,12 +37,7 @@ export const slackReceiverSchema = baseReceiverSchema
 export type SlackReceiverConfig = ConfigOf<typeof slackReceiverSchema>;
 
 /** A Slack webhook: https (unless `insecureHttp`) and a `/services/<team>/<hook>/<secret>` path. */
-export function validateSlackWebhook(webhook: string, insecureHttp: boolean): string[] {
-  const problems: string[] = [];
-  const url = checkHttpsUrl(webhook, insecureHttp, 'a Slack webhook', problems);
-  if (url && !/^\/services\/[^/]+\/[^/]+\/[^/]+\/?$/.test(url.pathname))
-    problems.push(
-      'a Slack incoming webhook is https://hooks.slack.com/services/T…/B…/… (copy the whole URL)',
-    );
-  return problems;
-}
+export const validateSlackWebhook = webhookValidator('a Slack webhook', {
+  ok: (url) => /^\/services\/[^/]+\/[^/]+\/[^/]+\/?$/.test(url.pathname),
+  problem: 'a Slack incoming webhook is https://hooks.slack.com/services/T…/B…/… (copy the whole URL)',
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseReceiverSchema, checkHttpsUrl } from '../schema.js';
+import { baseReceiverSchema, webhookValidator } from '../schema.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: webhook` receiver: any HTTPS endpoint taking the digest as JSON (`secret` → bearer token). */
@@ -9,8 +9,4 @@ export const webhookReceiverSchema = baseReceiverSchema.extend({ type: z.literal
 export type WebhookReceiverConfig = ConfigOf<typeof webhookReceiverSchema>;
 
 /** A generic webhook: an absolute https URL (http only with `insecureHttp`). */
-export function validateWebhookUrl(webhook: string, insecureHttp: boolean): string[] {
-  const problems: string[] = [];
-  checkHttpsUrl(webhook, insecureHttp, 'a webhook', problems);
-  return problems;
-}
+export const validateWebhookUrl = webhookValidator('a webhook');

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { MOBILE, USER_ID, WECOM_RATE_LIMIT_PER_MIN } from '@kube-herald/wecom';
-import { baseReceiverSchema, checkHttpsUrl } from '../schema.js';
+import {
+  baseReceiverSchema,
+  fromLabelSchema,
+  hasNoSigningSecret,
+  rateLimit,
+  webhookValidator,
+} from '../schema.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: wecom` receiver: a WeCom (企业微信) group robot (`…/cgi-bin/webhook/send?key=<key>`). */
@@ -18,18 +24,17 @@ export const wecomReceiverSchema = baseReceiverSchema
         /** `@all` (in `mentioned_list`): text messages only. */
         atAll: z.boolean().default(false),
         /** Involved-object label whose value (comma separated) lists user ids (and mobiles, text only). */
-        fromLabel: z.string().min(1).optional(),
+        fromLabel: fromLabelSchema,
       })
       .prefault({}),
     /** Messages per minute for this robot, fleet-wide (WeCom allows 20: errcode 45009 past it). */
-    ratePerMinute: z
-      .number()
-      .int()
-      .positive()
-      .max(WECOM_RATE_LIMIT_PER_MIN, 'WeCom allows at most 20 messages per minute per robot')
-      .default(18),
+    ratePerMinute: rateLimit(
+      WECOM_RATE_LIMIT_PER_MIN,
+      'WeCom allows at most 20 messages per minute per robot',
+      18,
+    ),
   })
-  .refine((r) => r.secret === undefined && r.secretFile === undefined, {
+  .refine(hasNoSigningSecret, {
     message: 'a WeCom group robot has no signing secret: the key in the webhook is the only secret',
     path: ['secret'],
   })
@@ -42,12 +47,7 @@ export const wecomReceiverSchema = baseReceiverSchema
 export type WecomReceiverConfig = ConfigOf<typeof wecomReceiverSchema>;
 
 /** A WeCom webhook: https (unless `insecureHttp`) and `?key=<key>`. */
-export function validateWecomWebhook(webhook: string, insecureHttp: boolean): string[] {
-  const problems: string[] = [];
-  const url = checkHttpsUrl(webhook, insecureHttp, 'a WeCom webhook', problems);
-  if (url && !url.searchParams.get('key'))
-    problems.push(
-      'a WeCom group-robot webhook is https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=<key>',
-    );
-  return problems;
-}
+export const validateWecomWebhook = webhookValidator('a WeCom webhook', {
+  ok: (url) => Boolean(url.searchParams.get('key')),
+  problem: 'a WeCom group-robot webhook is https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=<key>',
+});
