@@ -2,16 +2,21 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKafkaAdmin, createKafkaPublisher } from '@kube-herald/bus';
-import { EVENT_HEADERS, encodeEvent, incidentKey, occurrenceId, partitionKey } from '@kube-herald/events';
 import type { EventV1 } from '@kube-herald/events';
-import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { createLogger } from '@kube-herald/logging';
 import { startChild } from '../child.js';
 import { BENCH_RUN, ROOT } from '../paths.js';
 import { freePort, waitUntil } from '../ports.js';
 import { startPrivateKafka } from '../private-kafka.js';
 import { startPrivateRedis } from '../private-redis.js';
-import { notifierConfig, robotName } from '../world-config.js';
+import { notifierConfig } from '../world-config.js';
+import {
+  BENCH_ROUTE,
+  benchEvent,
+  ensureBenchTopics,
+  publishEvents,
+  startBenchRobots,
+} from './notifier-load.js';
 
 // `node --conditions=source --import tsx bench/src/bench/backlog-bench.ts [--events 1000000] [--heap 160]
 // [--runs 1] [--node-args=--max-semi-space-size=2]` (BENCHMARKS.md "Notifier backlog"): publishes a backlog
@@ -37,28 +42,7 @@ mkdirSync(dir, { recursive: true });
 function event(n: number): EventV1 {
   const obj = n % 1000;
   const repeat = (n * 7919) % 100 < 30;
-  const uid = repeat ? `ev-${obj}` : `ev-${n}`;
-  const count = repeat ? n + 1 : 1;
-  const ns = `ns-${obj % 10}`;
-  const name = `pod-${obj}`;
-  const now = new Date().toISOString();
-  return {
-    schema: 'kube-herald.event/v1',
-    occurrenceId: occurrenceId({ clusterId: 'bench', eventUid: uid, count }),
-    incidentKey: incidentKey({ clusterId: 'bench', namespace: ns, kind: 'Pod', name, reason: 'BackOff' }),
-    cluster: { id: 'bench', name: 'bench' },
-    type: 'Warning',
-    reason: 'BackOff',
-    message: `Back-off restarting failed container app in pod ${name}`,
-    count,
-    firstSeen: now,
-    lastSeen: now,
-    source: { component: 'kubelet', host: `node-${obj % 7}` },
-    involvedObject: { kind: 'Pod', namespace: ns, name, uid: `pod-uid-${obj}`, apiVersion: 'v1' },
-    event: { apiVersion: 'v1', namespace: ns, name: `${name}.${n}`, uid, resourceVersion: String(n + 1) },
-    observedAt: now,
-    collector: { instance: 'bench', version: '0.0.0' },
-  };
+  return repeat ? benchEvent(n, `ev-${obj}`, n + 1) : benchEvent(n, `ev-${n}`, 1);
 }
 
 const events = Number(values.events);
@@ -71,34 +55,18 @@ try {
     const topic = `kh-backlog-${run}`;
     const groupId = `kh-backlog-${run}`;
     const admin = createKafkaAdmin({ brokers: kafka.brokers, clientId: 'kh-bench-admin', log });
-    await admin.ensureTopics([
-      { topic, partitions: 6 },
-      { topic: `${topic}.dlq`, partitions: 1 },
-    ]);
+    await ensureBenchTopics(admin, topic);
     const publisher = createKafkaPublisher({ brokers: kafka.brokers, clientId: 'kh-backlog-pub', log });
     await publisher.start();
     const tp = performance.now();
-    for (let i = 0; i < events; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, events - i) }, (_, j) => {
-        const e = event(i + j);
-        return { key: partitionKey(e), value: encodeEvent(e), headers: { ...EVENT_HEADERS } };
-      });
-      await publisher.publish(topic, batch);
-    }
+    await publishEvents(publisher, topic, events, event);
     await publisher.close();
     say(`published ${events} in ${Math.round(performance.now() - tp)} ms`);
-    const dingtalk = createDingtalkStandin({
-      robots: Array.from({ length: 10 }, (_, i) => ({
-        name: robotName(i),
-        token: `b-${run}-${i}`,
-        keywords: ['K8s'],
-      })),
-    });
-    await dingtalk.start();
+    const { dingtalk, webhooks } = await startBenchRobots(`b-${run}`);
     const port = await freePort();
     const doc = notifierConfig(
-      Array.from({ length: 10 }, (_, i) => dingtalk.webhookFor(robotName(i))),
-      { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' },
+      webhooks,
+      BENCH_ROUTE,
       {
         brokers: kafka.brokers,
         redisUrl: redis.url,

@@ -3,20 +3,19 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createKafkaAdmin, createKafkaPublisher } from '@kube-herald/bus';
-import {
-  EVENT_HEADERS,
-  encodeEvent,
-  incidentKey,
-  occurrenceId,
-  partitionKey,
-  type EventV1,
-} from '@kube-herald/events';
+import type { EventV1 } from '@kube-herald/events';
 import type { Logger } from '@kube-herald/logging';
-import { createDingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { startChild } from '../child.js';
 import { ROOT } from '../paths.js';
 import { freePort, waitUntil } from '../ports.js';
-import { notifierConfig, robotName } from '../world-config.js';
+import { notifierConfig } from '../world-config.js';
+import {
+  BENCH_ROUTE,
+  benchEvent,
+  ensureBenchTopics,
+  publishEvents,
+  startBenchRobots,
+} from './notifier-load.js';
 
 /** One notifier run: `events` records through validate → dedup → route → group in Redis. */
 export interface NotifierRun {
@@ -53,31 +52,8 @@ const LUA_ONLY = new Set([
   'zremrangebyscore',
 ]);
 
-/** A synthetic event v1 on `obj` (like the notifier tests build them); `n` makes the occurrence distinct. */
-function event(n: number): EventV1 {
-  const obj = n % 1000;
-  const ns = `ns-${obj % 10}`;
-  const name = `pod-${obj}`;
-  const uid = `ev-${n}`;
-  const now = new Date().toISOString();
-  return {
-    schema: 'kube-herald.event/v1',
-    occurrenceId: occurrenceId({ clusterId: 'bench', eventUid: uid, count: 1 }),
-    incidentKey: incidentKey({ clusterId: 'bench', namespace: ns, kind: 'Pod', name, reason: 'BackOff' }),
-    cluster: { id: 'bench', name: 'bench' },
-    type: 'Warning',
-    reason: 'BackOff',
-    message: `Back-off restarting failed container app in pod ${name}`,
-    count: 1,
-    firstSeen: now,
-    lastSeen: now,
-    source: { component: 'kubelet', host: `node-${obj % 7}` },
-    involvedObject: { kind: 'Pod', namespace: ns, name, uid: `pod-uid-${obj}`, apiVersion: 'v1' },
-    event: { apiVersion: 'v1', namespace: ns, name: `${name}.${n}`, uid, resourceVersion: String(n + 1) },
-    observedAt: now,
-    collector: { instance: 'bench', version: '0.0.0' },
-  };
-}
+/** Event `n`: a distinct occurrence (its own Kubernetes Event uid, seen once). */
+const event = (n: number): EventV1 => benchEvent(n, `ev-${n}`, 1);
 
 async function commandStats(redis: Redis): Promise<{ total: number; calls: Record<string, number> }> {
   const stats = await redis.info('stats');
@@ -100,23 +76,12 @@ export async function notifierRun(
   const topic = `kh-bench-notifier-${run}`;
   const groupId = `kh-bench-notifier-${run}`;
   const admin = createKafkaAdmin({ brokers, clientId: 'kh-bench-admin', log });
-  await admin.ensureTopics([
-    { topic, partitions: 6 },
-    { topic: `${topic}.dlq`, partitions: 1 },
-  ]);
+  await ensureBenchTopics(admin, topic);
   const port = await freePort();
-  const dingtalk = createDingtalkStandin({
-    robots: Array.from({ length: 10 }, (_, i) => ({
-      name: robotName(i),
-      token: `bench-${run}-${i}`,
-      keywords: ['K8s'],
-    })),
-  });
-  await dingtalk.start();
-  const webhooks = Array.from({ length: 10 }, (_, i) => dingtalk.webhookFor(robotName(i)));
+  const { dingtalk, webhooks } = await startBenchRobots(`bench-${run}`);
   const doc = notifierConfig(
     webhooks,
-    { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' },
+    BENCH_ROUTE,
     { brokers, redisUrl, topic, dlqTopic: `${topic}.dlq`, groupId, redisPrefix: `khbn-${run}` },
     port,
   );
@@ -138,13 +103,7 @@ export async function notifierRun(
     const before = await commandStats(redis);
     const cpu0 = child.usage().cpuSeconds;
     const t0 = performance.now();
-    for (let i = 0; i < events; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, events - i) }, (_, j) => {
-        const e = event(i + j);
-        return { key: partitionKey(e), value: encodeEvent(e), headers: { ...EVENT_HEADERS } };
-      });
-      await publisher.publish(topic, batch);
-    }
+    await publishEvents(publisher, topic, events, event);
     const tp = performance.now();
     let cpu = cpu0;
     await waitUntil(

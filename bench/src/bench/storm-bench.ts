@@ -4,6 +4,7 @@ import { withBenchWorld } from './bench-world.js';
 import { round } from './machine.js';
 import { accountMessages } from '../message-accounting.js';
 import { namespaceName } from '../world-config.js';
+import type { World } from '../world.js';
 
 /** The storm: Warning events over 1,000 objects in 3 clusters, routed to 10 robots. */
 export interface StormRun {
@@ -25,6 +26,42 @@ export interface StormRun {
   readonly messageAccounted: number;
   /** Share of events (percent) shown by a message within groupInterval + the gate's wait (60 s). */
   readonly inTimePct: number;
+}
+
+/**
+ * Waits until every event of a storm (`t0` to `tEnd`) is accounted, then reads the accounting twice: from
+ * the ledger, and from the robots' messages (in time: within `inTimeMs` of the operation).
+ */
+async function drainAndAccount(
+  world: World,
+  s: {
+    events: number;
+    seconds: number;
+    t0: number;
+    tEnd: number;
+    opTimes: readonly number[];
+    inTimeMs: number;
+  },
+): Promise<StormRun> {
+  const tally = await world.drain(600_000);
+  const messages = world.dingtalk.messages();
+  const fromText = accountMessages(messages, s.opTimes, s.inTimeMs);
+  return {
+    events: s.events,
+    seconds: s.seconds,
+    created: tally.created,
+    accounted: tally.accounted,
+    accountedPct: round((tally.accounted / tally.created) * 100, 2),
+    lost: tally.lost,
+    messages: tally.messages,
+    maxPerMinutePerRobot: tally.maxPerMinute,
+    throttleAnswers: tally.throttleAnswers,
+    timeToFirstMessageS: round(((messages[0]?.time ?? Number.NaN) - s.t0) / 1000, 1),
+    drainS: round((Date.now() - s.tEnd) / 1000, 1),
+    duplicateMessages: tally.duplicateMessages,
+    messageAccounted: fromText.accounted,
+    inTimePct: round(fromText.inTimeShare * 100, 2),
+  };
 }
 
 /**
@@ -58,25 +95,14 @@ export async function stormRun(
       const t0 = Date.now();
       await load.run(events, events / seconds);
       const tEnd = Date.now();
-      const tally = await world.drain(600_000);
-      const first = world.dingtalk.messages()[0]?.time ?? Number.NaN;
-      const fromText = accountMessages(world.dingtalk.messages(), load.opTimes(), 60_000 + 60_000);
-      return {
+      return drainAndAccount(world, {
         events,
         seconds,
-        created: tally.created,
-        accounted: tally.accounted,
-        accountedPct: round((tally.accounted / tally.created) * 100, 2),
-        lost: tally.lost,
-        messages: tally.messages,
-        maxPerMinutePerRobot: tally.maxPerMinute,
-        throttleAnswers: tally.throttleAnswers,
-        timeToFirstMessageS: round((first - t0) / 1000, 1),
-        drainS: round((Date.now() - tEnd) / 1000, 1),
-        duplicateMessages: tally.duplicateMessages,
-        messageAccounted: fromText.accounted,
-        inTimePct: round(fromText.inTimeShare * 100, 2),
-      };
+        t0,
+        tEnd,
+        opTimes: load.opTimes(),
+        inTimeMs: 60_000 + 60_000,
+      });
     },
   );
 }
@@ -123,25 +149,8 @@ export async function climbingStormRun(
         await new Promise((r) => setTimeout(r, (opts.seconds * 1000) / opts.counts));
       }
       const tEnd = Date.now();
-      const tally = await world.drain(600_000);
-      const messages = world.dingtalk.messages();
-      const fromText = accountMessages(messages, times, 120_000);
-      return {
-        events: times.length,
-        seconds: opts.seconds,
-        created: tally.created,
-        accounted: tally.accounted,
-        accountedPct: round((tally.accounted / tally.created) * 100, 2),
-        lost: tally.lost,
-        messages: tally.messages,
-        maxPerMinutePerRobot: tally.maxPerMinute,
-        throttleAnswers: tally.throttleAnswers,
-        timeToFirstMessageS: round(((messages[0]?.time ?? Number.NaN) - t0) / 1000, 1),
-        drainS: round((Date.now() - tEnd) / 1000, 1),
-        duplicateMessages: tally.duplicateMessages,
-        messageAccounted: fromText.accounted,
-        inTimePct: round(fromText.inTimeShare * 100, 2),
-      };
+      const storm = { events: times.length, seconds: opts.seconds, t0, tEnd, opTimes: times };
+      return drainAndAccount(world, { ...storm, inTimeMs: 120_000 });
     },
   );
 }

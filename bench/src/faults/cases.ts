@@ -16,6 +16,23 @@ async function spread(
   }
 }
 
+/**
+ * SIGKILLs a random one of `replicas` replicas 2 (long: 20) times spread over the load; `replace` restarts
+ * replica `i` after a pause of 0.2–3 s. Returns how many were killed.
+ */
+async function killReplicas(
+  ctx: FaultContext,
+  replicas: () => number,
+  replace: (i: number, pauseMs: number) => Promise<void>,
+): Promise<number> {
+  const n = times(ctx, 2, 20);
+  await spread(ctx, n, ctx.loadMs / n, async () => {
+    const i = Math.floor(ctx.random() * replicas());
+    await replace(i, between(ctx.random, 200, 3000));
+  });
+  return n;
+}
+
 /** The fault cases of RELIABILITY.md, in the order they run. */
 export const FAULT_CASES: readonly FaultCase[] = [
   {
@@ -25,12 +42,12 @@ export const FAULT_CASES: readonly FaultCase[] = [
     world: { collectorReplicas: 2 },
     load: { short: 600, long: 6000, perSecond: 30 },
     async act(ctx) {
-      const n = times(ctx, 2, 20);
       const slots = ctx.world.collectors().length;
-      await spread(ctx, n, ctx.loadMs / n, async () => {
-        const i = Math.floor(ctx.random() * slots);
-        await ctx.world.replaceCollector(i, between(ctx.random, 200, 3000));
-      });
+      const n = await killReplicas(
+        ctx,
+        () => slots,
+        (i, pauseMs) => ctx.world.replaceCollector(i, pauseMs),
+      );
       ctx.note(`${n} collector processes killed with SIGKILL (2 replicas per cluster)`);
     },
   },
@@ -41,11 +58,11 @@ export const FAULT_CASES: readonly FaultCase[] = [
     world: { notifierReplicas: 2 },
     load: { short: 600, long: 6000, perSecond: 30 },
     async act(ctx) {
-      const n = times(ctx, 2, 20);
-      await spread(ctx, n, ctx.loadMs / n, async () => {
-        const i = Math.floor(ctx.random() * ctx.world.notifiers().length);
-        await ctx.world.replaceNotifier(i, between(ctx.random, 200, 3000));
-      });
+      const n = await killReplicas(
+        ctx,
+        () => ctx.world.notifiers().length,
+        (i, pauseMs) => ctx.world.replaceNotifier(i, pauseMs),
+      );
       ctx.note(`${n} notifier processes killed with SIGKILL (2 replicas)`);
     },
   },
