@@ -8,18 +8,19 @@ import { parseNotifierConfig, type NotifierConfig } from '../src/config.js';
 import { createConsole, type OperatorConsole } from '../src/console/index.js';
 import { createSilenceStore, type SilenceStore } from '../src/silences/index.js';
 import { createRegistry, type Registry } from '@kube-herald/observability';
-import { createHarness, log, metricValue, until, warning, type Harness } from './pipeline-harness.js';
+import {
+  createHarness,
+  log,
+  metricValue,
+  testRoute,
+  until,
+  warning,
+  type Harness,
+} from './pipeline-harness.js';
 
 const TOKEN = 'console-admin-token-0123456789';
 const SECRET = 'SECconsole0123456789abcdef';
-const route = {
-  receiver: 'oncall',
-  groupBy: ['cluster', 'namespace', 'reason'],
-  groupWait: '300ms',
-  groupInterval: '1s',
-  repeatInterval: '1h',
-  routes: [{ drop: { type: 'Normal' } }],
-};
+const route = testRoute({ routes: [{ drop: { type: 'Normal' } }] });
 
 interface Snap {
   incidents: { incidentKey: string; count: number; receivers: string[]; sent: boolean }[];

@@ -1,16 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { uniqueName } from '@kube-herald/testing';
-import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
+import { createHarness, metricValue, testRoute, until, warning } from './pipeline-harness.js';
 
-const route = {
-  receiver: 'oncall',
-  groupBy: ['cluster', 'namespace', 'reason'],
-  groupWait: '300ms',
-  groupInterval: '1s',
-  // an unchanged group gets a reminder at repeatInterval: none within this test
-  repeatInterval: '1h',
-};
+const route = testRoute();
 
 test('Kafka records → dedup → group → one signed DingTalk message; redelivery sends nothing twice', async () => {
   const h = await createHarness({ robots: [{ name: 'oncall', secret: 'SECe2e0123456789abcdef' }], route });

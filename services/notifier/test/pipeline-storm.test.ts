@@ -1,20 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EventV1 } from '@kube-herald/events';
-import { createHarness, metricValue, until, warning, type Instance } from './pipeline-harness.js';
+import { createHarness, metricValue, testRoute, until, warning, type Instance } from './pipeline-harness.js';
 
 const ROBOTS = ['r0', 'r1', 'r2'];
-const route = {
+const route = testRoute({
   receiver: 'r0',
-  groupBy: ['cluster', 'namespace', 'reason'],
-  groupWait: '300ms',
-  groupInterval: '1s',
   repeatInterval: '1s',
   routes: [
     { match: { namespace: 'ns-[0-2]' }, receiver: 'r1' },
     { match: { namespace: 'ns-[3-5]' }, receiver: 'r2' },
   ],
-};
+});
 
 async function total(
   instances: readonly Instance[],

@@ -5,7 +5,7 @@ import {
   createDingtalkReceiver,
   dingtalkReceiverSchema as receiverSchema,
 } from '../src/receivers/dingtalk/index.js';
-import { digest, incident } from './render-fixtures.js';
+import { digest, incident, loadedConfig } from './render-fixtures.js';
 
 test('DingTalk receiver against the stand-in: signed, keyword added, mentions in at and text, hostile text inert', async () => {
   const standin = createDingtalkStandin({
@@ -13,14 +13,9 @@ test('DingTalk receiver against the stand-in: signed, keyword added, mentions in
   });
   await standin.start();
   try {
-    const {
-      webhook: _w,
-      secret: _s,
-      ...cfg
-    } = receiverSchema.parse({
+    const cfg = loadedConfig(receiverSchema, {
       name: 'oncall',
       type: 'dingtalk',
-      webhook: 'x',
       keywords: ['K8s'],
       mentions: { mobiles: ['13800000001'] },
     });

@@ -13,7 +13,7 @@ import {
 import type { SlackRenderOptions } from '../src/receivers/slack/index.js';
 import { ConfigError } from '@kube-herald/config';
 import { parseNotifierConfig } from '../src/config.js';
-import { digest, incident } from './render-fixtures.js';
+import { digest, incident, loadedConfig } from './render-fixtures.js';
 
 const en: SlackRenderOptions = {
   format: 'blocks',
@@ -31,14 +31,8 @@ const texts = (m: SlackMessage): string[] =>
         : [],
   );
 
-function parse(o: Record<string, unknown>) {
-  const {
-    webhook: _w,
-    secret: _s,
-    ...cfg
-  } = slackReceiverSchema.parse({ name: 'oncall', type: 'slack', webhook: 'x', ...o });
-  return cfg;
-}
+const parse = (o: Record<string, unknown>) =>
+  loadedConfig(slackReceiverSchema, { name: 'oncall', type: 'slack', ...o });
 
 test('one incident in Block Kit: a header with the title, the MESSAGES.md lines as mrkdwn, mentions from config, a context line', () => {
   const n = renderSlack('oncall', digest([incident()]), en);

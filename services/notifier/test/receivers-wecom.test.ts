@@ -19,7 +19,7 @@ import type { WecomRenderOptions } from '../src/receivers/wecom/render/index.js'
 import { receiverSchema } from '../src/receivers/index.js';
 import { ConfigError } from '@kube-herald/config';
 import { parseNotifierConfig } from '../src/config.js';
-import { digest, incident } from './render-fixtures.js';
+import { digest, incident, loadedConfig } from './render-fixtures.js';
 
 const md: WecomRenderOptions = {
   msgType: 'markdown',
@@ -119,14 +119,9 @@ test('receiver against the stand-in: delivered, robot key hashed per key, 93000 
   });
   await standin.start();
   try {
-    const {
-      webhook: _w,
-      secret: _s,
-      ...cfg
-    } = wecomReceiverSchema.parse({
+    const cfg = loadedConfig(wecomReceiverSchema, {
       name: 'ops',
       type: 'wecom',
-      webhook: 'x',
       msgType: 'text',
       mentions: { userIds: ['zhangsan'], mobiles: ['13800000001'] },
     });

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { Digest, IncidentSummary } from '../src/model.js';
 import type { RenderOptions } from '../src/receivers/dingtalk/index.js';
+import type { ConfigOf } from '../src/receivers/schema.js';
 
 export const cluster = { id: 'prod-hz', name: '杭州生产' };
 
@@ -47,3 +49,11 @@ export const zhMarkdown: RenderOptions = {
   keywords: [],
   mentions: { mobiles: ['13800000001'], userIds: [], atAll: false },
 };
+
+/** A receiver's config as the loader leaves it: parsed by the type's schema, the secrets (webhook, secret) removed. */
+export function loadedConfig<
+  S extends z.ZodType<{ webhook?: string | undefined; secret?: string | undefined }>,
+>(schema: S, input: Record<string, unknown>): ConfigOf<S> {
+  const { webhook: _w, secret: _s, ...cfg } = schema.parse({ webhook: 'x', ...input });
+  return cfg;
+}
