@@ -16,6 +16,17 @@ export interface DemoFlags {
   readonly speed: string;
 }
 
+/** One real cluster and one real robot. */
+export interface RealTarget {
+  readonly kind: 'real';
+  readonly kubeconfig: string;
+  readonly webhook: string;
+  readonly secret?: string;
+  /** Test only: the robot is a plain-http stand-in. */
+  readonly insecureHttp?: boolean;
+  readonly clusterId: string;
+}
+
 /** Validated demo settings. */
 export type DemoSettings =
   | {
@@ -25,15 +36,7 @@ export type DemoSettings =
       readonly speed: number;
       readonly durationMs?: number;
     }
-  | {
-      readonly kind: 'real';
-      readonly kubeconfig: string;
-      readonly webhook: string;
-      readonly secret?: string;
-      readonly insecureHttp?: boolean;
-      readonly clusterId: string;
-      readonly durationMs?: number;
-    };
+  | (RealTarget & { readonly durationMs?: number });
 
 /** A usage problem, shown as `demo: <message>`. */
 export class DemoUsageError extends Error {

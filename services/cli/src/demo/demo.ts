@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createKafkaAdmin } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
 import { freePort, startServiceProcess, type ServiceProcess } from '@kube-herald/process';
+import type { RealTarget } from './demo-options.js';
 import { createScenarioPlayer, type ScenarioPlayer } from './scenario-player.js';
 import type { Scenario } from './scenario-schema.js';
 import { serviceArgs, type DemoService } from './service-command.js';
@@ -35,15 +36,7 @@ export type DemoPlan =
       readonly pagePort: number;
       readonly speed?: number;
     }
-  | {
-      readonly kind: 'real';
-      readonly kubeconfig: string;
-      readonly webhook: string;
-      readonly secret?: string;
-      /** Test only: the robot is a plain-http stand-in. */
-      readonly insecureHttp?: boolean;
-      readonly clusterId: string;
-    };
+  | RealTarget;
 
 /** Options of {@link createDemo}. */
 export interface DemoOptions {
