@@ -1,22 +1,16 @@
 import { classifyAttempt, parseCodeAnswer } from '@kube-herald/webhook-http';
-import type { AnswerRules, SendResult } from '@kube-herald/webhook-http';
+import type { AnswerRules, CommonCode, CodeClassification, SendResult } from '@kube-herald/webhook-http';
 
 /** What came back from one send attempt, before interpretation. */
 export type { SendResult } from '@kube-herald/webhook-http';
 
 /** What to do about an attempt: done, retry with backoff, hold the robot back, or give up. */
-export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
+export type { Verdict } from '@kube-herald/webhook-http';
 
 /** Stable codes of {@link Classification.code}; usable as metric labels. */
 export type ClassificationCode =
-  | 'ok'
-  | 'throttled'
+  | CommonCode
   | 'system_busy'
-  | 'http_5xx'
-  | 'http_status'
-  | 'network_error'
-  | 'timeout'
-  | 'bad_response'
   | 'security_keyword'
   | 'security_sign'
   | 'security_timestamp'
@@ -34,22 +28,11 @@ export type ClassificationCode =
   | 'quota_exhausted'
   | 'unknown_errcode';
 
-/** The interpretation of a {@link SendResult}. */
-export interface Classification {
-  readonly verdict: Verdict;
-  readonly code: ClassificationCode;
-  readonly errcode?: number;
-  readonly errmsg?: string;
-  /** Operator-facing advice (what to fix), for permanent failures and timeouts. */
-  readonly hint?: string;
-  /** Network error code (`ECONNRESET`, …) for `network_error`. */
-  readonly detail?: string;
-  /**
-   * The outcome is unknown: the request may have been written and processed (a timeout, or the connection
-   * lost after connecting). A retry may deliver the message twice — DingTalk has no idempotency key.
-   */
-  readonly ambiguous?: boolean;
-}
+/**
+ * The interpretation of a {@link SendResult}; `detail` is the network error code for `network_error`. An
+ * `ambiguous` outcome may deliver the message twice on retry: DingTalk has no idempotency key.
+ */
+export type Classification = CodeClassification<ClassificationCode>;
 
 type Rule = readonly [ClassificationCode, string?];
 

@@ -1,20 +1,20 @@
-import { postJson, WebhookHttpError } from '@kube-herald/webhook-http';
-import type { PostJsonNetworkFailure, PostJsonResponse, PostJsonTimeout } from '@kube-herald/webhook-http';
+import {
+  postJson,
+  sendResultOf,
+  sentOutcome,
+  tooLargeOutcome,
+  WebhookHttpError,
+} from '@kube-herald/webhook-http';
+import type { SendMeasures, WebhookClientOptions } from '@kube-herald/webhook-http';
 import { classify } from './classify.js';
-import type { Classification, SendResult } from './classify.js';
+import type { Classification } from './classify.js';
 import { DingtalkError } from './errors.js';
 import { MAX_BODY_BYTES } from './limits.js';
 import type { DingtalkMessage } from './messages.js';
 import { signUrl } from './sign.js';
 
 /** Options of {@link createDingtalkClient}. */
-export interface DingtalkClientOptions {
-  /** Deadline of one request, connection to last body byte. */
-  readonly timeoutMs: number;
-  /** Injected fetch (tests); defaults to the global one. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Clock used for signing and durations; defaults to `Date.now`. */
-  readonly now?: () => number;
+export interface DingtalkClientOptions extends WebhookClientOptions {
   /** Bodies larger than this are not sent (DingTalk would answer 460101). Default {@link MAX_BODY_BYTES}. */
   readonly maxBodyBytes?: number;
 }
@@ -29,14 +29,7 @@ export interface SendRequest {
 }
 
 /** What happened to one send: the classification plus measurements. */
-export interface SendOutcome extends Classification {
-  /** Whether the request went out (false when the body was over the limit). */
-  readonly sent: boolean;
-  /** HTTP status, when an HTTP answer arrived. */
-  readonly httpStatus?: number;
-  readonly durationMs: number;
-  readonly bodyBytes: number;
-}
+export type SendOutcome = Classification & SendMeasures;
 
 /** Sends messages to DingTalk custom robots. Stateless; there is nothing to close. */
 export interface DingtalkClient {
@@ -54,18 +47,6 @@ function targetUrl(req: SendRequest, nowMs: number): string {
     throw new DingtalkError('dingtalk_invalid_webhook', 'webhook is not an absolute URL');
   }
   return req.webhook;
-}
-
-/** The raw result of one attempt, for {@link classify}. */
-function sendResult(out: PostJsonResponse | PostJsonTimeout | PostJsonNetworkFailure): SendResult {
-  switch (out.kind) {
-    case 'response':
-      return { kind: 'http', status: out.status, body: out.text };
-    case 'network':
-      return { kind: 'network', code: out.code };
-    case 'timeout':
-      return { kind: 'timeout' };
-  }
 }
 
 function asDingtalkError(err: unknown): never {
@@ -99,24 +80,8 @@ export function createDingtalkClient(options: DingtalkClientOptions): DingtalkCl
         headers: { 'content-type': 'application/json;charset=utf-8' },
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }).catch(asDingtalkError);
-      if (out.kind === 'too_large') {
-        const hint = `body is ${out.bodyBytes} bytes, the limit is ${maxBodyBytes}: not sent`;
-        return {
-          verdict: 'permanent',
-          code: 'body_too_long',
-          hint,
-          sent: false,
-          durationMs: 0,
-          bodyBytes: out.bodyBytes,
-        };
-      }
-      return {
-        ...classify(sendResult(out)),
-        sent: true,
-        durationMs: Math.max(0, now() - started),
-        bodyBytes: out.bodyBytes,
-        ...(out.kind === 'response' ? { httpStatus: out.status } : {}),
-      };
+      if (out.kind === 'too_large') return tooLargeOutcome(out);
+      return sentOutcome(classify(sendResultOf(out)), out, Math.max(0, now() - started));
     },
   };
 }

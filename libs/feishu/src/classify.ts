@@ -1,20 +1,14 @@
 import { classifyAttempt, parseCodeAnswer } from '@kube-herald/webhook-http';
-import type { AnswerRules, SendResult } from '@kube-herald/webhook-http';
+import type { AnswerRules, CommonCode, CodeClassification, SendResult } from '@kube-herald/webhook-http';
 /** What came back from one send attempt, before interpretation. */
 export type { SendResult } from '@kube-herald/webhook-http';
 
 /** What to do about an attempt: done, retry with backoff, hold the bot back, or give up. */
-export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
+export type { Verdict } from '@kube-herald/webhook-http';
 
 /** Stable codes of {@link Classification.code}; usable as metric labels. */
 export type ClassificationCode =
-  | 'ok'
-  | 'throttled'
-  | 'http_5xx'
-  | 'http_status'
-  | 'network_error'
-  | 'timeout'
-  | 'bad_response'
+  | CommonCode
   | 'security_sign'
   | 'security_ip'
   | 'security_keyword'
@@ -23,21 +17,8 @@ export type ClassificationCode =
   | 'body_too_long'
   | 'unknown_code';
 
-/** The interpretation of a {@link SendResult}. */
-export interface Classification {
-  readonly verdict: Verdict;
-  readonly code: ClassificationCode;
-  /** Feishu's `code` in the answer (0 is success). */
-  readonly errcode?: number;
-  /** Feishu's `msg`. */
-  readonly errmsg?: string;
-  /** Operator-facing advice (what to fix), for permanent failures and timeouts. */
-  readonly hint?: string;
-  /** HTTP status or network error code. */
-  readonly detail?: string;
-  /** The outcome is unknown (timeout, connection lost after connecting): a retry may deliver twice. */
-  readonly ambiguous?: boolean;
-}
+/** The interpretation of a {@link SendResult}; `errcode` and `errmsg` are Feishu's `code` and `msg`. */
+export type Classification = CodeClassification<ClassificationCode>;
 
 type Rule = readonly [ClassificationCode, string];
 

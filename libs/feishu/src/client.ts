@@ -1,5 +1,11 @@
-import { WebhookHttpError, postJson } from '@kube-herald/webhook-http';
-import type { PostJsonResult } from '@kube-herald/webhook-http';
+import {
+  WebhookHttpError,
+  postJson,
+  sendResultOf,
+  sentOutcome,
+  tooLargeOutcome,
+} from '@kube-herald/webhook-http';
+import type { PostJsonResult, SendMeasures, WebhookClientOptions } from '@kube-herald/webhook-http';
 import { classify } from './classify.js';
 import type { Classification } from './classify.js';
 import { FeishuError } from './errors.js';
@@ -8,13 +14,7 @@ import type { FeishuMessage } from './messages.js';
 import { signBody } from './sign.js';
 
 /** Options of {@link createFeishuClient}. */
-export interface FeishuClientOptions {
-  /** Deadline of one request, connection to last body byte. */
-  readonly timeoutMs: number;
-  /** Injected fetch (tests); defaults to the global one. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Clock used for signing and durations; defaults to `Date.now`. */
-  readonly now?: () => number;
+export interface FeishuClientOptions extends WebhookClientOptions {
   /** Bodies larger than this (signed JSON, UTF-8) are not sent. Default {@link MAX_BODY_BYTES}. */
   readonly maxBodyBytes?: number;
 }
@@ -28,15 +28,8 @@ export interface SendRequest {
   readonly body: FeishuMessage;
 }
 
-/** What happened to one send: the classification plus measurements. */
-export interface SendOutcome extends Classification {
-  /** Whether the request went out (false when the body was over the limit). */
-  readonly sent: boolean;
-  readonly httpStatus?: number;
-  readonly durationMs: number;
-  /** Bytes of the JSON as sent (signature fields included). */
-  readonly bodyBytes: number;
-}
+/** What happened to one send: the classification plus measurements (`bodyBytes`: signature fields included). */
+export type SendOutcome = Classification & SendMeasures;
 
 /** Sends messages to Feishu / Lark custom bots. Stateless; there is nothing to close. */
 export interface FeishuClient {
@@ -113,40 +106,11 @@ export function createFeishuClient(options: FeishuClientOptions): FeishuClient {
       checkWebhook(req.webhook);
       const body = req.secret ? signBody(req.body, req.secret, now()) : req.body;
       const out = await post(req.webhook, body);
-      switch (out.kind) {
-        case 'too_large':
-          return {
-            verdict: 'permanent',
-            code: 'body_too_long',
-            hint: `body is ${out.bodyBytes} bytes, the limit is ${out.maxBodyBytes}: not sent`,
-            sent: false,
-            durationMs: 0,
-            bodyBytes: out.bodyBytes,
-          };
-        case 'response':
-          return {
-            ...scrub(classify({ kind: 'http', status: out.status, body: out.text }), req.webhook, req.secret),
-            sent: true,
-            httpStatus: out.status,
-            durationMs: out.durationMs,
-            bodyBytes: out.bodyBytes,
-          };
-        case 'timeout':
-          return {
-            ...classify({ kind: 'timeout' }),
-            sent: true,
-            durationMs: out.durationMs,
-            bodyBytes: out.bodyBytes,
-          };
-        case 'network':
-          return {
-            ...classify({ kind: 'network', code: out.code }),
-            ...(out.ambiguous ? { ambiguous: true } : {}),
-            sent: true,
-            durationMs: out.durationMs,
-            bodyBytes: out.bodyBytes,
-          };
-      }
+      if (out.kind === 'too_large') return tooLargeOutcome(out);
+      const c = classify(sendResultOf(out));
+      // Network outcomes keep postJson's ambiguity (the request may have been written).
+      if (out.kind === 'network') return sentOutcome(out.ambiguous ? { ...c, ambiguous: true } : c, out);
+      return sentOutcome(out.kind === 'response' ? scrub(c, req.webhook, req.secret) : c, out);
     },
   };
 }

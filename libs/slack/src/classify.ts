@@ -1,3 +1,6 @@
+import { networkVerdict, TIMEOUT_VERDICT } from '@kube-herald/webhook-http';
+import type { ClassificationBase } from '@kube-herald/webhook-http';
+
 /** What came back from one send attempt, before interpretation. */
 export type SendResult =
   | {
@@ -11,7 +14,7 @@ export type SendResult =
   | { readonly kind: 'timeout' };
 
 /** What to do about an attempt: done, retry with backoff, hold the webhook back, or give up. */
-export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
+export type { Verdict } from '@kube-herald/webhook-http';
 
 /** Stable codes of {@link Classification.code}; usable as metric labels. */
 export type ClassificationCode =
@@ -37,19 +40,11 @@ export type ClassificationCode =
   | 'body_too_long';
 
 /** The interpretation of a {@link SendResult}. */
-export interface Classification {
-  readonly verdict: Verdict;
-  readonly code: ClassificationCode;
+export interface Classification extends ClassificationBase<ClassificationCode> {
   /** Slack's answer word (`invalid_payload`, `no_service`, …), when the body was one. */
   readonly error?: string;
-  /** Operator-facing advice (what to fix), for permanent failures and throttles. */
-  readonly hint?: string;
-  /** HTTP status or network error code. */
-  readonly detail?: string;
   /** For a throttle: how long Slack asked to wait (`Retry-After`), in ms. */
   readonly retryAfterMs?: number;
-  /** The outcome is unknown (timeout, connection lost after sending): a retry may duplicate. */
-  readonly ambiguous?: boolean;
 }
 
 type Rule = readonly [ClassificationCode, string];
@@ -153,18 +148,8 @@ export function classify(result: SendResult, nowMs: number = Date.now()): Classi
     case 'http':
       return classifyHttp(result.status, result.body, result.retryAfter, nowMs);
     case 'network':
-      return {
-        verdict: 'retry',
-        code: 'network_error',
-        detail: result.code,
-        ...(result.ambiguous ? { ambiguous: true } : {}),
-      };
+      return networkVerdict(result.code, result.ambiguous);
     case 'timeout':
-      return {
-        verdict: 'retry',
-        code: 'timeout',
-        hint: 'timed out: the message may still have been delivered',
-        ambiguous: true,
-      };
+      return { ...TIMEOUT_VERDICT };
   }
 }

@@ -1,5 +1,11 @@
-import { postJson, WebhookHttpError } from '@kube-herald/webhook-http';
-import type { PostJsonResult } from '@kube-herald/webhook-http';
+import {
+  notSentOutcome,
+  postJson,
+  sentOutcome,
+  tooLargeOutcome,
+  WebhookHttpError,
+} from '@kube-herald/webhook-http';
+import type { SendMeasures, SentResult, WebhookClientOptions } from '@kube-herald/webhook-http';
 import { classify } from './classify.js';
 import type { Classification, SendResult } from './classify.js';
 import { SlackError } from './errors.js';
@@ -7,13 +13,7 @@ import { checkMessage } from './limits.js';
 import type { SlackMessage } from './messages.js';
 
 /** Options of {@link createSlackClient}. */
-export interface SlackClientOptions {
-  /** Deadline of one request, connection to last body byte. */
-  readonly timeoutMs: number;
-  /** Injected fetch (tests); defaults to the global one. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Clock for durations and `Retry-After` dates; defaults to `Date.now`. */
-  readonly now?: () => number;
+export interface SlackClientOptions extends WebhookClientOptions {
   /** Bodies larger than this (UTF-8 bytes) are not sent. Default: no byte limit (Slack counts characters). */
   readonly maxBodyBytes?: number;
 }
@@ -26,13 +26,7 @@ export interface SendRequest {
 }
 
 /** What happened to one send: the classification plus measurements. */
-export interface SendOutcome extends Classification {
-  /** Whether the request went out (false when the message broke a limit and was not sent). */
-  readonly sent: boolean;
-  readonly httpStatus?: number;
-  readonly durationMs: number;
-  readonly bodyBytes: number;
-}
+export type SendOutcome = Classification & SendMeasures;
 
 /** Sends messages to Slack incoming webhooks. Stateless; there is nothing to close. */
 export interface SlackClient {
@@ -44,7 +38,7 @@ export interface SlackClient {
   send(req: SendRequest): Promise<SendOutcome>;
 }
 
-function toResult(out: Exclude<PostJsonResult, { kind: 'too_large' }>): SendResult {
+function toResult(out: SentResult): SendResult {
   switch (out.kind) {
     case 'response':
       return { kind: 'http', status: out.status, body: out.text, retryAfter: out.headers.get('retry-after') };
@@ -85,13 +79,9 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
       if (problem !== undefined) {
         const bytes = Buffer.byteLength(JSON.stringify(req.body) ?? '', 'utf8');
         return {
-          verdict: 'permanent',
+          ...notSentOutcome(`${problem.detail}: not sent`, bytes),
           code: problem.error,
           error: problem.error,
-          hint: `${problem.detail}: not sent`,
-          sent: false,
-          durationMs: 0,
-          bodyBytes: bytes,
         };
       }
       const out = await postJson({
@@ -103,23 +93,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
         ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
         maxResponseBytes: 4096,
       }).catch(rethrow);
-      if (out.kind === 'too_large') {
-        return {
-          verdict: 'permanent',
-          code: 'body_too_long',
-          hint: `body is ${out.bodyBytes} bytes, the limit is ${out.maxBodyBytes}: not sent`,
-          sent: false,
-          durationMs: 0,
-          bodyBytes: out.bodyBytes,
-        };
-      }
-      return {
-        ...classify(toResult(out), now()),
-        sent: true,
-        durationMs: out.durationMs,
-        bodyBytes: out.bodyBytes,
-        ...(out.kind === 'response' ? { httpStatus: out.status } : {}),
-      };
+      if (out.kind === 'too_large') return tooLargeOutcome(out);
+      return sentOutcome(classify(toResult(out), now()), out);
     },
   };
 }

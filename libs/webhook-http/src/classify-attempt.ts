@@ -55,6 +55,27 @@ export function parseCodeAnswer(
   return { errcode, errmsg: typeof msg === 'string' ? msg : '' };
 }
 
+/** The verdict on a network error: retry, ambiguous unless the request never left. */
+export function networkVerdict(
+  code: string,
+  ambiguous: boolean,
+): {
+  readonly verdict: 'retry';
+  readonly code: 'network_error';
+  readonly detail: string;
+  readonly ambiguous?: true;
+} {
+  return { verdict: 'retry', code: 'network_error', detail: code, ...(ambiguous ? { ambiguous: true } : {}) };
+}
+
+/** The verdict on a timeout: retry, ambiguous (the message may still have been delivered). */
+export const TIMEOUT_VERDICT = {
+  verdict: 'retry',
+  code: 'timeout',
+  hint: 'timed out: the message may still have been delivered',
+  ambiguous: true,
+} as const;
+
 /**
  * Classifies one attempt for a platform that answers with a code in a JSON body. The transport decides
  * first: HTTP 5xx retry (the answer's code kept), 429 throttle, 408 retry, network errors retry (ambiguous
@@ -67,19 +88,9 @@ export function classifyAttempt<C>(
 ): C | (TransportVerdict & Partial<CodeAnswer>) {
   switch (result.kind) {
     case 'network':
-      return {
-        verdict: 'retry',
-        code: 'network_error',
-        detail: result.code,
-        ...(isNeverSent(result.code) ? {} : { ambiguous: true }),
-      };
+      return networkVerdict(result.code, !isNeverSent(result.code));
     case 'timeout':
-      return {
-        verdict: 'retry',
-        code: 'timeout',
-        hint: 'timed out: the message may still have been delivered',
-        ambiguous: true,
-      };
+      return { ...TIMEOUT_VERDICT };
     case 'http':
       break;
   }

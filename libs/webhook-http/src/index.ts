@@ -10,5 +10,15 @@ export type {
 export { NEVER_SENT_CODES, isNeverSent, networkCode } from './network.js';
 export { WebhookHttpError } from './errors.js';
 export type { WebhookHttpErrorCode } from './errors.js';
-export { classifyAttempt, parseCodeAnswer } from './classify-attempt.js';
+export { classifyAttempt, networkVerdict, parseCodeAnswer, TIMEOUT_VERDICT } from './classify-attempt.js';
 export type { AnswerRules, CodeAnswer, SendResult, TransportVerdict } from './classify-attempt.js';
+export { notSentOutcome, sendResultOf, sentOutcome, tooLargeOutcome } from './outcome.js';
+export type {
+  ClassificationBase,
+  CodeClassification,
+  CommonCode,
+  SendMeasures,
+  SentResult,
+  Verdict,
+  WebhookClientOptions,
+} from './outcome.js';

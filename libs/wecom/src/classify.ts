@@ -1,22 +1,22 @@
 import { classifyAttempt, parseCodeAnswer } from '@kube-herald/webhook-http';
-import type { AnswerRules, CodeAnswer, SendResult } from '@kube-herald/webhook-http';
+import type {
+  AnswerRules,
+  CommonCode,
+  CodeAnswer,
+  CodeClassification,
+  SendResult,
+} from '@kube-herald/webhook-http';
 
 /** What came back from one send attempt, before interpretation. */
 export type { SendResult } from '@kube-herald/webhook-http';
 
 /** What to do about an attempt: done, retry with backoff, hold the robot back, or give up. */
-export type Verdict = 'ok' | 'retry' | 'throttle' | 'permanent';
+export type { Verdict } from '@kube-herald/webhook-http';
 
 /** Stable codes of {@link Classification.code}; usable as metric labels. */
 export type ClassificationCode =
-  | 'ok'
-  | 'throttled'
+  | CommonCode
   | 'system_busy'
-  | 'http_5xx'
-  | 'http_status'
-  | 'network_error'
-  | 'timeout'
-  | 'bad_response'
   | 'webhook_invalid'
   | 'webhook_rejected'
   | 'unsupported_msgtype'
@@ -25,20 +25,11 @@ export type ClassificationCode =
   | 'invalid_parameter'
   | 'unknown_errcode';
 
-/** The interpretation of a {@link SendResult}. */
-export interface Classification {
-  readonly verdict: Verdict;
-  readonly code: ClassificationCode;
-  readonly errcode?: number;
-  /** WeCom's errmsg, cut before its `hint: [...]`/`more info` tail (which names the caller's IP). */
-  readonly errmsg?: string;
-  /** Operator-facing advice (what to fix), for permanent failures and timeouts. */
-  readonly hint?: string;
-  /** Network error code (`ECONNRESET`, …) or HTTP status. */
-  readonly detail?: string;
-  /** The request may have been processed (timeout, connection lost after connecting): a retry may duplicate. */
-  readonly ambiguous?: boolean;
-}
+/**
+ * The interpretation of a {@link SendResult}; `errmsg` is WeCom's, cut before its `hint: [...]`/`more info`
+ * tail (which names the caller's IP).
+ */
+export type Classification = CodeClassification<ClassificationCode>;
 
 type Rule = readonly [ClassificationCode, string];
 

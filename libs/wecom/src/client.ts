@@ -1,21 +1,20 @@
-import { postJson } from '@kube-herald/webhook-http';
-import type { PostJsonResult } from '@kube-herald/webhook-http';
+import {
+  notSentOutcome,
+  postJson,
+  sendResultOf,
+  sentOutcome,
+  tooLargeOutcome,
+} from '@kube-herald/webhook-http';
+import type { SendMeasures, WebhookClientOptions } from '@kube-herald/webhook-http';
 import { classify } from './classify.js';
-import type { Classification, SendResult } from './classify.js';
+import type { Classification } from './classify.js';
 import { WecomError } from './errors.js';
 import { utf8Bytes } from './limits.js';
 import { contentOf } from './messages.js';
 import type { WecomMessage } from './messages.js';
 
 /** Options of {@link createWecomClient}. */
-export interface WecomClientOptions {
-  /** Deadline of one request, connection to last body byte. */
-  readonly timeoutMs: number;
-  /** Injected fetch (tests); defaults to the global one. */
-  readonly fetch?: typeof globalThis.fetch;
-  /** Clock for durations; defaults to `Date.now`. */
-  readonly now?: () => number;
-}
+export type WecomClientOptions = WebhookClientOptions;
 
 /** One message to one group robot. */
 export interface SendRequest {
@@ -25,13 +24,7 @@ export interface SendRequest {
 }
 
 /** What happened to one send: the classification plus measurements. */
-export interface SendOutcome extends Classification {
-  /** Whether the request went out (false when the content was over its byte limit). */
-  readonly sent: boolean;
-  readonly httpStatus?: number;
-  readonly durationMs: number;
-  readonly bodyBytes: number;
-}
+export type SendOutcome = Classification & SendMeasures;
 
 /** Sends messages to WeCom group robots. Stateless; there is nothing to close. */
 export interface WecomClient {
@@ -63,19 +56,6 @@ function checkWebhook(webhook: string): void {
   if (!url.searchParams.get('key')) throw new WecomError('wecom_invalid_webhook', 'webhook has no key=');
 }
 
-function toResult(out: PostJsonResult): SendResult {
-  switch (out.kind) {
-    case 'response':
-      return { kind: 'http', status: out.status, body: out.text };
-    case 'timeout':
-      return { kind: 'timeout' };
-    case 'network':
-      return { kind: 'network', code: out.code };
-    case 'too_large':
-      return { kind: 'http', status: 413, body: '' }; // not reached: no maxBodyBytes is passed
-  }
-}
-
 /**
  * Creates a WeCom group-robot client.
  * @example
@@ -97,14 +77,8 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
       const { content, limit } = contentOf(req.body);
       const contentBytes = utf8Bytes(content);
       if (contentBytes > limit) {
-        return {
-          verdict: 'permanent',
-          code: 'body_too_long',
-          hint: `${req.body.msgtype} content is ${contentBytes} bytes, the limit is ${limit}: not sent`,
-          sent: false,
-          durationMs: 0,
-          bodyBytes: utf8Bytes(json),
-        };
+        const hint = `${req.body.msgtype} content is ${contentBytes} bytes, the limit is ${limit}: not sent`;
+        return notSentOutcome(hint, utf8Bytes(json));
       }
       const out = await postJson({
         url: req.webhook,
@@ -114,13 +88,9 @@ export function createWecomClient(options: WecomClientOptions): WecomClient {
         ...(options.fetch ? { fetch: options.fetch } : {}),
         now,
       });
-      return {
-        ...classify(toResult(out)),
-        sent: true,
-        durationMs: Math.max(0, now() - started),
-        bodyBytes: out.bodyBytes,
-        ...(out.kind === 'response' ? { httpStatus: out.status } : {}),
-      };
+      // not reached: no maxBodyBytes is passed
+      if (out.kind === 'too_large') return tooLargeOutcome(out);
+      return sentOutcome(classify(sendResultOf(out)), out, Math.max(0, now() - started));
     },
   };
 }
