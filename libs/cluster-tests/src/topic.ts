@@ -23,8 +23,11 @@ export interface TopicEvents {
   close(): Promise<void>;
 }
 
-/** Reads `topic` from the beginning into `events`; an undecodable record fails the reader. */
-export async function readEvents(topic: string): Promise<TopicEvents> {
+/**
+ * Reads `topic` from the beginning into `events`; an undecodable record fails the reader, and so does one
+ * without the `schema` header when `o.schemaHeader`.
+ */
+export async function readEvents(topic: string, o: { schemaHeader?: boolean } = {}): Promise<TopicEvents> {
   const events: EventV1[] = [];
   const sub: Subscriber = createKafkaSubscriber({
     brokers: kafkaBrokers(),
@@ -38,6 +41,8 @@ export async function readEvents(topic: string): Promise<TopicEvents> {
     for (const r of records) {
       const d = decodeEvent(r.value ?? '');
       if (!d.ok) throw new Error(`undecodable record: ${d.detail}`);
+      if (o.schemaHeader && r.headers.schema !== 'kube-herald.event/v1')
+        throw new Error('schema header missing');
       events.push(d.event);
     }
     return Promise.resolve();

@@ -1,13 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-  createKafkaAdmin,
-  createKafkaPublisher,
-  createKafkaSubscriber,
-  type Subscriber,
-} from '@kube-herald/bus';
-import { decodeEvent, type EventV1 } from '@kube-herald/events';
+import { createKafkaPublisher } from '@kube-herald/bus';
+import { freshTopic as freshClusterTopic, readEvents, type TopicEvents } from '@kube-herald/cluster-tests';
 import { kafkaBrokers, uniqueName } from '@kube-herald/testing';
 import { createStartingPublisher } from '../src/index.js';
 import { quietLog } from './helpers.js';
@@ -15,20 +10,7 @@ import { quietLog } from './helpers.js';
 const run = promisify(execFile);
 
 /** A fresh topic (3 partitions) on the test broker. */
-export async function freshTopic(): Promise<string> {
-  const topic = uniqueName('collector');
-  const admin = createKafkaAdmin({
-    brokers: kafkaBrokers(),
-    clientId: 'collector-test-admin',
-    log: quietLog,
-  });
-  try {
-    await admin.ensureTopics([{ topic, partitions: 3, replicationFactor: 1 }]);
-  } finally {
-    await admin.close();
-  }
-  return topic;
-}
+export const freshTopic = (): Promise<string> => freshClusterTopic('collector');
 
 /** The collector's real publisher on the test broker. */
 export function kafkaPublisher() {
@@ -43,28 +25,8 @@ export function kafkaPublisher() {
   );
 }
 
-/** Reads a topic from the beginning into `events` until closed. */
-export async function readTopic(topic: string): Promise<{ events: EventV1[]; close(): Promise<void> }> {
-  const events: EventV1[] = [];
-  const sub: Subscriber = createKafkaSubscriber({
-    brokers: kafkaBrokers(),
-    clientId: 'collector-test-reader',
-    log: quietLog,
-    groupId: uniqueName('collector-reader'),
-    topics: [topic],
-    fromBeginning: true,
-  });
-  await sub.start(async (records) => {
-    for (const r of records) {
-      const d = decodeEvent(r.value ?? '');
-      if (!d.ok) throw new Error(`undecodable record: ${d.detail}`);
-      if (r.headers.schema !== 'kube-herald.event/v1') throw new Error('schema header missing');
-      events.push(d.event);
-    }
-    return Promise.resolve();
-  });
-  return { events, close: () => sub.close() };
-}
+/** Reads a topic from the beginning into `events` until closed; every record must carry the schema header. */
+export const readTopic = (topic: string): Promise<TopicEvents> => readEvents(topic, { schemaHeader: true });
 
 /**
  * `services.sh kafka-restart` with room for a slow start: after a kill -9 the broker recovers every
