@@ -46,6 +46,8 @@ const inside = ['win-a', 'win-b', 'win-c'].map((n) => makeEvent(n));
 const after30m = ['late-a'].map((n) => makeEvent(n));
 const from = new Date(t0 - 2 * HOUR).toISOString();
 const to = new Date(t0 - HOUR).toISOString();
+/** `replay` of the window [from, to). */
+const replayWindow = ['replay', '--from', from, '--to', to];
 
 before(async () => {
   standin = createDingtalkStandin({
@@ -181,18 +183,7 @@ async function startLive(config: NotifierConfig, name: string): Promise<{ live: 
 }
 
 test('--dry-run --output jsonl prints exactly the published events of the window and sends nothing', async () => {
-  const r = await cli([
-    'replay',
-    '--from',
-    from,
-    '--to',
-    to,
-    '--dry-run',
-    '--output',
-    'jsonl',
-    '--config',
-    configFile,
-  ]);
+  const r = await cli([...replayWindow, '--dry-run', '--output', 'jsonl', '--config', configFile]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').sort();
   const expected = published
@@ -212,10 +203,7 @@ test('replay reads only the offsets of the window, not the whole topic, and leav
   const { groupId } = loadNotifierConfig(configFile, {}).kafka;
   const admin = createKafkaAdmin({ brokers: kafkaBrokers(), clientId: 'kh-cli-test', log });
   try {
-    const window = await cli([
-      'replay',
-      ...['--from', from, '--to', to, '--dry-run', '--log-level', 'debug', '--config', configFile],
-    ]);
+    const window = await cli([...replayWindow, '--dry-run', '--log-level', 'debug', '--config', configFile]);
     assert.equal(window.code, 0, window.stderr);
     // the reader started at the window: nothing before it was even fetched
     const finished = window.stderr
@@ -265,7 +253,7 @@ test('a missing topic: one line, exit 2, within seconds, and no group created', 
 });
 
 test('replay of the window to one receiver, before the live notifier consumed it, delivers exactly its incidents there and nothing to the old one', async () => {
-  const r = await cli(['replay', '--from', from, '--to', to, '--receiver', 'new', '--config', configFile]);
+  const r = await cli([...replayWindow, '--receiver', 'new', '--config', configFile]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /sent \d+ message\(s\) with 3 occurrence\(s\), failed 0/);
   const got = texts('new');
@@ -307,8 +295,7 @@ test('the live notifier, lagging behind that replay, still delivers every event 
 
 test('a receiver added later is backfilled with exactly the window without --force, once; nothing to the others', async () => {
   const sent = { old: standin.messages('old').length, new: standin.messages('new').length };
-  const replayLater = () =>
-    cli(['replay', '--from', from, '--to', to, '--receiver', 'later', '--config', laterConfigFile]);
+  const replayLater = () => cli([...replayWindow, '--receiver', 'later', '--config', laterConfigFile]);
   const r = await replayLater();
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /matched 3, deduped 0/);
@@ -358,18 +345,7 @@ test('bad input: one line and a documented exit code, nothing sent', async () =>
 test('a refused delivery: replay exits 3; failed list --replay shows it with the errcode (the live failed set does not)', async () => {
   const live = await cli(['failed', 'list', '--config', configFile, '--output', 'json']);
   const liveBefore = (JSON.parse(live.stdout) as unknown[]).length;
-  const r = await cli([
-    'replay',
-    '--from',
-    from,
-    '--to',
-    to,
-    '--receiver',
-    'strict',
-    '--force',
-    '--config',
-    configFile,
-  ]);
+  const r = await cli([...replayWindow, '--receiver', 'strict', '--force', '--config', configFile]);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stdout, /sent 0 message\(s\) with 0 occurrence\(s\), failed [1-9]/);
   const list = await cli(['failed', 'list', '--replay', '--config', configFile, '--output', 'json']);
@@ -404,18 +380,7 @@ test('replay never takes a live job: a robot refusing the replay (310000) while 
     const windowShown = () => inside.reduce((n, e) => n + mentions('old', e), 0);
     const shownBefore = windowShown();
     const fresh = ['now-a', 'now-b', 'now-c'].map((n) => makeEvent(n, {}, 'orders'));
-    const replaying = cli([
-      'replay',
-      '--from',
-      from,
-      '--to',
-      to,
-      '--receiver',
-      'old',
-      '--force',
-      '--config',
-      refused,
-    ]);
+    const replaying = cli([...replayWindow, '--receiver', 'old', '--force', '--config', refused]);
     await publisher.publish(
       topic,
       fresh.map((e) => recordOf(e)),

@@ -37,6 +37,14 @@ route:
 dedup: { ttl: 3d }
 `;
 
+/** A config document with a local Kafka and Redis, these receivers and a route to `receiver`. */
+const localDoc = (receiver: string, receivers: readonly Record<string, unknown>[]) => ({
+  kafka: { brokers: ['127.0.0.1:9092'] },
+  redis: { url: 'redis://127.0.0.1:6379' },
+  receivers,
+  route: { receiver },
+});
+
 function withConfigDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'kh-config-'));
   try {
@@ -158,20 +166,15 @@ test('every problem is listed with its path, and no secret is echoed', () => {
 });
 
 test('a DingTalk webhook without access_token and unreadable secret files are reported together', () => {
-  const doc = {
-    kafka: { brokers: ['127.0.0.1:9092'] },
-    redis: { url: 'redis://127.0.0.1:6379' },
-    receivers: [
-      { name: 'a', type: 'dingtalk', webhook: `https://oapi.dingtalk.com/robot/send?x=${TOKEN}` },
-      {
-        name: 'b',
-        type: 'dingtalk',
-        webhookFile: '/nonexistent/kh-webhook',
-        secretFile: '/nonexistent/kh-secret',
-      },
-    ],
-    route: { receiver: 'a' },
-  };
+  const doc = localDoc('a', [
+    { name: 'a', type: 'dingtalk', webhook: `https://oapi.dingtalk.com/robot/send?x=${TOKEN}` },
+    {
+      name: 'b',
+      type: 'dingtalk',
+      webhookFile: '/nonexistent/kh-webhook',
+      secretFile: '/nonexistent/kh-secret',
+    },
+  ]);
   assert.throws(
     () => parseNotifierConfig(doc),
     (e: unknown) => {
@@ -209,19 +212,14 @@ test('the JSON Schema accepts the example and rejects a wrong msgType', () => {
 });
 
 test('an actionCard receiver must name its button URL (DingTalk rejects a card without one)', () => {
-  const doc = {
-    kafka: { brokers: ['127.0.0.1:9092'] },
-    redis: { url: 'redis://127.0.0.1:6379' },
-    receivers: [
-      {
-        name: 'card',
-        type: 'dingtalk',
-        webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t',
-        msgType: 'actionCard',
-      },
-    ],
-    route: { receiver: 'card' },
-  };
+  const doc = localDoc('card', [
+    {
+      name: 'card',
+      type: 'dingtalk',
+      webhook: 'https://oapi.dingtalk.com/robot/send?access_token=t',
+      msgType: 'actionCard',
+    },
+  ]);
   assert.throws(
     () => parseNotifierConfig(doc, {}, '.'),
     (err: unknown) =>

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Digest } from '../src/model.js';
+import type { Digest, IncidentSummary } from '../src/model.js';
 import { renderDingtalk, type RenderOptions } from '../src/receivers/dingtalk/index.js';
 import { digest, incident, zhMarkdown } from './render-fixtures.js';
 
@@ -17,12 +17,18 @@ function render(d: Digest, opts: Partial<RenderOptions> = {}): { title?: string;
   return body.msgtype === 'markdown' ? body.markdown : body.actionCard;
 }
 
-const oom = incident({
-  incidentKey: 'prod-hz//Node/node-3/OOMKilling',
-  reason: 'OOMKilling',
-  object: { kind: 'Node', name: 'node-3' },
-  namespace: '',
-  owner: undefined,
+/** An incident of Node `name` (cluster-scoped: no namespace, no owner). */
+const nodeIncident = (name: string, reason: string, o: Partial<IncidentSummary>): IncidentSummary =>
+  incident({
+    incidentKey: `prod-hz//Node/${name}/${reason}`,
+    reason,
+    object: { kind: 'Node', name },
+    namespace: '',
+    owner: undefined,
+    ...o,
+  });
+
+const oom = nodeIncident('node-3', 'OOMKilling', {
   message: 'Memory cgroup out of memory: Killed process 4242 (java)',
   count: 3,
   newOccurrences: 3,
@@ -75,12 +81,7 @@ test('a namespaced incident keeps its namespace line and namespace/owner title',
 });
 
 test('a digest of Node incidents: no empty namespace in title or heading', () => {
-  const notReady = incident({
-    incidentKey: 'prod-hz//Node/node-4/NodeNotReady',
-    reason: 'NodeNotReady',
-    object: { kind: 'Node', name: 'node-4' },
-    namespace: '',
-    owner: undefined,
+  const notReady = nodeIncident('node-4', 'NodeNotReady', {
     message: 'Node node-4 status is now: NodeNotReady',
   });
   const d = digest([oom, notReady], nodeGroup);
