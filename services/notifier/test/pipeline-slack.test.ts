@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkMessage, type SlackMessage } from '@kube-herald/slack';
 import { createSlackStandin, type SlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
-import { listFailed } from '../src/failed.js';
 import type { NotifierOptions } from '../src/notifier.js';
 import { metricValue, until, warning } from './pipeline-harness.js';
 import { startPlatformNotifier, type PlatformNotifier } from './platform-world.js';
@@ -30,7 +29,6 @@ function world(
   });
 }
 
-const notified = (w: World) => metricValue(w.registry, 'kube_herald_notifier_events_notified_total');
 const bodyOf = (m: { body: Record<string, unknown> }) => m.body as unknown as SlackMessage;
 
 test('Kafka records to Slack messages: Block Kit within limits, mentions only from config, hostile text inert; a storm held to ~1/s with zero 429 answers', async () => {
@@ -42,7 +40,7 @@ test('Kafka records to Slack messages: Block Kit within limits, mentions only fr
     await w.publish([
       { ...hostile, message: '<!channel> <@U0EVIL> <https://evil.example|click here> @here & done' },
     ]);
-    await until(async () => (await notified(w)) === 1, 30_000, 'the first message');
+    await until(async () => (await w.notified()) === 1, 30_000, 'the first message');
     const [first] = w.standin.messages('alerts');
     assert.ok(first);
     assert.deepEqual(
@@ -59,17 +57,8 @@ test('Kafka records to Slack messages: Block Kit within limits, mentions only fr
 
     // a storm: 3,000 events over 60 objects and 3 reasons in 6 waves, one webhook
     const started = Date.now();
-    let n = 0;
-    for (let wave = 0; wave < 6; wave++) {
-      const events = Array.from({ length: 500 }, (_, i) => {
-        n += 1;
-        const reason = ['BackOff', 'FailedScheduling', 'Unhealthy'][i % 3];
-        return warning({ ns: 'alerts', name: `pod-${i % 60}`, ...(reason ? { reason } : {}) }, n);
-      });
-      await w.publish(events);
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    await until(async () => (await notified(w)) === 3001, 90_000, 'every event accounted');
+    await w.storm((i) => ({ ns: 'alerts', name: `pod-${i % 60}` }), 500);
+    await until(async () => (await w.notified()) === 3001, 90_000, 'every event accounted');
     const seconds = (Date.now() - started) / 1000;
     const s = w.standin.stats().channels['alerts']!;
     assert.equal(s.rateLimited, 0, 'no 429 answer: the gate held the webhook to its rate');
@@ -104,23 +93,20 @@ test('429 and 5xx are retried until delivered; an archived channel goes to the f
       Array.from({ length: 6 }, (_, i) => warning({ ns: 'alerts', name: `w-${i % 2}` }, i + 1)),
     );
     await w.publish([warning({ ns: 'old', name: 'gone-1' }, 1)]);
-    await until(async () => (await notified(w)) === 6, 30_000, 'delivered after the faults');
+    await until(async () => (await w.notified()) === 6, 30_000, 'delivered after the faults');
     assert.equal(w.standin.messages('alerts').length, 1);
     const waited = w.standin.messages('alerts')[0]!.time - publishedAt;
     assert.ok(
       waited >= 6000,
       `delivered ${waited} ms after publishing: the 429's Retry-After (6 s) was honoured`,
     );
-    const attempts = (verdict: string) =>
-      metricValue(w.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict });
-    assert.equal(await attempts('throttle'), 1);
-    assert.ok((await attempts('retry')) >= 2);
+    assert.equal(await w.attempts('throttle'), 1);
+    assert.ok((await w.attempts('retry')) >= 2);
     assert.equal(
       await metricValue(w.registry, 'kube_herald_notifier_throttled_total', { receiver: 'alerts' }),
       1,
     );
-    await until(async () => (await listFailed(w.notifier.queue)).length === 1, 30_000, 'the failed job');
-    const [failed] = await listFailed(w.notifier.queue);
+    const failed = await w.failedJob();
     assert.equal(failed?.attemptsMade, 1, 'no retry of a permanent answer');
     assert.match(failed?.failedReason ?? '', /channel_is_archived/);
     assert.ok(!(failed?.failedReason ?? '').includes('archivedSecret'));

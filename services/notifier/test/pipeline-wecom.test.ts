@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createWecomStandin, type WecomStandin, type WecomStandinRobot } from '@kube-herald/wecom-standin';
-import { listFailed } from '../src/failed.js';
 import type { NotifierOptions } from '../src/notifier.js';
 import { metricValue, until, warning } from './pipeline-harness.js';
 import { startPlatformNotifier, type PlatformNotifier } from './platform-world.js';
@@ -31,7 +30,6 @@ function world(
   });
 }
 
-const notified = (w: World) => metricValue(w.registry, 'kube_herald_notifier_events_notified_total');
 const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
 const HOSTILE = '<@lisi> @all <font color="warning">red</font> [click](https://evil.example) **bold**';
 
@@ -45,7 +43,7 @@ test('Kafka records to WeCom messages: markdown within 4,096 bytes with "+N more
       message: i === 0 ? HOSTILE : `${'磁盘压力'.repeat(60)} ${i}`,
     }));
     await w.publish(events);
-    await until(async () => (await notified(w)) === 80, 30_000, 'every event notified');
+    await until(async () => (await w.notified()) === 80, 30_000, 'every event notified');
     // the hostile event has the highest count: listed first
     // one group: one message, or a few when a slow fetch spreads the records past groupWait
     const msgs = w.standin.messages('ops');
@@ -82,17 +80,8 @@ test('storm: 3,000 events over 90 objects in 30 namespaces to one robot — at m
   );
   try {
     const started = Date.now();
-    let n = 0;
-    for (let wave = 0; wave < 6; wave++) {
-      const events = Array.from({ length: 500 }, (_, i) => {
-        n += 1;
-        const reason = ['BackOff', 'FailedScheduling', 'Unhealthy'][i % 3];
-        return warning({ ns: `team-${i % 30}`, name: `pod-${i % 90}`, ...(reason ? { reason } : {}) }, n);
-      });
-      await w.publish(events);
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    await until(async () => (await notified(w)) === 3000, 90_000, 'every event accounted');
+    await w.storm((i) => ({ ns: `team-${i % 30}`, name: `pod-${i % 90}` }), 1000);
+    await until(async () => (await w.notified()) === 3000, 90_000, 'every event accounted');
     const s = w.standin.stats().robots['ops']!;
     assert.ok(s.maxPerMinute <= 20, `${s.maxPerMinute} messages in a rolling minute`);
     assert.equal(s.throttleAnswers, 0, 'no 45009 answer: the gate held the robot to its rate');
@@ -121,12 +110,10 @@ test('45009 and 5xx are retried until delivered; an invalid key (93000) goes to 
     w.standin.faults.inject({ robot: 'ops', mode: 'http5xx', times: 1 });
     w.standin.faults.inject({ robot: 'ops', mode: 'errcode-1', times: 1 });
     await w.publish(Array.from({ length: 6 }, (_, i) => warning({ ns: 'ops', name: `w-${i % 2}` }, i + 1)));
-    await until(async () => (await notified(w)) === 6, 30_000, 'delivered after the faults');
+    await until(async () => (await w.notified()) === 6, 30_000, 'delivered after the faults');
     assert.equal(w.standin.messages('ops').length, 1);
-    const attempts = (verdict: string) =>
-      metricValue(w.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict });
-    assert.equal(await attempts('throttle'), 1);
-    assert.ok((await attempts('retry')) >= 2);
+    assert.equal(await w.attempts('throttle'), 1);
+    assert.ok((await w.attempts('retry')) >= 2);
     assert.equal(
       await metricValue(w.registry, 'kube_herald_notifier_throttled_total', { receiver: 'ops' }),
       1,
@@ -134,8 +121,7 @@ test('45009 and 5xx are retried until delivered; an invalid key (93000) goes to 
 
     // the robot of "gone" was removed from its group: WeCom answers 93000 for its key
     await w.publish([warning({ ns: 'gone', name: 'x-1' }, 1)]);
-    await until(async () => (await listFailed(w.notifier.queue)).length === 1, 30_000, 'the failed job');
-    const [failed] = await listFailed(w.notifier.queue);
+    const failed = await w.failedJob();
     assert.equal(failed?.attemptsMade, 1, 'no retry of a permanent answer');
     assert.match(failed?.failedReason ?? '', /webhook_invalid/);
     assert.ok(!(failed?.failedReason ?? '').includes('removed-robot-key'), 'the key is not in the reason');

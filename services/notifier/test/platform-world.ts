@@ -5,8 +5,17 @@ import { createKafkaPublisher } from '@kube-herald/bus';
 import type { EventV1 } from '@kube-herald/events';
 import { kafkaBrokers, redisUrl, uniqueName } from '@kube-herald/testing';
 import { parseNotifierConfig } from '../src/config.js';
+import { listFailed, type FailedDelivery } from '../src/failed.js';
 import type { NotifierOptions } from '../src/notifier.js';
-import { eventRecords, log, prepareTopics, startNotifier, type StartedNotifier } from './notifier-kit.js';
+import {
+  eventRecords,
+  log,
+  prepareTopics,
+  startNotifier,
+  until,
+  type StartedNotifier,
+} from './notifier-kit.js';
+import { metricValue, warning } from './pipeline-harness.js';
 import { dropPrefix } from './redis-fixture.js';
 
 /** What the world needs of a stand-in. */
@@ -15,18 +24,36 @@ export interface PlatformStandin {
   close(): Promise<void>;
 }
 
+/** A notifier of a world, with what its tests read of it. */
+export interface WorldNotifier extends StartedNotifier {
+  /** Events notified so far (`kube_herald_notifier_events_notified_total`). */
+  notified(): Promise<number>;
+  /** Delivery attempts that ended with `verdict` (ok, retry, throttle, permanent). */
+  attempts(verdict: string): Promise<number>;
+  /** Waits until the failed set holds exactly one job, and returns it. */
+  failedJob(what?: string): Promise<FailedDelivery | undefined>;
+}
+
 /** A world of {@link createPlatformWorld}. */
 export interface PlatformWorld<S extends PlatformStandin> {
   readonly standin: S;
   publish(events: readonly EventV1[]): Promise<void>;
+  /**
+   * A storm: 6 waves of 500 warnings (3,000 occurrences; reasons BackOff, FailedScheduling, Unhealthy in
+   * turn), `pauseMs` apart; `place(i)` names the namespace and object of a wave's i-th event.
+   */
+  storm(place: (i: number) => { ns: string; name: string }, pauseMs: number): Promise<void>;
   /** Starts one more notifier in the world's group (closed with the world). */
-  instance(options?: NotifierOptions): Promise<StartedNotifier>;
+  instance(options?: NotifierOptions): Promise<WorldNotifier>;
   /** Closes the notifiers, the publisher, the Redis prefix and the stand-in, in that order. */
   close(): Promise<void>;
 }
 
 /** A world of {@link startPlatformNotifier}: one notifier already started. */
-export type PlatformNotifier<S extends PlatformStandin> = PlatformWorld<S> & StartedNotifier;
+export type PlatformNotifier<S extends PlatformStandin> = PlatformWorld<S> & WorldNotifier;
+
+/** A stand-in's receivers: one config per robot (its `name` is also the namespace routed to it); the first is the default. */
+type PlatformReceivers = readonly ({ readonly name: string } & Record<string, unknown>)[];
 
 /** Options of {@link createPlatformWorld}. */
 export interface PlatformWorldOptions<S extends PlatformStandin> {
@@ -34,10 +61,62 @@ export interface PlatformWorldOptions<S extends PlatformStandin> {
   readonly standin: S;
   /** Names topics, groups and clients (`kh-<label>…`). */
   readonly label: string;
-  /** One receiver config per robot (its `name` is also the namespace routed to it); the first is the default. */
-  receivers(standin: S): readonly ({ readonly name: string } & Record<string, unknown>)[];
+  receivers(standin: S): PlatformReceivers;
   /** Over the route defaults (group by cluster, namespace and reason; wait 200 ms, interval and repeat 1 s). */
   readonly route?: Record<string, unknown>;
+}
+
+function platformConfig(label: string, receivers: PlatformReceivers, route: Record<string, unknown> = {}) {
+  const topic = uniqueName(`kh-${label}`);
+  const names = receivers.map((r) => r.name);
+  return parseNotifierConfig({
+    kafka: { brokers: kafkaBrokers(), topic, dlqTopic: `${topic}.dlq`, groupId: uniqueName(`kh-${label}-n`) },
+    redis: { url: redisUrl(), prefix: uniqueName(`kh${label[0] ?? ''}`) },
+    receivers: receivers.map((r) => ({ insecureHttp: true, timeoutMs: 2000, ...r })),
+    route: {
+      receiver: names[0],
+      groupBy: ['cluster', 'namespace', 'reason'],
+      groupWait: '200ms',
+      groupInterval: '1s',
+      repeatInterval: '1s',
+      routes: names.map((name) => ({ match: { namespace: name }, receiver: name })),
+      ...route,
+    },
+    delivery: { attempts: 6, backoffMs: 200 },
+  });
+}
+
+function worldNotifier(started: StartedNotifier): WorldNotifier {
+  return {
+    ...started,
+    notified: () => metricValue(started.registry, 'kube_herald_notifier_events_notified_total'),
+    attempts: (verdict) =>
+      metricValue(started.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict }),
+    async failedJob(what = 'the failed job') {
+      await until(async () => (await listFailed(started.notifier.queue)).length === 1, 30_000, what);
+      const [failed] = await listFailed(started.notifier.queue);
+      return failed;
+    },
+  };
+}
+
+const STORM_REASONS = ['BackOff', 'FailedScheduling', 'Unhealthy'];
+
+async function publishStorm(
+  publish: (events: readonly EventV1[]) => Promise<void>,
+  place: (i: number) => { ns: string; name: string },
+  pauseMs: number,
+): Promise<void> {
+  let n = 0;
+  for (let wave = 0; wave < 6; wave++) {
+    const events = Array.from({ length: 500 }, (_, i) => {
+      n += 1;
+      const reason = STORM_REASONS[i % STORM_REASONS.length];
+      return warning({ ...place(i), ...(reason ? { reason } : {}) }, n);
+    });
+    await publish(events);
+    await new Promise((r) => setTimeout(r, pauseMs));
+  }
 }
 
 /** Starts the stand-in, creates the topics and waits for the group coordinator; no notifier yet. */
@@ -51,43 +130,23 @@ export async function createPlatformWorld<S extends PlatformStandin>(
       await c().catch((err: unknown) => log.warn({ err }, 'close step failed'));
   };
   try {
-    const topic = uniqueName(`kh-${o.label}`);
-    const prefix = uniqueName(`kh${o.label[0] ?? ''}`);
-    const receivers = o.receivers(o.standin);
-    const names = receivers.map((r) => r.name);
-    const config = parseNotifierConfig({
-      kafka: {
-        brokers: kafkaBrokers(),
-        topic,
-        dlqTopic: `${topic}.dlq`,
-        groupId: uniqueName(`kh-${o.label}-n`),
-      },
-      redis: { url: redisUrl(), prefix },
-      receivers: receivers.map((r) => ({ insecureHttp: true, timeoutMs: 2000, ...r })),
-      route: {
-        receiver: names[0],
-        groupBy: ['cluster', 'namespace', 'reason'],
-        groupWait: '200ms',
-        groupInterval: '1s',
-        repeatInterval: '1s',
-        routes: names.map((name) => ({ match: { namespace: name }, receiver: name })),
-        ...o.route,
-      },
-      delivery: { attempts: 6, backoffMs: 200 },
-    });
+    const config = platformConfig(o.label, o.receivers(o.standin), o.route);
     await prepareTopics(config, { clientId: `kh-${o.label}-admin`, partitions: 2 });
     const publisher = createKafkaPublisher({ brokers: kafkaBrokers(), clientId: `kh-${o.label}-pub`, log });
     closers.push(() => publisher.close());
     await publisher.start();
     const redis = new Redis(redisUrl());
-    closers.push(() => dropPrefix(redis, prefix).finally(() => redis.quit()));
+    closers.push(() => dropPrefix(redis, config.redis.prefix).finally(() => redis.quit()));
+    const publish = (events: readonly EventV1[]) =>
+      publisher.publish(config.kafka.topic, eventRecords(events));
     return {
       standin: o.standin,
-      publish: (events) => publisher.publish(topic, eventRecords(events)),
+      publish,
+      storm: (place, pauseMs) => publishStorm(publish, place, pauseMs),
       async instance(options = {}) {
         const started = await startNotifier(config, { publisher, clientId: `kh-${o.label}-n`, options });
         closers.push(() => started.notifier.close().finally(() => started.redis.quit()));
-        return started;
+        return worldNotifier(started);
       },
       close,
     };

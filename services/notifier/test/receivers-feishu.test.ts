@@ -3,8 +3,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { createFeishuStandin, type FeishuStandin, type StandinBot } from '@kube-herald/feishu-standin';
-import type { Registry } from '@kube-herald/observability';
-import { listFailed } from '../src/failed.js';
 import { metricValue, until, warning } from './pipeline-harness.js';
 import { createPlatformWorld, type PlatformWorld } from './platform-world.js';
 
@@ -26,8 +24,6 @@ function setup(
   });
 }
 
-const notified = (r: Registry) => metricValue(r, 'kube_herald_notifier_events_notified_total');
-
 test('feishu end to end: Kafka records → signed cards the bot accepts; mentions from config and label; hostile text escaped', async () => {
   const s = await setup(
     { secret: SECRET, keywords: ['K8s'] },
@@ -45,7 +41,7 @@ test('feishu end to end: Kafka records → signed cards the bot accepts; mention
       warning({ ns: 'orders', name: 'w-1' }, 1),
       warning({ ns: 'billing', name: 'w-2' }, 1),
     ]);
-    await until(async () => (await notified(a.registry)) === 3, 30_000, 'three events notified');
+    await until(async () => (await a.notified()) === 3, 30_000, 'three events notified');
     const msgs = s.standin.messages('ops');
     assert.equal(msgs.length, 2, 'one card per group (cluster, namespace)');
     for (const m of msgs) {
@@ -76,11 +72,7 @@ test('feishu storm: two notifiers share the bot gate — ≤ 5 per second at the
     const events = Array.from({ length: 40 }, (_, i) => warning({ ns: `ns-${i}`, name: `p-${i}` }, 1));
     const started = Date.now();
     await s.publish(events);
-    await until(
-      async () => (await notified(a.registry)) + (await notified(b.registry)) === 40,
-      60_000,
-      'all delivered',
-    );
+    await until(async () => (await a.notified()) + (await b.notified()) === 40, 60_000, 'all delivered');
     const took = Date.now() - started;
     const st = s.standin.stats().bots.ops!;
     assert.equal(st.accepted, 40, 'one message per namespace');
@@ -104,10 +96,11 @@ test('feishu faults: 11232 and 5xx are retried and delivered; 19021 (wrong secre
     s.standin.faults.inject({ bot: 'ops', mode: 'http5xx', times: 2 });
     const a = await s.instance();
     await s.publish([warning({ ns: 'orders', name: 'w-0' }, 1)]);
-    await until(async () => (await notified(a.registry)) === 1, 30_000, 'delivered after the faults');
-    const attempts = (verdict: string) =>
-      metricValue(a.registry, 'kube_herald_notifier_delivery_attempts_total', { verdict });
-    assert.deepEqual([await attempts('throttle'), await attempts('retry'), await attempts('ok')], [1, 2, 1]);
+    await until(async () => (await a.notified()) === 1, 30_000, 'delivered after the faults');
+    assert.deepEqual(
+      [await a.attempts('throttle'), await a.attempts('retry'), await a.attempts('ok')],
+      [1, 2, 1],
+    );
     assert.equal(s.standin.messages('ops').length, 1);
   } finally {
     await s.close();
@@ -116,8 +109,7 @@ test('feishu faults: 11232 and 5xx are retried and delivered; 19021 (wrong secre
   try {
     const a = await bad.instance();
     await bad.publish([warning({ ns: 'orders', name: 'w-9' }, 1)]);
-    await until(async () => (await listFailed(a.notifier.queue)).length === 1, 30_000, 'failed job');
-    const [failed] = await listFailed(a.notifier.queue);
+    const failed = await a.failedJob('failed job');
     assert.equal(failed!.attemptsMade, 1, 'no retry of a permanent code');
     assert.match(failed!.failedReason, /19021/);
     assert.doesNotMatch(JSON.stringify(failed), /tok-ops|SEC-/, 'no token or secret in the failed entry');
