@@ -1,17 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { loadConfigFile } from '@kube-herald/config';
-import { createFeishuStandin, type StandinBot } from '@kube-herald/feishu-standin';
+import { createFeishuStandin } from '@kube-herald/feishu-standin';
 import type { Env, SetExit } from '../command-types.js';
 import {
-  allTargets,
-  standinCommand,
+  registerStandinCommand,
   listenAddress,
-  parseSignedTargetSpec,
   positiveIntFlag,
-  repeatable,
-  runStandinCommand,
   signedTargetSchema,
+  signedTargets,
+  standinConfigFile,
   standinHttpSchema,
 } from '../util/standin.js';
 import type { StandinFlags } from '../util/standin.js';
@@ -32,68 +29,53 @@ interface FeishuFlags extends StandinFlags {
   readonly ratePerSecond?: string;
 }
 
-/** Parses `name=ops,token=t1,secret=s1,keyword=K8s,ip=10.0.0.1`. */
-export function parseBotSpec(spec: string): StandinBot {
-  return parseSignedTargetSpec('--bot', spec);
-}
-
 function settings(flags: FeishuFlags, env: Env) {
-  const file = flags.config ? loadConfigFile(standinFileSchema, flags.config, env) : undefined;
-  const bots = allTargets(
-    file?.bots,
-    flags.bot.map(parseBotSpec),
-    'no bot: give --bot name=..,token=.. or --config <file>',
-  );
-  return {
+  const file = standinConfigFile(standinFileSchema, flags, env);
+  const bots = signedTargets('--bot', file?.bots, flags.bot);
+  const options = {
     bots,
     ratePerMinute: positiveIntFlag('--rate', flags.rate, file?.ratePerMinute ?? 100),
     ratePerSecond: positiveIntFlag('--rate-per-second', flags.ratePerSecond, file?.ratePerSecond ?? 5),
     maxBodyBytes: file?.maxBodyBytes ?? 20_000,
-    ...listenAddress(flags, file?.http, 8083),
   };
+  return { options, listen: listenAddress(flags, file?.http, 8083) };
 }
 
 /** `kube-herald feishu-standin`: the Feishu / Lark custom-bot stand-in, standalone. */
 export function registerFeishuStandin(program: Command, env: Env, setExit: SetExit): void {
-  standinCommand(
-    program,
-    'feishu-standin',
-    'Run the Feishu / Lark custom-bot stand-in (same API, body signing, keywords, 100/min and 5/s per bot as a real bot).',
-    'YAML file: http.host, http.port, ratePerMinute, ratePerSecond, maxBodyBytes, bots[name, token, secret, keywords, ipAllowlist]; flags override it',
-    8083,
-  )
-    .option(
-      '--bot <spec>',
-      'a bot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)',
-      repeatable,
-      [] as string[],
-    )
-    .option('--rate <n>', 'accepted messages per bot per minute (default: ratePerMinute or 100, as Feishu)')
-    .option('--rate-per-second <n>', 'accepted messages per bot per second (default: ratePerSecond or 5)')
-    .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
-    .addHelpText(
-      'after',
-      `
+  registerStandinCommand(program, setExit, {
+    name: 'feishu-standin',
+    description:
+      'Run the Feishu / Lark custom-bot stand-in (same API, body signing, keywords, 100/min and 5/s per bot as a real bot).',
+    configHelp:
+      'YAML file: http.host, http.port, ratePerMinute, ratePerSecond, maxBodyBytes, bots[name, token, secret, keywords, ipAllowlist]; flags override it',
+    defaultPort: 8083,
+    targets: ['--bot <spec>', 'a bot: name=..,token=..[,secret=..][,keyword=..]...[,ip=..] (repeatable)'],
+    options: (cmd) =>
+      cmd
+        .option(
+          '--rate <n>',
+          'accepted messages per bot per minute (default: ratePerMinute or 100, as Feishu)',
+        )
+        .option(
+          '--rate-per-second <n>',
+          'accepted messages per bot per second (default: ratePerSecond or 5)',
+        ),
+    helpAfter: `
 Examples:
   kube-herald feishu-standin --port 8083 --bot name=oncall,token=t1,secret=s1 --bot name=staging,token=t2,keyword=K8s
 
 The webhooks are printed on stdout (signing secrets are not); messages, stats and fault injection are under
 <address>/_standin/ (messages, stats, bots, faults, reset). Ctrl-C stops it.`,
-    )
-    .action(async (flags: FeishuFlags, cmd: Command) => {
-      await runStandinCommand(cmd, flags.logLevel, 'feishu-standin', (log) => {
-        const { port, host, ...options } = settings(flags, env);
-        return {
-          standin: createFeishuStandin({ ...options, log }),
-          serve: {
-            port,
-            host,
-            banner: (url) => `Feishu stand-in listening on ${url} (control API: ${url}/_standin/)`,
-            kind: 'bot',
-            names: options.bots.map((b) => b.name),
-          },
-        };
-      });
-      setExit(0);
-    });
+    build: (flags: FeishuFlags, log) => {
+      const { options, listen } = settings(flags, env);
+      return {
+        standin: createFeishuStandin({ ...options, log }),
+        listen,
+        banner: (url) => `Feishu stand-in listening on ${url} (control API: ${url}/_standin/)`,
+        kind: 'bot',
+        names: options.bots.map((b) => b.name),
+      };
+    },
+  });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createSlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { listenAddress, repeatable, runStandinCommand } from '../util/standin.js';
+import { listenAddress, registerStandinCommand } from '../util/standin.js';
 import type { StandinFlags } from '../util/standin.js';
 
 interface SlackStandinFlags extends Omit<StandinFlags, 'config'> {
@@ -41,46 +41,36 @@ function positive(flag: string, text: string | undefined, fallback: number): num
 
 /** `kube-herald slack-standin`: the Slack incoming-webhook stand-in, standalone (manual tries, demos). */
 export function registerSlackStandin(program: Command, _env: Env, setExit: SetExit): void {
-  program
-    .command('slack-standin')
-    .description(
+  registerStandinCommand(program, setExit, {
+    name: 'slack-standin',
+    description:
       'Run the Slack incoming-webhook stand-in (same answers, Block Kit limits and ~1 msg/s per webhook with 429 + Retry-After as Slack).',
-    )
-    .option('--port <port>', 'port to listen on (default 8081; 0 = a free one)')
-    .option('--host <address>', 'address to listen on (default 127.0.0.1; 0.0.0.0 in a container)')
-    .option(
+    defaultPort: 8081,
+    targets: [
       '--channel <spec>',
       'a webhook: name=..[,path=T../B../secret][,archived][,prohibited] (repeatable)',
-      repeatable,
-      [] as string[],
-    )
-    .option('--rate <n>', 'messages per second a webhook accepts in the long run (default 1, as Slack)')
-    .option('--burst <n>', 'short burst tolerated above the rate (default 3)')
-    .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
-    .addHelpText(
-      'after',
-      `
+    ],
+    options: (cmd) =>
+      cmd
+        .option('--rate <n>', 'messages per second a webhook accepts in the long run (default 1, as Slack)')
+        .option('--burst <n>', 'short burst tolerated above the rate (default 3)'),
+    helpAfter: `
 Examples:
   kube-herald slack-standin --port 8081 --channel name=alerts --channel name=old,archived
 
 The webhook URLs are printed on stdout; messages, stats and faults are under /_standin/. Ctrl-C stops it.`,
-    )
-    .action(async (flags: SlackStandinFlags, cmd: Command) => {
-      await runStandinCommand(cmd, flags.logLevel, 'slack-standin', (log) => {
-        const channels = flags.channel.map(parseChannelSpec);
-        if (channels.length === 0) throw usageError('no channel: give --channel name=..');
-        const ratePerSecond = positive('--rate', flags.rate, 1);
-        const burst = positive('--burst', flags.burst, 3);
-        return {
-          standin: createSlackStandin({ channels, ratePerSecond, burst, log }),
-          serve: {
-            ...listenAddress(flags, undefined, 8081),
-            banner: (url) => `Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)`,
-            kind: 'channel',
-            names: channels.map((c) => c.name),
-          },
-        };
-      });
-      setExit(0);
-    });
+    build: (flags: SlackStandinFlags, log) => {
+      const channels = flags.channel.map(parseChannelSpec);
+      if (channels.length === 0) throw usageError('no channel: give --channel name=..');
+      const ratePerSecond = positive('--rate', flags.rate, 1);
+      const burst = positive('--burst', flags.burst, 3);
+      return {
+        standin: createSlackStandin({ channels, ratePerSecond, burst, log }),
+        listen: listenAddress(flags, undefined, 8081),
+        banner: (url) => `Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)`,
+        kind: 'channel',
+        names: channels.map((c) => c.name),
+      };
+    },
+  });
 }

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { durationMs, loadConfigFile } from '@kube-herald/config';
+import { durationMs } from '@kube-herald/config';
 import { createWecomStandin, type WecomStandinRobot } from '@kube-herald/wecom-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
 import {
   allTargets,
   listenAddress,
-  repeatable,
-  runStandinCommand,
-  standinCommand,
+  registerStandinCommand,
+  standinConfigFile,
   standinHttpSchema,
 } from '../util/standin.js';
 import type { StandinFlags } from '../util/standin.js';
@@ -48,56 +47,51 @@ function intFlag(flag: string, text: string, min: number, max: number): number {
 }
 
 function settings(flags: Flags, env: Env) {
-  const file = flags.config ? loadConfigFile(fileSchema, flags.config, env) : undefined;
+  const file = standinConfigFile(fileSchema, flags, env);
   const robots = allTargets(
     file?.robots,
     flags.robot.map(parseWecomRobotSpec),
     'no robot: give --robot name=..,key=.. or --config <file>',
   );
-  return {
+  const options = {
     robots,
     ratePerMinute:
       flags.rate === undefined ? (file?.ratePerMinute ?? 20) : intFlag('--rate', flags.rate, 1, 10_000),
     throttleMs: file?.throttle ?? 0,
-    ...listenAddress(flags, file?.http, 8082),
   };
+  return { options, listen: listenAddress(flags, file?.http, 8082) };
 }
 
 /** `kube-herald wecom-standin`: the WeCom group-robot stand-in, standalone. */
 export function registerWecomStandin(program: Command, env: Env, setExit: SetExit): void {
-  standinCommand(
-    program,
-    'wecom-standin',
-    'Run the WeCom (企业微信) group-robot stand-in (same API, errcodes, byte limits and 20 msg/min limit per key as a real robot).',
-    'YAML file: http.host, http.port, ratePerMinute, throttle, robots[name, key]; flags override it',
-    8082,
-  )
-    .option('--robot <spec>', 'a robot: name=..,key=.. (repeatable)', repeatable, [] as string[])
-    .option('--rate <n>', 'accepted messages per robot per minute (default: ratePerMinute or 20, as WeCom)')
-    .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
-    .addHelpText(
-      'after',
-      `
+  registerStandinCommand(program, setExit, {
+    name: 'wecom-standin',
+    description:
+      'Run the WeCom (企业微信) group-robot stand-in (same API, errcodes, byte limits and 20 msg/min limit per key as a real robot).',
+    configHelp:
+      'YAML file: http.host, http.port, ratePerMinute, throttle, robots[name, key]; flags override it',
+    defaultPort: 8082,
+    targets: ['--robot <spec>', 'a robot: name=..,key=.. (repeatable)'],
+    options: (cmd) =>
+      cmd.option(
+        '--rate <n>',
+        'accepted messages per robot per minute (default: ratePerMinute or 20, as WeCom)',
+      ),
+    helpAfter: `
 Examples:
   kube-herald wecom-standin --port 8082 --robot name=ops,key=k1 --robot name=dev,key=k2
 
 The webhooks (…/cgi-bin/webhook/send?key=…) are printed on stdout; /_standin/messages, /_standin/stats
 and /_standin/faults are the control API. Ctrl-C stops it.`,
-    )
-    .action(async (flags: Flags, cmd: Command) => {
-      await runStandinCommand(cmd, flags.logLevel, 'wecom-standin', (log) => {
-        const { port, host, ...options } = settings(flags, env);
-        return {
-          standin: createWecomStandin({ ...options, log }),
-          serve: {
-            port,
-            host,
-            banner: (url) => `WeCom stand-in listening on ${url}`,
-            kind: 'robot',
-            names: options.robots.map((r) => r.name),
-          },
-        };
-      });
-      setExit(0);
-    });
+    build: (flags: Flags, log) => {
+      const { options, listen } = settings(flags, env);
+      return {
+        standin: createWecomStandin({ ...options, log }),
+        listen,
+        banner: (url) => `WeCom stand-in listening on ${url}`,
+        kind: 'robot',
+        names: options.robots.map((r) => r.name),
+      };
+    },
+  });
 }

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { loadConfigFile } from '@kube-herald/config';
 import type { Logger } from '@kube-herald/logging';
 import { usageError } from '../exit-codes.js';
 import { ioOf, stopRequest } from '../io.js';
 import type { CliIo } from '../io.js';
+import type { Env, SetExit } from '../command-types.js';
 import { cliLogger } from './logger.js';
 
 /** The `http:` block of a stand-in's `--config` file. */
@@ -51,26 +53,51 @@ export function listenAddress(
   };
 }
 
+/** How a stand-in command is declared. */
+export interface StandinCommandSpec<F extends { readonly logLevel: string }> {
+  readonly name: string;
+  readonly description: string;
+  /** Help of `--config` (the keys of the file); no `--config` option when absent. */
+  readonly configHelp?: string;
+  /** Port when neither `--port` nor the file's `http.port` is given. */
+  readonly defaultPort: number;
+  /** The repeatable option naming the robots / bots / channels, e.g. `--robot <spec>`, and its help. */
+  readonly targets: readonly [flags: string, help: string];
+  /** Adds the stand-in's other options (rates), listed after the targets. */
+  readonly options: (cmd: Command) => Command;
+  /** Help after the options: examples, where the webhooks and the control API are. */
+  readonly helpAfter: string;
+  /** Makes what is served from the flags (see {@link standinAction}). */
+  readonly build: (flags: F, log: Logger) => StandinServing;
+}
+
 /**
- * The `name` command of a stand-in with a `--config` file (described by `configHelp`), `--port` and `--host`
- * (whose defaults are the file's `http:` block, else `defaultPort` on 127.0.0.1).
+ * Registers a stand-in command: `--config` (when it has one), `--port`, `--host` (defaults: the file's `http:`
+ * block, else `defaultPort` on 127.0.0.1), its targets and options, `--log-level`, and {@link standinAction}.
  */
-export function standinCommand(
+export function registerStandinCommand<F extends { readonly logLevel: string }>(
   program: Command,
-  name: string,
-  description: string,
-  configHelp: string,
-  defaultPort: number,
-): Command {
-  return program
-    .command(name)
-    .description(description)
-    .option('--config <file>', configHelp)
-    .option('--port <port>', `port to listen on (default: http.port or ${defaultPort}; 0 = a free one)`)
+  setExit: SetExit,
+  spec: StandinCommandSpec<F>,
+): void {
+  const cmd = program.command(spec.name).description(spec.description);
+  const orFile = (key: string): string => (spec.configHelp === undefined ? ' ' : `: http.${key} or `);
+  if (spec.configHelp !== undefined) cmd.option('--config <file>', spec.configHelp);
+  cmd
+    .option(
+      '--port <port>',
+      `port to listen on (default${orFile('port')}${spec.defaultPort}; 0 = a free one)`,
+    )
     .option(
       '--host <address>',
-      'address to listen on (default: http.host or 127.0.0.1; 0.0.0.0 in a container)',
-    );
+      `address to listen on (default${orFile('host')}127.0.0.1; 0.0.0.0 in a container)`,
+    )
+    .option(spec.targets[0], spec.targets[1], repeatable, [] as string[]);
+  spec
+    .options(cmd)
+    .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
+    .addHelpText('after', spec.helpAfter)
+    .action(standinAction(spec.name, setExit, spec.build));
 }
 
 /** The robots / bots of the `--config` file, then those of the flags; none at all is a usage error. */
@@ -82,6 +109,32 @@ export function allTargets<T>(
   const all = [...(fromFile ?? []), ...fromFlags];
   if (all.length === 0) throw usageError(none);
   return all;
+}
+
+/**
+ * The signed robots / bots (DingTalk `--robot`, Feishu `--bot`) of the `--config` file, then those of the
+ * flag's specs; none at all is a usage error.
+ */
+export function signedTargets(
+  flag: '--robot' | '--bot',
+  fromFile: readonly SignedTargetSpec[] | undefined,
+  specs: readonly string[],
+): SignedTargetSpec[] {
+  const parsed = specs.map((spec) => parseSignedTargetSpec(flag, spec));
+  return allTargets(
+    fromFile,
+    parsed,
+    `no ${flag.slice(2)}: give ${flag} name=..,token=.. or --config <file>`,
+  );
+}
+
+/** The stand-in's `--config` file read with `schema`, when one is given. */
+export function standinConfigFile<T extends z.ZodType>(
+  schema: T,
+  flags: Pick<StandinFlags, 'config'>,
+  env: Env,
+): Readonly<z.output<T>> | undefined {
+  return flags.config ? loadConfigFile(schema, flags.config, env) : undefined;
 }
 
 /** Parses a positive whole-number flag; `fallback` when it is not given. */
@@ -154,19 +207,27 @@ export interface ServeOptions {
   readonly names: readonly string[];
 }
 
+/** What a stand-in command serves: its stand-in, where it listens and how it announces itself. */
+export interface StandinServing extends Omit<ServeOptions, 'port' | 'host'> {
+  readonly standin: RunnableStandin;
+  readonly listen: { readonly port: number; readonly host: string };
+}
+
 /**
- * The action of the stand-in command `name`: `build` makes the stand-in with the command's JSON logger
- * (stderr, at `logLevel`), which is then served as {@link serveStandin} does.
+ * The action of the stand-in command `name`: `build` makes the stand-in from the flags with the command's
+ * JSON logger (stderr, at `--log-level`); it is served as {@link serveStandin} does, then the exit code is 0.
  */
-export async function runStandinCommand(
-  cmd: Command,
-  logLevel: string,
+export function standinAction<F extends { readonly logLevel: string }>(
   name: string,
-  build: (log: Logger) => { readonly standin: RunnableStandin; readonly serve: ServeOptions },
-): Promise<void> {
-  const io = ioOf(cmd);
-  const { standin, serve } = build(cliLogger(io, logLevel, name));
-  await serveStandin(io, standin, serve);
+  setExit: SetExit,
+  build: (flags: F, log: Logger) => StandinServing,
+): (flags: F, cmd: Command) => Promise<void> {
+  return async (flags, cmd) => {
+    const io = ioOf(cmd);
+    const { standin, listen, ...announce } = build(flags, cliLogger(io, flags.logLevel, name));
+    await serveStandin(io, standin, { ...listen, ...announce });
+    setExit(0);
+  };
 }
 
 /** Starts `standin`, prints its address and webhooks on stdout, and runs it until Ctrl-C (or the io's abort). */
