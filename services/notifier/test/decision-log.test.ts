@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { BusRecord, Publisher } from '@kube-herald/bus';
 import { EVENT_HEADERS, encodeEvent } from '@kube-herald/events';
-import { createLogger } from '@kube-herald/logging';
 import { createRegistry } from '@kube-herald/observability';
 import { redisUrl, uniqueName } from '@kube-herald/testing';
 import { createDecisionEngine } from '../src/pipeline/decision-engine.js';
@@ -13,6 +11,7 @@ import { compileRoutes, routeSchema, routeEvent } from '../src/routing/index.js'
 import { createDecisionLog } from '../src/decision-log.js';
 import { createIngest } from '../src/ingest.js';
 import { createNotifierMetrics } from '../src/metrics.js';
+import { captureLog } from './log-capture.js';
 import { metricValue, warning } from './pipeline-harness.js';
 
 const tree = compileRoutes(routeSchema.parse({ receiver: 'oncall', groupBy: ['namespace'] }));
@@ -20,15 +19,8 @@ const tree = compileRoutes(routeSchema.parse({ receiver: 'oncall', groupBy: ['na
 test('decision log: a failing Kafka mirror never fails ingestion (no redelivery logged as deduped); warned and counted', async () => {
   const redis = new Redis(redisUrl());
   const prefix = uniqueName('kht-dlog');
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString('utf8').split('\n'))
-        if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
+  const captured = captureLog();
+  const { log } = captured;
   const published: string[] = [];
   const publisher: Pick<Publisher, 'publish'> = {
     publish: (topic) => {
@@ -61,7 +53,7 @@ test('decision log: a failing Kafka mirror never fails ingestion (no redelivery 
     );
     assert.equal(await metricValue(registry, 'kube_herald_notifier_grouped_total'), 5);
     assert.equal(await metricValue(registry, 'kube_herald_notifier_deduped_total'), 0);
-    const decisions = lines.filter((l) => l['component'] === 'decision');
+    const decisions = captured.lines().filter((l) => l['component'] === 'decision');
     assert.equal(decisions.filter((l) => l['decision'] === 'grouped').length, 5, 'every event still logged');
     assert.equal(decisions.filter((l) => l['decision'] === 'deduped').length, 0);
     const warn = decisions.find((l) => l['msg'] === 'decision log mirror failed; lines not mirrored');
@@ -78,14 +70,8 @@ test('decision log: a failing Kafka mirror never fails ingestion (no redelivery 
 test('decision log: close does not wait for a mirror that hangs (Kafka down); the lines are reported', async () => {
   const registry = createRegistry('notifier', false);
   const metrics = createNotifierMetrics(registry);
-  let lines = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines += chunk.toString('utf8');
-      done();
-    },
-  });
-  const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
+  const captured = captureLog();
+  const { log } = captured;
   const never: Pick<Publisher, 'publish'> = { publish: () => new Promise<void>(() => undefined) };
   const decisionLog = createDecisionLog({
     log,
@@ -101,20 +87,14 @@ test('decision log: close does not wait for a mirror that hangs (Kafka down); th
     await metricValue(registry, 'kube_herald_notifier_errors_total', { component: 'decision-log' }),
     1,
   );
-  assert.match(lines, /decision log mirror still publishing at close/);
+  assert.match(captured.text(), /decision log mirror still publishing at close/);
 });
 
 test('decision log: past maxPendingLines lines are only logged; each skipped batch counted, one warning', async () => {
   const registry = createRegistry('notifier', false);
   const metrics = createNotifierMetrics(registry);
-  let text = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      text += chunk.toString('utf8');
-      done();
-    },
-  });
-  const log = createLogger({ name: 'notifier', level: 'info', destination: sink });
+  const captured = captureLog();
+  const { log } = captured;
   let release: () => void = () => undefined;
   const held = new Promise<void>((r) => (release = r));
   const publisher: Pick<Publisher, 'publish'> = { publish: () => held };
@@ -133,6 +113,7 @@ test('decision log: past maxPendingLines lines are only logged; each skipped bat
     await metricValue(registry, 'kube_herald_notifier_errors_total', { component: 'decision-log' }),
     2,
   );
+  const text = captured.text();
   assert.equal(text.match(/decision log mirror behind/g)?.length, 1);
   assert.equal(text.match(/"decision":"unrouted"/g)?.length, 4, 'every line still logged');
   release();

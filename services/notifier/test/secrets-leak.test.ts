@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { createLogger } from '@kube-herald/logging';
 import { listFailed } from '../src/failed.js';
+import { captureLog } from './log-capture.js';
 import { createHarness, metricValue, until, warning } from './pipeline-harness.js';
 
 const GOOD_SECRET = 'SECgoodLeak0123456789abcdef';
@@ -34,14 +33,8 @@ async function dumpRedis(redis: Redis, prefix: string): Promise<{ keys: number; 
 }
 
 test('secrets: token and signing secret appear in no log line, metric, Redis job data or failedReason, or decision log', async () => {
-  let logText = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logText += chunk.toString('utf8');
-      done();
-    },
-  });
-  const log = createLogger({ name: 'notifier', level: 'trace', destination: sink });
+  const captured = captureLog('trace');
+  const { log } = captured;
   const published: string[] = [];
   const h = await createHarness({
     robots: [
@@ -104,6 +97,7 @@ test('secrets: token and signing secret appear in no log line, metric, Redis job
     const decisions = published.filter((p) => p.startsWith('kh-decisions-test '));
     assert.ok(decisions.some((d) => d.includes('"decision":"sent"')));
     assert.ok(decisions.some((d) => d.includes('"decision":"failed"')));
+    const logText = captured.text();
     assert.match(logText, /"component":"decision"/);
     assert.match(logText, /"level":20/, 'debug lines captured too');
     assert.match(logText, /delivery job failed/);
