@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createKafkaAdmin, createKafkaPublisher, type Publisher } from '@kube-herald/bus';
 import { createDingtalkStandin, type DingtalkStandin } from '@kube-herald/dingtalk-standin';
 import { EVENT_HEADERS, encodeEvent, incidentKey, occurrenceId, type EventV1 } from '@kube-herald/events';
 import { freePort, startServiceProcess, type ServiceProcess } from '@kube-herald/process';
 import { kafkaBrokers, redisUrl, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
+import { ROOT, ensureChromium, launchChromium } from './browser-harness.js';
 import { cli } from './cli-harness.js';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
 const TOKEN = `console-${uniqueName('tok')}-0123456789`;
 const SIGNING = 'SECbrowser0123456789abcdefabcdef';
 const log = testLogger('console-browser');
@@ -90,8 +80,7 @@ describe('operator console in a browser, against a running notifier (real Kafka,
   };
 
   before(async () => {
-    const ensure = spawnSync('bash', [join(ROOT, 'scripts/ensure-chromium.sh')], { encoding: 'utf8' });
-    assert.equal(ensure.status, 0, `scripts/ensure-chromium.sh failed:\n${ensure.stderr}`);
+    ensureChromium();
     standin = createDingtalkStandin({
       robots: [{ name: 'oncall', token: `tok-${uniqueName('robot')}`, secret: SIGNING, keywords: ['K8s'] }],
     });
@@ -165,7 +154,7 @@ describe('operator console in a browser, against a running notifier (real Kafka,
     });
     await notifier.ready(90_000);
     consoleUrl = `http://127.0.0.1:${consolePort}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     page.on('response', (res) => {
       if (res.headers()['content-type']?.includes('event-stream')) return;

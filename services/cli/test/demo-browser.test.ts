@@ -1,26 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { kafkaBrokers, redisUrl, waitFor } from '@kube-herald/testing';
 import { freePort } from '@kube-herald/process';
-
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--no-first-run',
-];
+import { ROOT, ensureChromium, launchChromium } from './browser-harness.js';
 
 interface Message {
   readonly robot: string;
@@ -69,8 +56,7 @@ describe('kube-herald demo (short scenario) in a browser', () => {
   before(async () => {
     kafkaBrokers(); // the demo needs the real Kafka and Redis of scripts/services.sh (throws when unset)
     redisUrl();
-    const ensure = spawnSync('bash', [join(ROOT, 'scripts/ensure-chromium.sh')], { encoding: 'utf8' });
-    assert.equal(ensure.status, 0, `scripts/ensure-chromium.sh failed:\n${ensure.stderr}`);
+    ensureChromium();
     const port = await freePort();
     demo = spawn(
       process.execPath,
@@ -94,7 +80,7 @@ describe('kube-herald demo (short scenario) in a browser', () => {
     });
     groupsUrl = /WeCom \+ Feishu:\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(watch.output())?.[1] ?? '';
     assert.ok(groupsUrl, `the demo prints the WeCom and Feishu page:\n${watch.output()}`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   });
 
