@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@kube-herald/logging';
+import { http } from '@kube-herald/process';
 
 /** A named readiness or liveness check; returns true when healthy, or a reason string when not. */
 export type Check = () => boolean | string | Promise<boolean | string>;
@@ -53,7 +54,7 @@ export function createHealthServer(options: HealthServerOptions): HealthServer {
   };
   return {
     async start() {
-      server = createServer((req, res) => {
+      server = http.createServer((req, res) => {
         const path = (req.url ?? '/').split('?')[0] ?? '/';
         handle(path).then(
           (r) => res.writeHead(r.status, { 'content-type': r.type }).end(r.body),

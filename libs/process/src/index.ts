@@ -12,3 +12,4 @@ export {
   type RunOutcome,
   type RunUntilSignalOptions,
 } from './run-until-signal.js';
+export { http, https } from './node-http.js';

@@ -1,6 +1,6 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { KhError } from '@kube-herald/errors';
+import { http, https } from '@kube-herald/process';
 import type { KubeTarget } from './kube-config.js';
 
 export { loadKubeConfig, type KubeConnection, type KubeTarget } from './kube-config.js';
@@ -118,7 +118,7 @@ export function createKubeClient(
   options: { requestTimeoutMs?: number } = {},
 ): KubeClient {
   const timeoutMs = options.requestTimeoutMs ?? 15_000;
-  const send = target.server.startsWith('https:') ? httpsRequest : httpRequest;
+  const send = target.server.startsWith('https:') ? https.request : http.request;
   const open = async (
     method: string,
     path: string,

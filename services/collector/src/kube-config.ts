@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent, type RequestOptions } from 'node:https';
+import type { RequestOptions } from 'node:https';
 import { isIPv6 } from 'node:net';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseYaml } from '@kube-herald/config';
 import { KhError } from '@kube-herald/errors';
+import { http, https } from '@kube-herald/process';
 
 /** Where the Kubernetes credentials come from. */
 export interface KubeConnection {
@@ -77,7 +77,7 @@ interface NativeParts {
 function nativeTarget(p: NativeParts): KubeTarget {
   const tls = p.server.startsWith('https:');
   const agent = tls
-    ? new HttpsAgent({
+    ? new https.Agent({
         keepAlive: true,
         ...(p.ca ? { ca: p.ca } : {}),
         ...(p.cert ? { cert: p.cert } : {}),
@@ -85,7 +85,7 @@ function nativeTarget(p: NativeParts): KubeTarget {
         ...(p.skipTlsVerify ? { rejectUnauthorized: false } : {}),
         ...(p.servername ? { servername: p.servername } : {}),
       })
-    : new HttpAgent({ keepAlive: true });
+    : new http.Agent({ keepAlive: true });
   return {
     server: p.server.replace(/\/+$/, ''),
     loader: 'native',
