@@ -9,14 +9,7 @@ import { BENCH_RUN, ROOT } from '../paths.js';
 import { freePort, waitUntil } from '../ports.js';
 import { startPrivateKafka } from '../private-kafka.js';
 import { startPrivateRedis } from '../private-redis.js';
-import { notifierConfig } from '../world-config.js';
-import {
-  BENCH_ROUTE,
-  benchEvent,
-  ensureBenchTopics,
-  publishEvents,
-  startBenchRobots,
-} from './notifier-load.js';
+import { benchEvent, ensureBenchTopics, publishEvents, startBenchRobots } from './notifier-load.js';
 
 // `node --conditions=source --import tsx bench/src/bench/backlog-bench.ts [--events 1000000] [--heap 160]
 // [--runs 1] [--node-args=--max-semi-space-size=2]` (BENCHMARKS.md "Notifier backlog"): publishes a backlog
@@ -62,21 +55,15 @@ try {
     await publishEvents(publisher, topic, events, event);
     await publisher.close();
     say(`published ${events} in ${Math.round(performance.now() - tp)} ms`);
-    const { dingtalk, webhooks } = await startBenchRobots(`b-${run}`);
     const port = await freePort();
-    const doc = notifierConfig(
-      webhooks,
-      BENCH_ROUTE,
-      {
-        brokers: kafka.brokers,
-        redisUrl: redis.url,
-        topic,
-        dlqTopic: `${topic}.dlq`,
-        groupId,
-        redisPrefix: `khbl-${run}`,
-      },
-      port,
-    );
+    const plumbing = {
+      brokers: kafka.brokers,
+      redisUrl: redis.url,
+      topic,
+      groupId,
+      redisPrefix: `khbl-${run}`,
+    };
+    const { dingtalk, doc } = await startBenchRobots(`b-${run}`, plumbing, port);
     const kafkaDoc = doc['kafka'] as Record<string, unknown>;
     const file = join(dir, `notifier-${run}.json`);
     const fetch = {

@@ -8,14 +8,7 @@ import type { Logger } from '@kube-herald/logging';
 import { startChild } from '../child.js';
 import { ROOT } from '../paths.js';
 import { freePort, waitUntil } from '../ports.js';
-import { notifierConfig } from '../world-config.js';
-import {
-  BENCH_ROUTE,
-  benchEvent,
-  ensureBenchTopics,
-  publishEvents,
-  startBenchRobots,
-} from './notifier-load.js';
+import { benchEvent, ensureBenchTopics, publishEvents, startBenchRobots } from './notifier-load.js';
 
 /** One notifier run: `events` records through validate → dedup → route → group in Redis. */
 export interface NotifierRun {
@@ -78,13 +71,8 @@ export async function notifierRun(
   const admin = createKafkaAdmin({ brokers, clientId: 'kh-bench-admin', log });
   await ensureBenchTopics(admin, topic);
   const port = await freePort();
-  const { dingtalk, webhooks } = await startBenchRobots(`bench-${run}`);
-  const doc = notifierConfig(
-    webhooks,
-    BENCH_ROUTE,
-    { brokers, redisUrl, topic, dlqTopic: `${topic}.dlq`, groupId, redisPrefix: `khbn-${run}` },
-    port,
-  );
+  const plumbing = { brokers, redisUrl, topic, groupId, redisPrefix: `khbn-${run}` };
+  const { dingtalk, doc } = await startBenchRobots(`bench-${run}`, plumbing, port);
   const file = join(dir, `notifier-${run}.json`);
   writeFileSync(file, JSON.stringify(doc), { mode: 0o600 });
   const child = startChild({

@@ -8,10 +8,10 @@ import {
   partitionKey,
   type EventV1,
 } from '@kube-herald/events';
-import { robotName, type RouteSettings } from '../world-config.js';
+import { notifierConfig, robotName, type Plumbing, type RouteSettings } from '../world-config.js';
 
 /** The notifier benches' route: one message per incident within the run (repeats after 4 h). */
-export const BENCH_ROUTE: RouteSettings = { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' };
+const BENCH_ROUTE: RouteSettings = { groupWait: '10s', groupInterval: '1m', repeatInterval: '4h' };
 
 /**
  * Event `n` of a notifier bench: a BackOff of one of 1,000 Pods in 10 namespaces (`ns-0`…`ns-9`), with the
@@ -65,10 +65,15 @@ export async function ensureBenchTopics(admin: BusAdmin, topic: string): Promise
   ]);
 }
 
-/** A started DingTalk stand-in with robots `robot-0`…`robot-9` (tokens `<tokenPrefix>-<i>`) and their webhooks. */
+/**
+ * A started DingTalk stand-in with robots `robot-0`…`robot-9` (tokens `<tokenPrefix>-<i>`) and the notifier's
+ * config document routing to them with {@link BENCH_ROUTE} (DLQ `<topic>.dlq`, HTTP on `port`).
+ */
 export async function startBenchRobots(
   tokenPrefix: string,
-): Promise<{ dingtalk: DingtalkStandin; webhooks: string[] }> {
+  p: Omit<Plumbing, 'dlqTopic'>,
+  port: number,
+): Promise<{ dingtalk: DingtalkStandin; doc: Record<string, unknown> }> {
   const dingtalk = createDingtalkStandin({
     robots: Array.from({ length: 10 }, (_, i) => ({
       name: robotName(i),
@@ -77,5 +82,6 @@ export async function startBenchRobots(
     })),
   });
   await dingtalk.start();
-  return { dingtalk, webhooks: Array.from({ length: 10 }, (_, i) => dingtalk.webhookFor(robotName(i))) };
+  const webhooks = Array.from({ length: 10 }, (_, i) => dingtalk.webhookFor(robotName(i)));
+  return { dingtalk, doc: notifierConfig(webhooks, BENCH_ROUTE, { ...p, dlqTopic: `${p.topic}.dlq` }, port) };
 }
