@@ -172,9 +172,14 @@ describe('helm chart: default values', () => {
     return found[0]!;
   };
 
-  /** The collector's Role and RoleBinding named *<suffix>*; asserts the binding names its ServiceAccount. */
-  const collectorRole = (suffix: string): { role: RbacRole; binding: RoleBinding } => {
+  /**
+   * The collector's Role named *<suffix>* and its RoleBinding; asserts the Role is in the release namespace
+   * and grants exactly `expected`, and the binding names the collector's ServiceAccount.
+   */
+  const collectorRole = (suffix: string, expected: string[]): { role: RbacRole; binding: RoleBinding } => {
     const role = named(ofKind<RbacRole>(objects, 'Role', 'collector'), suffix);
+    assert.equal(role.metadata.namespace, NS);
+    assert.deepEqual(grants(role), expected);
     const binding = named(ofKind<RoleBinding>(objects, 'RoleBinding', 'collector'), suffix);
     const collector = single<Deployment>(objects, 'Deployment', 'collector');
     assert.equal(binding.subjects[0]?.name, collector.spec.template.spec.serviceAccountName);
@@ -182,9 +187,7 @@ describe('helm chart: default values', () => {
   };
 
   it('grants the watch heartbeat Event (create; get/update of its one name) in the release namespace', () => {
-    const { role, binding } = collectorRole('-heartbeat');
-    assert.equal(role.metadata.namespace, NS);
-    assert.deepEqual(grants(role), [
+    const { role, binding } = collectorRole('-heartbeat', [
       '/events:create',
       '/events:get@kube-herald-collector.watch-heartbeat',
       '/events:update@kube-herald-collector.watch-heartbeat',
@@ -201,9 +204,7 @@ describe('helm chart: default values', () => {
   });
 
   it('grants leases only in the release namespace (Role, not ClusterRole)', () => {
-    const { role, binding } = collectorRole('-leases');
-    assert.equal(role.metadata.namespace, NS);
-    assert.deepEqual(grants(role), [
+    const { role, binding } = collectorRole('-leases', [
       'coordination.k8s.io/leases:create',
       'coordination.k8s.io/leases:get',
       'coordination.k8s.io/leases:update',
