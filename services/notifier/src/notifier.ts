@@ -2,32 +2,24 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Publisher, Subscriber } from '@kube-herald/bus';
 import type { Logger } from '@kube-herald/logging';
+import type { CloseStep } from '@kube-herald/process';
 import type { Registry } from '@kube-herald/observability';
 import type { Check } from '@kube-herald/observability';
-import { errorCode } from '@kube-herald/errors';
 import type { NotifierConfig } from './config.js';
 import type { Receiver } from './model.js';
-import { mentionLabelOf } from './receivers/index.js';
-import { compileRoutes, resolveAfterByRoute, routeEvent } from './routing/index.js';
-import { createGroupStore, type GroupStore } from './store/group-store.js';
-import { createRateGate } from './rate-gate.js';
+import { compileRoutes, resolveAfterByRoute, type CompiledRoute } from './routing/index.js';
+import { createGroupStore, type GroupStore, type GroupStoreOptions } from './store/group-store.js';
 import { createNotifierMetrics, type NotifierMetrics } from './metrics.js';
 import { createDeliveryMetrics } from './delivery-metrics.js';
-import { createDecisionLog } from './decision-log.js';
-import {
-  createDecisionEngine,
-  type DecisionEngine,
-  type SilenceMatcher,
-} from './pipeline/decision-engine.js';
-import { createDispatcher } from './pipeline/dispatch.js';
-import { createIngest } from './ingest.js';
-import { createPoisonPolicy } from './dlq.js';
-import { createStallWatch } from './stall-watch.js';
-import { capFailed } from './failed.js';
-import { createDurability } from './durability.js';
+import { createDecisionLog, type DecisionLog } from './decision-log.js';
+import type { DecisionEngine, SilenceMatcher } from './pipeline/decision-engine.js';
+import type { IngestHandler } from './ingest.js';
+import { createIngestSide, type IngestSide } from './notifier-ingest.js';
 import { createScheduler, type DeliveryJobData, type Scheduler } from './scheduler.js';
-import { createDeliveryWorker, deliveryJobDefaults, type DeliveryWorker } from './delivery.js';
+import { deliveryJobDefaults } from './delivery.js';
 import { closeAll } from './pipeline/close-all.js';
+import { createDeliverySide, type DeliverySide } from './notifier-delivery.js';
+import { createGaugePoll, type GaugePoll } from './notifier-gauges.js';
 
 /** Tuning knobs with production defaults (tests shorten the time scale). */
 export interface NotifierOptions {
@@ -127,78 +119,33 @@ export function createNotifier(deps: NotifierDeps): Notifier {
   const metrics = createNotifierMetrics(deps.registry);
   const deliveryMetrics = createDeliveryMetrics(deps.registry);
   const tree = compileRoutes(config.route);
-  const durabilityOptions = {
-    mode: config.redis.durability.mode,
-    replicas: config.redis.durability.replicas,
-    timeoutMs: config.redis.durability.timeout,
-  };
-  const storeOptions = {
-    prefix: pre.keys,
-    dedupTtlMs: config.dedup.ttl,
-    ...(options.markPrefix === undefined ? {} : { markPrefix: options.markPrefix }),
-    ...(options.groupIdleMs === undefined ? {} : { idleMs: options.groupIdleMs }),
-    resolveAfter: { byRoute: resolveAfterByRoute(tree), fallback: tree.timing.resolveAfter ?? 0 },
-  };
+  const storeOptions = groupStoreOptions(deps, pre.keys, tree);
   const store = createGroupStore({ redis, ...storeOptions });
-  // ingest records (and WAITs, which block their connection) on a connection of its own: a durability
-  // wait never holds up the scheduler, the delivery side or the rate gate
-  const ingestConnection = redis.duplicate();
-  const engine = createDecisionEngine({
-    route: (e) => routeEvent(tree, e, { explain: false }),
-    ...(options.silences ? { silences: options.silences } : {}),
-    store: createGroupStore({ redis: ingestConnection, ...storeOptions }),
-    now,
-  });
   const decisionLog = createDecisionLog({
     log,
     publisher: deps.decisionLogPublisher ?? deps.publisher,
     errors: metrics.errors,
     ...(config.decisionLog.topic === undefined ? {} : { topic: config.decisionLog.topic }),
   });
-  const queue = new Queue<DeliveryJobData>(DELIVERY_QUEUE, {
-    connection: redis,
-    prefix: pre.bull,
-    defaultJobOptions: deliveryJobDefaults({
-      attempts: config.delivery.attempts,
-      backoffMs: config.delivery.backoffMs,
-    }),
+  // what the ingest side and the delivery side both work with
+  const shared = { config, redis, metrics, decisionLog, log, now };
+  const ingest = createIngestSide({
+    ...shared,
+    publisher: deps.publisher,
+    subscriber: deps.subscriber,
+    tree,
+    storeOptions,
+    ...(options.silences ? { silences: options.silences } : {}),
   });
-  const mentionLabels = new Map<string, string>();
-  for (const r of config.receivers) {
-    const label = mentionLabelOf(r);
-    if (label) mentionLabels.set(r.name, label);
-  }
-  const gate = createRateGate({
-    redis,
-    prefix: options.gatePrefix ?? pre.keys,
-    ...(options.rateWindowMs ? { windowMs: options.rateWindowMs } : {}),
-    throttleBaseMs: options.throttleBackoffMs ?? config.delivery.throttleBackoff,
-  });
-  // with redis.durability, a taken slot, a take and a commit are confirmed before the send / the job's end:
-  // a failover must not hand the same occurrences, or a spent slot, out again
-  const deliveryDurable = createDurability(redis, durabilityOptions);
-  const after =
-    <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
-    async (...a: A): Promise<R> => {
-      const r = await fn(...a);
-      await deliveryDurable();
-      return r;
-    };
-  const dispatcher = createDispatcher({
-    store: {
-      ...store,
-      take: after((...a: Parameters<GroupStore['take']>) => store.take(...a)),
-      commit: after((...a: Parameters<GroupStore['commit']>) => store.commit(...a)),
-    },
-    gate: { ...gate, acquire: after((...a: Parameters<typeof gate.acquire>) => gate.acquire(...a)) },
-    deliveryMetrics,
+  const queue = createDeliveryQueue(config, redis, pre.bull);
+  const delivery = createDeliverySide({
+    ...shared,
+    store,
+    queue,
     receivers: deps.receivers,
-    metrics,
-    decisionLog,
-    log,
-    ...(options.rateWindowMs ? { rateWindowMs: options.rateWindowMs } : {}),
-    mentionLabels,
-    now,
+    deliveryMetrics,
+    prefixes: { ...pre, gate: options.gatePrefix ?? pre.keys },
+    tuning: options,
   });
   const scheduler = createScheduler({
     store,
@@ -208,118 +155,114 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     ...(options.schedulerPollMs ? { pollMs: options.schedulerPollMs } : {}),
     now,
   });
-  const workerConnection = redis.duplicate({ maxRetriesPerRequest: null });
-  const worker: DeliveryWorker = createDeliveryWorker({
-    queue,
-    connection: workerConnection,
-    prefix: pre.bull,
-    dispatcher,
-    metrics,
-    log,
-    ...(options.concurrency ? { concurrency: options.concurrency } : {}),
-    sweep: { store, keys: pre.keys, metrics: deliveryMetrics },
+  return assemble(deps, { keys: pre.keys, store, queue, scheduler, metrics, decisionLog, ingest, delivery });
+}
+
+/** The group store's options; the ingest side's store and the delivery side's share them. */
+function groupStoreOptions(
+  deps: NotifierDeps,
+  keys: string,
+  tree: CompiledRoute,
+): Omit<GroupStoreOptions, 'redis'> {
+  const { config, options = {} } = deps;
+  return {
+    prefix: keys,
+    dedupTtlMs: config.dedup.ttl,
+    ...(options.markPrefix === undefined ? {} : { markPrefix: options.markPrefix }),
+    ...(options.groupIdleMs === undefined ? {} : { idleMs: options.groupIdleMs }),
+    resolveAfter: { byRoute: resolveAfterByRoute(tree), fallback: tree.timing.resolveAfter ?? 0 },
+  };
+}
+
+function createDeliveryQueue(config: NotifierConfig, redis: Redis, bull: string): Queue<DeliveryJobData> {
+  return new Queue<DeliveryJobData>(DELIVERY_QUEUE, {
+    connection: redis,
+    prefix: bull,
+    defaultJobOptions: deliveryJobDefaults({
+      attempts: config.delivery.attempts,
+      backoffMs: config.delivery.backoffMs,
+    }),
   });
-  const durable = createDurability(ingestConnection, durabilityOptions);
-  const ingest = createIngest({
-    engine,
-    publisher: deps.publisher,
-    dlqTopic: config.kafka.dlqTopic,
-    decisionLog,
-    metrics,
-    log: log.child({ component: 'ingest' }),
-    now,
-    durable,
-  });
-  const poison = createPoisonPolicy({
-    publisher: deps.publisher,
-    dlqTopic: config.kafka.dlqTopic,
-    metrics,
-    log: log.child({ component: 'ingest' }),
-    maxAttempts: config.kafka.poisonAttempts,
-  });
-  const stallWatch = createStallWatch({
+}
+
+/** What {@link assemble} runs and closes. */
+interface Parts {
+  readonly keys: string;
+  readonly store: GroupStore;
+  readonly queue: Queue<DeliveryJobData>;
+  readonly scheduler: Scheduler;
+  readonly metrics: NotifierMetrics;
+  readonly decisionLog: DecisionLog;
+  readonly ingest: IngestSide;
+  readonly delivery: DeliverySide;
+}
+
+/** The notifier's face: its parts, health checks, `start()` and an idempotent `close()`. */
+function assemble(deps: NotifierDeps, p: Parts): Notifier {
+  const { config, redis, options = {} } = deps;
+  const gauges = createGaugePoll({
+    queue: p.queue,
+    redis,
+    keys: p.keys,
     subscriber: deps.subscriber,
-    timeoutMs: config.kafka.stallTimeout,
-    metrics,
-    log,
+    failedCap: { maxCount: config.failed.maxCount, maxAgeMs: config.failed.maxAge },
+    metrics: p.metrics,
+    log: deps.log,
   });
-  let gaugeTimer: NodeJS.Timeout | undefined;
   let started = false;
-  const refreshGauges = async (): Promise<void> => {
-    const counts = await queue.getJobCounts(
-      'waiting',
-      'active',
-      'delayed',
-      'failed',
-      'completed',
-      'prioritized',
-    );
-    for (const [state, n] of Object.entries(counts)) metrics.queueDepth.set({ state }, n);
-    const lag = await deps.subscriber.lag?.();
-    if (lag !== undefined) metrics.consumerLag.set(lag);
-    const cap = { maxCount: config.failed.maxCount, maxAgeMs: config.failed.maxAge };
-    await capFailed(queue, redis, pre.keys, cap, ({ job, why }) => {
-      metrics.failedEvicted.inc({ reason: why });
-      log.warn(
-        { jobId: job.id, receiver: job.receiver, failedReason: job.failedReason, why },
-        'failed delivery removed from the failed set; failed retry can no longer bring it back',
-      );
-    });
-  };
-  const pollGauges = (): void => {
-    gaugeTimer = setTimeout(() => {
-      refreshGauges().then(pollGauges, (err: unknown) => {
-        metrics.errors.inc({ component: 'gauges' });
-        log.warn({ err, code: errorCode(err) }, 'gauge refresh failed');
-        pollGauges();
-      });
-    }, 5000);
-  };
   let closing: Promise<void> | undefined;
   return {
-    engine,
-    store,
-    queue,
-    scheduler,
-    metrics,
+    engine: p.ingest.engine,
+    store: p.store,
+    queue: p.queue,
+    scheduler: p.scheduler,
+    metrics: p.metrics,
     live: { started: () => started || 'not started' },
     ready: {
       redis: async () => (await redis.ping()) === 'PONG' || 'redis not answering',
       started: () => started || 'not started',
-      partitions: () => stallWatch.check(),
+      partitions: () => p.ingest.stallWatch.check(),
     },
     async start() {
-      if (options.deliver !== false) worker.start();
-      if (options.schedule !== false) scheduler.start();
-      // a durability mode this Redis cannot honour fails the start, not every batch
-      await durable();
-      // a recorded batch pokes the scheduler: groups due now (groupWait 0) flush without waiting for a poll
-      const handler: typeof ingest = (...args) =>
-        ingest(...args).then((r) => {
-          scheduler.poke();
-          return r;
-        });
-      await deps.subscriber.start(handler, poison);
-      stallWatch.start();
-      pollGauges();
+      await startParts(deps, p);
+      gauges.start();
       started = true;
     },
     close() {
-      closing ??= closeAll(
-        [
-          ['subscriber', () => deps.subscriber.close()],
-          ['gauges', () => Promise.resolve(clearTimeout(gaugeTimer))],
-          ['stall-watch', () => Promise.resolve(stallWatch.stop())],
-          ['scheduler', () => scheduler.close()],
-          ['worker', () => worker.close()],
-          ['worker-connection', () => workerConnection.quit().then(() => undefined)],
-          ['ingest-connection', () => ingestConnection.quit().then(() => undefined)],
-          ['queue', () => queue.close()],
-          ['decision-log', () => decisionLog.flush()],
-        ],
-        { deadlineMs: options.closeDeadlineMs ?? 10_000, log },
-      );
+      const closers = closeOrder(deps, p, gauges);
+      closing ??= closeAll(closers, { deadlineMs: options.closeDeadlineMs ?? 10_000, log: deps.log });
       return closing;
     },
   };
+}
+
+async function startParts(deps: NotifierDeps, p: Parts): Promise<void> {
+  const { options = {} } = deps;
+  if (options.deliver !== false) p.delivery.worker.start();
+  if (options.schedule !== false) p.scheduler.start();
+  // a durability mode this Redis cannot honour fails the start, not every batch
+  await p.ingest.durable();
+  // a recorded batch pokes the scheduler: groups due now (groupWait 0) flush without waiting for a poll
+  const handler: IngestHandler = (...args) =>
+    p.ingest.handler(...args).then((r) => {
+      p.scheduler.poke();
+      return r;
+    });
+  await deps.subscriber.start(handler, p.ingest.poison);
+  p.ingest.stallWatch.start();
+}
+
+/** Closed in this order: the consumer first, the decision log's last lines at the end. */
+function closeOrder(deps: NotifierDeps, p: Parts, gauges: GaugePoll): CloseStep[] {
+  return [
+    ['subscriber', () => deps.subscriber.close()],
+    ['gauges', () => Promise.resolve(gauges.stop())],
+    ['stall-watch', () => Promise.resolve(p.ingest.stallWatch.stop())],
+    ['scheduler', () => p.scheduler.close()],
+    ['worker', () => p.delivery.worker.close()],
+    ['worker-connection', () => p.delivery.connection.quit().then(() => undefined)],
+    ['ingest-connection', () => p.ingest.connection.quit().then(() => undefined)],
+    ['queue', () => p.queue.close()],
+    ['decision-log', () => p.decisionLog.flush()],
+  ];
 }
