@@ -5,17 +5,10 @@ import { occurrenceId } from '@kube-herald/events';
 import type { KubeStandin } from '@kube-herald/kube-standin';
 import { kafkaBrokers, servicesScript } from '@kube-herald/testing';
 import { startChildCollector } from './child-collector.js';
-import { createCollectorService, type CollectorConfig, type KubeClient } from '../src/index.js';
+import type { CollectorConfig, KubeClient } from '../src/index.js';
 import { freshTopic, kafkaPublisher, readTopic, restartKafka } from './kafka-helpers.js';
-import {
-  countById,
-  metricValue,
-  newMetrics,
-  quietLog,
-  startStandin,
-  testConfig,
-  waitFor,
-} from './helpers.js';
+import { countById, metricValue, startStandin, testConfig, waitFor } from './helpers.js';
+import { staleEvent, testService } from './standin-rig.js';
 
 function expectedIds(standin: KubeStandin): string[] {
   return standin
@@ -32,33 +25,13 @@ function event(standin: KubeStandin, name: string) {
   });
 }
 
-function staleEvent(standin: KubeStandin, name: string) {
-  const old = new Date(Date.now() - 3 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
-  standin.createEvent({
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { name: `${name}.1`, namespace: 'shop', uid: `uid-${name}` },
-    involvedObject: { kind: 'Pod', name, namespace: 'shop', uid: `pod-${name}` },
-    reason: 'BackOff',
-    type: 'Warning',
-    count: 9,
-    firstTimestamp: old,
-    lastTimestamp: old,
-  });
+/** An event last seen 3 h ago, older than maxEventAge (count 9). */
+function oldEvent(standin: KubeStandin, name: string) {
+  standin.createEvent({ ...staleEvent(name), count: 9 });
 }
 
 function service(config: CollectorConfig, client: KubeClient, publisher = kafkaPublisher()) {
-  const { metrics } = newMetrics();
-  const s = createCollectorService({
-    config,
-    log: quietLog,
-    metrics,
-    client,
-    publisher,
-    identity: 'c',
-    version: '0',
-    retryBaseMs: 100,
-  });
+  const { service: s, metrics } = testService({ config, client, publisher, identity: 'c', retryBaseMs: 100 });
   return { s, metrics, publisher };
 }
 
@@ -86,7 +59,7 @@ describe('collector → real Kafka', () => {
     const { standin, client } = await startStandin();
     const config = testConfig({ kafka: { brokers: kafkaBrokers(), topic } });
     try {
-      staleEvent(standin, 'stale-a');
+      oldEvent(standin, 'stale-a');
       for (let i = 0; i < 10; i++) event(standin, `a${i}`);
       const first = service(config, client);
       await first.s.start();
@@ -98,7 +71,7 @@ describe('collector → real Kafka', () => {
       const beforeRestart = new Set(expectedIds(standin));
       for (let i = 0; i < 5; i++) event(standin, `b${i}`); // while no collector runs
       standin.bumpEvent(standin.eventsCreated()[1]?.metadata.uid as string);
-      staleEvent(standin, 'stale-b');
+      oldEvent(standin, 'stale-b');
       const second = service(config, client);
       await second.s.start();
       event(standin, 'c0');
