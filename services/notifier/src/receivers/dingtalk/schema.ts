@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  baseReceiverSchema,
-  fromLabelSchema,
-  keywordsSchema,
-  rateLimit,
-  webhookValidator,
-} from '../schema.js';
+import { baseReceiverSchema, webhookValidator } from '../schema.js';
+import { fromLabelSchema, keywordsSchema, rateLimit } from '../fields.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: dingtalk` receiver: a DingTalk custom robot (DINGTALK.md). */

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { FEISHU_RATE_LIMIT_PER_MIN, FEISHU_RATE_LIMIT_PER_SEC } from '@kube-herald/feishu';
-import {
-  baseReceiverSchema,
-  fromLabelSchema,
-  keywordsSchema,
-  rateLimit,
-  webhookValidator,
-} from '../schema.js';
+import { baseReceiverSchema, webhookValidator } from '../schema.js';
+import { fromLabelSchema, keywordsSchema, rateLimit } from '../fields.js';
 import type { ConfigOf } from '../schema.js';
 
 const HOOK_PATH = /^\/open-apis\/bot\/v2\/hook\/[\w-]+$/;

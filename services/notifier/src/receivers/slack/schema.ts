@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isUserGroupId, isUserId } from '@kube-herald/slack';
-import { baseReceiverSchema, hasNoSigningSecret, rateLimit, webhookValidator } from '../schema.js';
+import { baseReceiverSchema, webhookValidator } from '../schema.js';
+import { hasNoSigningSecret, rateLimit } from '../fields.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: slack` receiver: a Slack incoming webhook (`https://hooks.slack.com/services/T…/B…/…`). */

@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { MOBILE, USER_ID, WECOM_RATE_LIMIT_PER_MIN } from '@kube-herald/wecom';
-import {
-  baseReceiverSchema,
-  fromLabelSchema,
-  hasNoSigningSecret,
-  rateLimit,
-  webhookValidator,
-} from '../schema.js';
+import { baseReceiverSchema, webhookValidator } from '../schema.js';
+import { fromLabelSchema, hasNoSigningSecret, rateLimit } from '../fields.js';
 import type { ConfigOf } from '../schema.js';
 
 /** A `type: wecom` receiver: a WeCom (企业微信) group robot (`…/cgi-bin/webhook/send?key=<key>`). */
