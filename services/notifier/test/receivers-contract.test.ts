@@ -71,14 +71,19 @@ function standinHarness(
   };
 }
 
+/** The robot / bot of a signing platform, with its signing secret and keyword. */
+const SIGNED_ONCALL = { name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] };
+
+/** Receivers of a signing platform: the right secret, and a wrong one (DingTalk 310000, Feishu 19021). */
+const signedReceivers = (type: 'dingtalk' | 'feishu') => ({
+  good: (webhook: string) => receiver(type, { webhook, secret: SECRET }),
+  rejected: (webhook: string) => receiver(type, { webhook, secret: `${SECRET}-wrong` }),
+});
+
 function dingtalkHarness(): Harness {
-  const standin = createDingtalkStandin({
-    robots: [{ name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] }],
-  });
-  return standinHarness(standin, (mode) => standin.faults.inject({ robot: 'oncall', mode, times: 1 }), {
-    good: (webhook) => receiver('dingtalk', { webhook, secret: SECRET }),
-    rejected: (webhook) => receiver('dingtalk', { webhook, secret: `${SECRET}-wrong` }),
-  });
+  const standin = createDingtalkStandin({ robots: [SIGNED_ONCALL] });
+  const inject = (mode: 'http5xx' | 'throttle') => standin.faults.inject({ robot: 'oncall', mode, times: 1 });
+  return standinHarness(standin, inject, signedReceivers('dingtalk'));
 }
 
 function webhookHarness(): Harness {
@@ -122,14 +127,9 @@ function slackHarness(): Harness {
 }
 
 function feishuHarness(): Harness {
-  const standin = createFeishuStandin({
-    bots: [{ name: 'oncall', token: TOKEN, secret: SECRET, keywords: ['K8s'] }],
-  });
-  return standinHarness(standin, (mode) => standin.faults.inject({ bot: 'oncall', mode, times: 1 }), {
-    good: (webhook) => receiver('feishu', { webhook, secret: SECRET }),
-    // a wrong signing secret: Feishu answers 19021
-    rejected: (webhook) => receiver('feishu', { webhook, secret: `${SECRET}-wrong` }),
-  });
+  const standin = createFeishuStandin({ bots: [SIGNED_ONCALL] });
+  const inject = (mode: 'http5xx' | 'throttle') => standin.faults.inject({ bot: 'oncall', mode, times: 1 });
+  return standinHarness(standin, inject, signedReceivers('feishu'));
 }
 
 function wecomHarness(): Harness {
