@@ -53,6 +53,14 @@ const ciFiles = readdirSync(join(root, CHART_DIR, 'ci'))
   .sort();
 const ci = (name: string): string => join(CHART_DIR, 'ci', `${name}-values.yaml`);
 const NS = 'observability';
+/** The `oncall` DingTalk receiver of the values files as the notifier's config holds it (secrets as files). */
+const ONCALL = {
+  name: 'oncall',
+  type: 'dingtalk',
+  webhookFile: '/secrets/oncall/webhook',
+  secretFile: '/secrets/oncall/secret',
+  keywords: ['K8s'],
+};
 
 function containerOf(d: Deployment): Container {
   assert.equal(d.spec.template.spec.containers.length, 1, `${d.metadata.name} has one container`);
@@ -239,16 +247,7 @@ describe('helm chart: default values', () => {
     assert.deepEqual(containerOf(d).args, ['notifier', '--config', '/etc/kube-herald/config.yaml']);
     assert.equal(d.spec.template.spec.automountServiceAccountToken, false);
     const { doc } = configOf(objects, 'notifier');
-    assert.deepEqual(doc.receivers, [
-      {
-        name: 'oncall',
-        type: 'dingtalk',
-        webhookFile: '/secrets/oncall/webhook',
-        secretFile: '/secrets/oncall/secret',
-        keywords: ['K8s'],
-        msgType: 'markdown',
-      },
-    ]);
+    assert.deepEqual(doc.receivers, [{ ...ONCALL, msgType: 'markdown' }]);
     assert.equal((doc.route as { receiver: string }).receiver, 'oncall');
     assert.deepEqual((doc.kafka as Record<string, unknown>).dlqTopic, 'kube-events.dlq');
   });
@@ -612,11 +611,7 @@ describe('helm chart: receivers of every type', () => {
   it("passes each type's own fields to the notifier, secrets as files", () => {
     assert.deepEqual(doc.receivers, [
       {
-        name: 'oncall',
-        type: 'dingtalk',
-        webhookFile: '/secrets/oncall/webhook',
-        secretFile: '/secrets/oncall/secret',
-        keywords: ['K8s'],
+        ...ONCALL,
         msgType: 'actionCard',
         actionCard: { title: 'Grafana', url: 'https://grafana.example.com/d/kh' },
       },
