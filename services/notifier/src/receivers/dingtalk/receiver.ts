@@ -4,7 +4,7 @@ import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../mode
 import { robotKeyOf } from '../../rate-gate.js';
 import { fixForOf } from '../fixes.js';
 import { classifiedOutcome, sendOrPermanent } from '../outcome.js';
-import type { ReceiverDeps } from '../receiver-deps.js';
+import { clientDeps, bodyLimitOf, type ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderDingtalk } from './render/index.js';
 import type { RenderOptions } from './render/index.js';
@@ -21,12 +21,7 @@ export function createDingtalkReceiver(
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {
-  const client = createDingtalkClient({
-    timeoutMs: cfg.timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
-  });
+  const client = createDingtalkClient({ ...clientDeps(cfg.timeoutMs, deps), ...bodyLimitOf(deps) });
   const renderOptions: RenderOptions = {
     msgType: cfg.msgType,
     locale: cfg.locale,
@@ -34,7 +29,7 @@ export function createDingtalkReceiver(
     keywords: cfg.keywords,
     mentions: cfg.mentions,
     rate: { perMinute: cfg.ratePerMinute },
-    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+    ...bodyLimitOf(deps),
     ...(cfg.template ? { template: cfg.template } : {}),
     ...(cfg.actionCard ? { actionCard: cfg.actionCard } : {}),
   };

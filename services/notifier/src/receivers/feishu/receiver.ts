@@ -4,7 +4,7 @@ import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../mode
 import { robotKeyOf } from '../../rate-gate.js';
 import { fixForOf } from '../fixes.js';
 import { classifiedOutcome, sendOrPermanent } from '../outcome.js';
-import type { ReceiverDeps } from '../receiver-deps.js';
+import { clientDeps, bodyLimitOf, type ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderFeishu } from './render.js';
 import type { FeishuRenderOptions } from './render.js';
@@ -21,12 +21,7 @@ export function createFeishuReceiver(
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {
-  const client = createFeishuClient({
-    timeoutMs: cfg.timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
-    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
-  });
+  const client = createFeishuClient({ ...clientDeps(cfg.timeoutMs, deps), ...bodyLimitOf(deps) });
   const renderOptions: FeishuRenderOptions = {
     msgType: cfg.msgType,
     locale: cfg.locale,
@@ -34,7 +29,7 @@ export function createFeishuReceiver(
     keywords: cfg.keywords,
     mentions: cfg.mentions,
     rate: { perMinute: cfg.ratePerMinute, perSecond: cfg.ratePerSecond },
-    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+    ...bodyLimitOf(deps),
     ...(cfg.template ? { template: cfg.template } : {}),
   };
   return {

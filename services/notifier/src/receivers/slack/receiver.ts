@@ -4,7 +4,7 @@ import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../mode
 import { robotKeyOf } from '../../rate-gate.js';
 import { fixForOf } from '../fixes.js';
 import { sendOrPermanent } from '../outcome.js';
-import type { ReceiverDeps } from '../receiver-deps.js';
+import { clientDeps, bodyLimitOf, type ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderSlack } from './render/index.js';
 import type { SlackRenderOptions } from './render/index.js';
@@ -40,11 +40,7 @@ export function createSlackReceiver(
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {
-  const client = createSlackClient({
-    timeoutMs: cfg.timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+  const client = createSlackClient({ ...clientDeps(cfg.timeoutMs, deps) });
   const renderOptions: SlackRenderOptions = {
     format: cfg.format,
     locale: cfg.locale,
@@ -52,7 +48,7 @@ export function createSlackReceiver(
     mentions: cfg.mentions,
     footer: `kube-herald · ${escapeMrkdwn(cfg.name)}`,
     rate: { perMinute: cfg.ratePerMinute, perSecond: SLACK_RATE_PER_SECOND },
-    ...(deps.maxBodyBytes ? { maxBodyBytes: deps.maxBodyBytes } : {}),
+    ...bodyLimitOf(deps),
     ...(cfg.template ? { template: cfg.template } : {}),
   };
   return {

@@ -3,7 +3,7 @@ import type { WecomMessage } from '@kube-herald/wecom';
 import type { DeliveryOutcome, Digest, Notification, Receiver } from '../../model.js';
 import { fixForOf } from '../fixes.js';
 import { classifiedOutcome, sendOrPermanent } from '../outcome.js';
-import type { ReceiverDeps } from '../receiver-deps.js';
+import { clientDeps, type ReceiverDeps } from '../receiver-deps.js';
 import type { ReceiverSecrets } from '../schema.js';
 import { renderWecom } from './render/index.js';
 import type { WecomRenderOptions } from './render/index.js';
@@ -20,11 +20,7 @@ export function createWecomReceiver(
   secrets: ReceiverSecrets,
   deps: ReceiverDeps = {},
 ): Receiver {
-  const client = createWecomClient({
-    timeoutMs: cfg.timeoutMs,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
-    ...(deps.now ? { now: deps.now } : {}),
-  });
+  const client = createWecomClient({ ...clientDeps(cfg.timeoutMs, deps) });
   const opts: WecomRenderOptions = {
     msgType: cfg.msgType,
     locale: cfg.locale,
