@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { createSlackStandin, type StandinChannel } from '@kube-herald/slack-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import { listenAddress, registerStandinCommand } from '../util/standin.js';
+import { registerStandinCommand } from '../util/standin.js';
 import type { StandinFlags } from '../util/standin.js';
 
 interface SlackStandinFlags extends Omit<StandinFlags, 'config'> {
@@ -40,8 +40,8 @@ function positive(flag: string, text: string | undefined, fallback: number): num
 }
 
 /** `kube-herald slack-standin`: the Slack incoming-webhook stand-in, standalone (manual tries, demos). */
-export function registerSlackStandin(program: Command, _env: Env, setExit: SetExit): void {
-  registerStandinCommand(program, setExit, {
+export function registerSlackStandin(program: Command, env: Env, setExit: SetExit): void {
+  registerStandinCommand(program, env, setExit, {
     name: 'slack-standin',
     description:
       'Run the Slack incoming-webhook stand-in (same answers, Block Kit limits and ~1 msg/s per webhook with 429 + Retry-After as Slack).',
@@ -66,7 +66,6 @@ The webhook URLs are printed on stdout; messages, stats and faults are under /_s
       const burst = positive('--burst', flags.burst, 3);
       return {
         standin: createSlackStandin({ channels, ratePerSecond, burst, log }),
-        listen: listenAddress(flags, undefined, 8081),
         banner: (url) => `Slack stand-in listening on ${url} (control API: ${url}/_standin/stats)`,
         kind: 'channel',
         names: channels.map((c) => c.name),

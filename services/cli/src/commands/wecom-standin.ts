@@ -4,22 +4,15 @@ import { durationMs } from '@kube-herald/config';
 import { createWecomStandin, type WecomStandinRobot } from '@kube-herald/wecom-standin';
 import type { Env, SetExit } from '../command-types.js';
 import { usageError } from '../exit-codes.js';
-import {
-  allTargets,
-  listenAddress,
-  registerStandinCommand,
-  standinConfigFile,
-  standinHttpSchema,
-} from '../util/standin.js';
+import { allTargets, registerStandinCommand } from '../util/standin.js';
 import type { StandinFlags } from '../util/standin.js';
 
 // Strict objects: a misspelt key is reported with its path instead of ignored.
-const fileSchema = z.strictObject({
-  http: standinHttpSchema(8082),
+const fileShape = {
   ratePerMinute: z.number().int().positive().default(20),
   throttle: durationMs.default(0),
   robots: z.array(z.strictObject({ name: z.string().min(1), key: z.string().min(1) })).min(1),
-});
+};
 
 interface Flags extends StandinFlags {
   readonly robot: string[];
@@ -46,30 +39,16 @@ function intFlag(flag: string, text: string, min: number, max: number): number {
   return n;
 }
 
-function settings(flags: Flags, env: Env) {
-  const file = standinConfigFile(fileSchema, flags, env);
-  const robots = allTargets(
-    file?.robots,
-    flags.robot.map(parseWecomRobotSpec),
-    'no robot: give --robot name=..,key=.. or --config <file>',
-  );
-  const options = {
-    robots,
-    ratePerMinute:
-      flags.rate === undefined ? (file?.ratePerMinute ?? 20) : intFlag('--rate', flags.rate, 1, 10_000),
-    throttleMs: file?.throttle ?? 0,
-  };
-  return { options, listen: listenAddress(flags, file?.http, 8082) };
-}
-
 /** `kube-herald wecom-standin`: the WeCom group-robot stand-in, standalone. */
 export function registerWecomStandin(program: Command, env: Env, setExit: SetExit): void {
-  registerStandinCommand(program, setExit, {
+  registerStandinCommand(program, env, setExit, {
     name: 'wecom-standin',
     description:
       'Run the WeCom (企业微信) group-robot stand-in (same API, errcodes, byte limits and 20 msg/min limit per key as a real robot).',
-    configHelp:
-      'YAML file: http.host, http.port, ratePerMinute, throttle, robots[name, key]; flags override it',
+    config: {
+      help: 'YAML file: http.host, http.port, ratePerMinute, throttle, robots[name, key]; flags override it',
+      shape: fileShape,
+    },
     defaultPort: 8082,
     targets: ['--robot <spec>', 'a robot: name=..,key=.. (repeatable)'],
     options: (cmd) =>
@@ -83,14 +62,24 @@ Examples:
 
 The webhooks (…/cgi-bin/webhook/send?key=…) are printed on stdout; /_standin/messages, /_standin/stats
 and /_standin/faults are the control API. Ctrl-C stops it.`,
-    build: (flags: Flags, log) => {
-      const { options, listen } = settings(flags, env);
+    build: (flags: Flags, log, file) => {
+      const robots = allTargets(
+        file?.robots,
+        flags.robot.map(parseWecomRobotSpec),
+        'no robot: give --robot name=..,key=.. or --config <file>',
+      );
+      const standin = createWecomStandin({
+        robots,
+        ratePerMinute:
+          flags.rate === undefined ? (file?.ratePerMinute ?? 20) : intFlag('--rate', flags.rate, 1, 10_000),
+        throttleMs: file?.throttle ?? 0,
+        log,
+      });
       return {
-        standin: createWecomStandin({ ...options, log }),
-        listen,
+        standin,
         banner: (url) => `WeCom stand-in listening on ${url}`,
         kind: 'robot',
-        names: options.robots.map((r) => r.name),
+        names: robots.map((r) => r.name),
       };
     },
   });

@@ -53,12 +53,24 @@ export function listenAddress(
   };
 }
 
+/** A stand-in's `--config` file: `shape` and the `http:` block. Strict: a misspelt key is reported with its path. */
+function standinFileSchema<S extends z.ZodRawShape>(defaultPort: number, shape: S) {
+  return z.strictObject({ http: standinHttpSchema(defaultPort), ...shape });
+}
+
+/** A stand-in's `--config` file as read. */
+export type StandinFile<S extends z.ZodRawShape> = Readonly<
+  z.output<ReturnType<typeof standinFileSchema<S>>>
+> & {
+  readonly http: { readonly port: number; readonly host: string };
+};
+
 /** How a stand-in command is declared. */
-export interface StandinCommandSpec<F extends { readonly logLevel: string }> {
+export interface StandinCommandSpec<F extends StandinFlags, S extends z.ZodRawShape> {
   readonly name: string;
   readonly description: string;
-  /** Help of `--config` (the keys of the file); no `--config` option when absent. */
-  readonly configHelp?: string;
+  /** The `--config` file: its help (the keys) and its keys besides `http:`; no `--config` option when absent. */
+  readonly config?: { readonly help: string; readonly shape: S };
   /** Port when neither `--port` nor the file's `http.port` is given. */
   readonly defaultPort: number;
   /** The repeatable option naming the robots / bots / channels, e.g. `--robot <spec>`, and its help. */
@@ -67,22 +79,26 @@ export interface StandinCommandSpec<F extends { readonly logLevel: string }> {
   readonly options: (cmd: Command) => Command;
   /** Help after the options: examples, where the webhooks and the control API are. */
   readonly helpAfter: string;
-  /** Makes what is served from the flags (see {@link standinAction}). */
-  readonly build: (flags: F, log: Logger) => StandinServing;
+  /** Makes the stand-in from the flags and the `--config` file (when given), with the command's logger. */
+  readonly build: (flags: F, log: Logger, file: StandinFile<S> | undefined) => StandinAnnouncement;
 }
 
 /**
  * Registers a stand-in command: `--config` (when it has one), `--port`, `--host` (defaults: the file's `http:`
- * block, else `defaultPort` on 127.0.0.1), its targets and options, `--log-level`, and {@link standinAction}.
+ * block, else `defaultPort` on 127.0.0.1), its targets and options, `--log-level`; its action serves what
+ * `build` makes until Ctrl-C ({@link serveStandin}), then exits 0.
  */
-export function registerStandinCommand<F extends { readonly logLevel: string }>(
+export function registerStandinCommand<F extends StandinFlags, S extends z.ZodRawShape>(
   program: Command,
+  env: Env,
   setExit: SetExit,
-  spec: StandinCommandSpec<F>,
+  spec: StandinCommandSpec<F, S>,
 ): void {
+  const { config } = spec;
+  const schema = config && standinFileSchema(spec.defaultPort, config.shape);
   const cmd = program.command(spec.name).description(spec.description);
-  const orFile = (key: string): string => (spec.configHelp === undefined ? ' ' : `: http.${key} or `);
-  if (spec.configHelp !== undefined) cmd.option('--config <file>', spec.configHelp);
+  const orFile = (key: string): string => (config === undefined ? ' ' : `: http.${key} or `);
+  if (config !== undefined) cmd.option('--config <file>', config.help);
   cmd
     .option(
       '--port <port>',
@@ -97,7 +113,16 @@ export function registerStandinCommand<F extends { readonly logLevel: string }>(
     .options(cmd)
     .option('--log-level <level>', 'log level of the JSON logs on stderr', 'info')
     .addHelpText('after', spec.helpAfter)
-    .action(standinAction(spec.name, setExit, spec.build));
+    .action(async (flags: F, command: Command) => {
+      const io = ioOf(command);
+      const log = cliLogger(io, flags.logLevel, spec.name);
+      // The schema has `http:` whatever `S` is (TypeScript cannot see it through the generic spread).
+      const file = (schema && flags.config ? loadConfigFile(schema, flags.config, env) : undefined) as
+        StandinFile<S> | undefined;
+      const { standin, ...announce } = spec.build(flags, log, file);
+      await serveStandin(io, standin, { ...listenAddress(flags, file?.http, spec.defaultPort), ...announce });
+      setExit(0);
+    });
 }
 
 /** The robots / bots of the `--config` file, then those of the flags; none at all is a usage error. */
@@ -126,15 +151,6 @@ export function signedTargets(
     parsed,
     `no ${flag.slice(2)}: give ${flag} name=..,token=.. or --config <file>`,
   );
-}
-
-/** The stand-in's `--config` file read with `schema`, when one is given. */
-export function standinConfigFile<T extends z.ZodType>(
-  schema: T,
-  flags: Pick<StandinFlags, 'config'>,
-  env: Env,
-): Readonly<z.output<T>> | undefined {
-  return flags.config ? loadConfigFile(schema, flags.config, env) : undefined;
 }
 
 /** Parses a positive whole-number flag; `fallback` when it is not given. */
@@ -207,27 +223,9 @@ export interface ServeOptions {
   readonly names: readonly string[];
 }
 
-/** What a stand-in command serves: its stand-in, where it listens and how it announces itself. */
-export interface StandinServing extends Omit<ServeOptions, 'port' | 'host'> {
+/** What a stand-in command serves and how it announces it. */
+export interface StandinAnnouncement extends Omit<ServeOptions, 'port' | 'host'> {
   readonly standin: RunnableStandin;
-  readonly listen: { readonly port: number; readonly host: string };
-}
-
-/**
- * The action of the stand-in command `name`: `build` makes the stand-in from the flags with the command's
- * JSON logger (stderr, at `--log-level`); it is served as {@link serveStandin} does, then the exit code is 0.
- */
-export function standinAction<F extends { readonly logLevel: string }>(
-  name: string,
-  setExit: SetExit,
-  build: (flags: F, log: Logger) => StandinServing,
-): (flags: F, cmd: Command) => Promise<void> {
-  return async (flags, cmd) => {
-    const io = ioOf(cmd);
-    const { standin, listen, ...announce } = build(flags, cliLogger(io, flags.logLevel, name));
-    await serveStandin(io, standin, { ...listen, ...announce });
-    setExit(0);
-  };
 }
 
 /** Starts `standin`, prints its address and webhooks on stdout, and runs it until Ctrl-C (or the io's abort). */
