@@ -83,10 +83,15 @@ const eventSchema = z.strictObject({
   count: z.number().int().min(1).optional(),
 });
 
-const eventStepSchema = z.strictObject({
+/** What every step has: when it starts (from the scenario's start), its cluster, and its title on the page. */
+const stepFields = {
   at: durationMs.default(0),
   cluster: z.string().min(1),
   title: z.string().optional(),
+};
+
+const eventStepSchema = z.strictObject({
+  ...stepFields,
   target: targetSchema,
   event: eventSchema,
   repeat: repeatSchema.optional(),
@@ -94,17 +99,13 @@ const eventStepSchema = z.strictObject({
 
 /** A node goes NotReady: condition flips, NodeNotReady, then its pods are evicted. */
 const nodeNotReadyStepSchema = z.strictObject({
-  at: durationMs.default(0),
-  cluster: z.string().min(1),
-  title: z.string().optional(),
+  ...stepFields,
   nodeNotReady: name,
 });
 
 /** Many Warnings over many new objects in a short time (grouping and the rate gate). */
 const stormStepSchema = z.strictObject({
-  at: durationMs.default(0),
-  cluster: z.string().min(1),
-  title: z.string().optional(),
+  ...stepFields,
   storm: z.strictObject({
     namespace: name,
     /** More namespaces the pods are spread over (a Deployment in each): more groups, so the rate gate works. */
@@ -122,9 +123,7 @@ const stormStepSchema = z.strictObject({
 
 /** A steady background of Normal events (Scheduled, Pulled, Created, Started) on a Deployment's pods. */
 const backgroundStepSchema = z.strictObject({
-  at: durationMs.default(0),
-  cluster: z.string().min(1),
-  title: z.string().optional(),
+  ...stepFields,
   background: z.strictObject({
     deployment: name,
     namespace: name.default('default'),
