@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafkaAdmin } from '@kube-herald/bus';
-import { createKubeStandin, type KubeStandin } from '@kube-herald/kube-standin';
+import { createKubeStandin, ownerGets, startFailingPod, type KubeStandin } from '@kube-herald/kube-standin';
 import type { Logger } from '@kube-herald/logging';
 import { startChild, type Child } from '../child.js';
 import { ROOT } from '../paths.js';
@@ -240,29 +240,13 @@ export async function collectorEnrichRun(
     }
     await sleep(3000); // the caches take them in through the watch
     await reader.start();
-    const gets = (): number =>
-      Object.entries(rig.kube.stats().requests)
-        .filter(([path]) => /\/(pods|replicasets|deployments)\/[^/]+$/.test(path))
-        .reduce((n, [, c]) => n + c, 0);
-    const gets0 = gets();
+    const gets0 = ownerGets(rig.kube);
     const events = o.pods * 4;
     const t0 = Date.now();
     for (let i = 0; i < o.pods; i++) {
       const due = t0 + (i * 4 * 1000) / o.rate;
       if (due > Date.now()) await sleep(due - Date.now());
-      const pod = rig.kube.workloads.deployment({ name: `web-${i}`, namespace: `ns-${i % 10}` }).pods[0]!;
-      for (const reason of ['Scheduled', 'Pulling', 'Pulled', 'BackOff']) {
-        rig.kube.createEvent({
-          involvedObject: {
-            kind: 'Pod',
-            name: pod.metadata.name!,
-            namespace: pod.metadata.namespace!,
-            uid: pod.metadata.uid!,
-          },
-          reason,
-          type: reason === 'BackOff' ? 'Warning' : 'Normal',
-        });
-      }
+      startFailingPod(rig.kube, `web-${i}`, `ns-${i % 10}`);
     }
     await waitUntil(() => Promise.resolve(seen >= events), 120_000, `${events} records read back`, 50);
     const t1 = Date.now();
@@ -271,7 +255,7 @@ export async function collectorEnrichRun(
       events,
       eventsPerSec: events / ((t1 - t0) / 1000),
       enrichedShare: enriched / events,
-      ownerGets: gets() - gets0,
+      ownerGets: ownerGets(rig.kube) - gets0,
       peakRssMb: rig.child.usage().peakRssMb,
     };
   } finally {

@@ -17,3 +17,4 @@ export { KubeApiError, statusObject, type StatusObject } from './status.js';
 export { CONTROL_PREFIX } from './control-api.js';
 export { formatTime, formatMicroTime } from './time.js';
 export { createKubeStandinClient, type KubeStandinClient, type WorkloadKind } from './control-client.js';
+export { startFailingPod, ownerGets, POD_START_REASONS } from './scenarios.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ownerGets, startFailingPod } from '@kube-herald/kube-standin';
 import type { KubeClient } from '../src/index.js';
 import { metricValue, recordingPublisher, startStandin, testConfig, waitFor } from './helpers.js';
 import { testService } from './standin-rig.js';
@@ -20,30 +21,13 @@ describe('enrichment from watched owner caches', () => {
     try {
       await service.start();
       await waitFor('ready', () => service.ready() === true);
-      const podGets = (): number =>
-        Object.entries(standin.stats().requests)
-          .filter(([path]) => /\/(pods|replicasets|deployments)\/[^/]+$/.test(path))
-          .reduce((n, [, c]) => n + c, 0);
-      const getsBefore = podGets();
+      const getsBefore = ownerGets(standin);
       // 500 Deployments (ReplicaSet + Pod each) created over 1 s; each new Pod at once gets 4 events:
       // 2,000 events in the second, most of them written before the Pod reached the collector's cache.
       const t0 = Date.now();
       for (let tick = 0; tick < 50; tick++) {
         for (let i = tick * 10; i < tick * 10 + 10; i++) {
-          const d = standin.workloads.deployment({ name: `web-${i}`, namespace: `ns-${i % 5}` });
-          const pod = d.pods[0]!;
-          for (const reason of ['Scheduled', 'Pulling', 'Pulled', 'BackOff']) {
-            standin.createEvent({
-              involvedObject: {
-                kind: 'Pod',
-                name: pod.metadata.name!,
-                namespace: pod.metadata.namespace!,
-                uid: pod.metadata.uid!,
-              },
-              reason,
-              type: reason === 'BackOff' ? 'Warning' : 'Normal',
-            });
-          }
+          startFailingPod(standin, `web-${i}`, `ns-${i % 5}`);
         }
         await sleep(Math.max(0, t0 + (tick + 1) * 20 - Date.now()));
       }
@@ -57,7 +41,7 @@ describe('enrichment from watched owner caches', () => {
           e.labels?.app === e.owners[1].name,
       );
       assert.ok(enriched.length >= 1980, `${enriched.length} of 2000 enriched`);
-      assert.ok(podGets() - getsBefore <= 20, `${podGets() - getsBefore} GETs of owners`);
+      assert.ok(ownerGets(standin) - getsBefore <= 20, `${ownerGets(standin) - getsBefore} GETs of owners`);
       const without = await metricValue(metrics.enrichmentLookups, { result: 'without' });
       assert.equal(without, 2000 - enriched.length, 'what went out without is counted as such');
     } finally {
@@ -122,11 +106,7 @@ describe('enrichment from watched owner caches', () => {
       await service.start();
       await waitFor('ready once allowed', () => service.ready() === true, 15_000);
       await sleep(3000); // the caches' retry (1 s, then 2 s) after the first refusals
-      const gets = (): number =>
-        Object.entries(standin.stats().requests)
-          .filter(([path]) => /\/(pods|replicasets)\/[^/]+$/.test(path))
-          .reduce((n, [, c]) => n + c, 0);
-      const before = gets();
+      const before = ownerGets(standin);
       for (let i = 0; i < 20; i++) {
         const pod = standin.workloads.deployment({ name: `late-${i}`, namespace: 'shop' }).pods[0]!;
         standin.createEvent({
@@ -143,7 +123,7 @@ describe('enrichment from watched owner caches', () => {
       await waitFor('20 published', () => publisher.records.length === 20);
       const enriched = publisher.events().filter((e) => e.owners?.[1]?.kind === 'Deployment');
       assert.equal(enriched.length, 20);
-      assert.equal(gets() - before, 0, 'from the watched caches, not by GET');
+      assert.equal(ownerGets(standin) - before, 0, 'from the watched caches, not by GET');
     } finally {
       await service.close();
       await standin.close();

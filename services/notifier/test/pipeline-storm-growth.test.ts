@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { RecordedMessage } from '@kube-herald/dingtalk-standin';
+import { accountedInText, type RecordedMessage } from '@kube-herald/dingtalk-standin';
 import type { EventV1 } from '@kube-herald/events';
 import { localTime } from '../src/render/time-format.js';
 import { createHarness, until, warning } from './pipeline-harness.js';
@@ -20,25 +20,6 @@ const route = {
   repeatInterval: `${(4 * 3_600_000) / SCALE}ms`,
 };
 const PODS = Array.from({ length: 300 }, (_, i) => ({ ns: `ns-${i % 24}`, name: `pod-${i}` }));
-
-const num = (s: string | undefined): number => Number((s ?? '0').replace(/,/g, ''));
-
-/**
- * Occurrences a reader can account from one message's text (zh-CN markdown): a storm summary's total
- * (`N 条 Warning`), a digest line's `×count` (new) or `（+n）` (grown), one incident's `N 次` / `N 次（+n）`.
- */
-export function accountedInText(text: string): number {
-  const storm = /【风暴】.* (\d[\d,]*) 条 Warning/.exec(text);
-  if (storm) return num(storm[1]);
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const item = /^\d+\. \*\*(?!已恢复|持续).*?×([\d,]+)(?:（\+([\d,]+)）)?/.exec(line);
-    if (item) sum += item[2] === undefined ? num(item[1]) : num(item[2]);
-    const one = /^- \*\*次数\*\*: ([\d,]+) 次(?:（\+([\d,]+)）)?/.exec(line);
-    if (one) sum += one[2] === undefined ? num(one[1]) : num(one[2]);
-  }
-  return sum;
-}
 
 function accountedBy(messages: readonly RecordedMessage[], t: number): number {
   return messages.filter((m) => m.time <= t).reduce((n, m) => n + accountedInText(m.text), 0);
