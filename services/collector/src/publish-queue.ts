@@ -3,27 +3,17 @@ import type { Logger } from '@kube-herald/logging';
 import type { SourcePosition } from './event-source.js';
 import type { CollectorMetrics } from './metrics.js';
 import { createPositionMarks } from './position-marks.js';
+import { createSlotBuffer, type OutboundRecord, type Slot, type SlotBuffer } from './publish-buffer.js';
+import { createFlights, type Flight, type Flights } from './publish-flights.js';
 import { createWaker } from './waker.js';
 
-/** One Kafka record as handed to the bus. */
-export interface OutboundRecord {
-  readonly key: string;
-  readonly value: Buffer;
-  /** Replaced at dispatch by the queue's checkpoint headers when it keeps positions. */
-  headers: Readonly<Record<string, string>>;
-}
+export type { OutboundRecord, Slot } from './publish-buffer.js';
 
 /** What the queue needs from @kube-herald/bus: resolve once Kafka acknowledged every record. */
 export interface EventPublisher {
   publish(topic: string, records: readonly OutboundRecord[]): Promise<unknown>;
   /** Connects without publishing; when present, Kafka counts as unreachable until it (or a publish) succeeds. */
   connect?(): Promise<void>;
-}
-
-/** A reserved place in the queue; records leave in reservation order once filled. */
-export interface Slot {
-  record: OutboundRecord | undefined;
-  readonly observedAt: number;
 }
 
 /** Options of {@link createPublishQueue}. */
@@ -60,8 +50,6 @@ export interface PublishQueueOptions {
   readonly mayPublish?: () => boolean;
 }
 
-type Failure = { readonly err: unknown } | undefined;
-
 /** The bounded, ordered buffer between the pipeline and Kafka, with its single flusher. */
 export interface PublishQueue {
   start(): void;
@@ -86,127 +74,33 @@ export interface PublishQueue {
   close(): Promise<void>;
 }
 
-/** Creates a {@link PublishQueue}. */
-export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
-  const now = o.now ?? Date.now;
-  const maxRecords = o.maxBatchRecords ?? 1000;
-  const maxBytes = o.maxBatchBytes ?? 512 * 1024;
+/** The queue's single flusher: sends what is ready, settles what is in flight, backs off on failure. */
+interface Flusher {
+  start(): void;
+  /** New records: wakes the flusher when it would send (nothing in flight, or a full batch waiting). */
+  nudge(): void;
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+function createFlusher(o: PublishQueueOptions, flights: Flights, buffer: SlotBuffer): Flusher {
   const maxInFlight = o.maxInFlight ?? 3;
-  const capacityBytes = o.capacityBytes ?? Infinity;
-  let bytes = 0; // values of the filled slots from `head`
-  let slots: Slot[] = [];
-  let head = 0;
-  let full = false;
+  const waker = createWaker();
+  const wait = waker.sleep;
   let healthy = o.publisher.connect === undefined;
   let stopped = false;
-  let loop: Promise<void> | undefined;
-  const waker = createWaker();
-  const drainWaiters = new Set<() => void>();
-  const size = (): number => slots.length - head;
-  const marks = o.checkpointHeader ? createPositionMarks(o.checkpointHeader) : undefined;
   let backingOff = false;
+  let loop: Promise<void> | undefined;
   const poke = (force = false): void => {
     if (backingOff && !force) return; // new records must not cut a retry back-off short
     waker.wake();
-  };
-  const wait = waker.sleep;
-
-  // Batches handed to the publisher and not yet settled, oldest first. The bus sends them in order, one
-  // request each, one at a time; only the oldest is ever acknowledged (a prefix).
-  const flights: Array<{
-    readonly batch: readonly Slot[];
-    readonly gen: number;
-    readonly done: Promise<Failure>;
-  }> = [];
-  let dispatched = 0; // slots from `head` inside flights
-  let dispatchedBytes = 0; // their values' bytes
-  let tookFull = false; // the last takeReady() stopped at a batch limit (not at the end of what is ready)
-  let gen = 0; // bumped by discard(): results of batches sent before are ignored
-
-  const takeReady = (): Slot[] => {
-    const batch: Slot[] = [];
-    let bytes = 0;
-    tookFull = false;
-    for (let i = head + dispatched; i < slots.length && batch.length < maxRecords; i++) {
-      const s = slots[i] as Slot;
-      if (!s.record) break;
-      bytes += s.record.value.length;
-      if (batch.length > 0 && bytes > maxBytes) {
-        tookFull = true;
-        break;
-      }
-      batch.push(s);
-    }
-    if (batch.length >= maxRecords) tookFull = true;
-    return batch;
-  };
-
-  // Wakes the flusher only when it would send: nothing in flight, or a full batch waiting behind it.
-  const nudge = (): void => {
-    if (flights.length === 0 || size() - dispatched >= maxRecords || bytes - dispatchedBytes >= maxBytes) {
-      poke();
-    }
-  };
-
-  const overCapacity = (): boolean => size() >= o.capacity || bytes >= capacityBytes;
-  const checkFull = (): void => {
-    if (!full && overCapacity()) {
-      full = true;
-      o.onFull();
-    }
-  };
-
-  const removeHead = (n: number, removedBytes: number): void => {
-    head += n;
-    marks?.acked(n);
-    bytes -= removedBytes;
-    if (head > 4096 && head * 2 > slots.length) {
-      slots = slots.slice(head);
-      head = 0;
-    }
-    o.metrics.buffered.set(size());
-    if (full && size() <= o.capacity / 2 && bytes <= capacityBytes / 2) {
-      full = false;
-      o.onDrain();
-    }
-    if (size() === 0) for (const w of [...drainWaiters]) w();
-  };
-
-  const acked = (batch: readonly Slot[]): void => {
-    const t = now();
-    for (const s of batch) o.metrics.publishLatency.observe(Math.max(0, t - s.observedAt) / 1000);
-    o.metrics.eventsPublished.inc(batch.length);
-    healthy = true;
-    dispatched -= batch.length;
-    let removed = 0;
-    for (const s of batch) removed += s.record?.value.length ?? 0;
-    dispatchedBytes -= removed;
-    removeHead(batch.length, removed);
-  };
-
-  const dispatch = (batch: readonly Slot[]): void => {
-    const records = new Array<OutboundRecord>(batch.length);
-    for (let i = 0; i < batch.length; i++) {
-      const r = (batch[i] as Slot).record as OutboundRecord;
-      records[i] = r;
-      dispatchedBytes += r.value.length;
-    }
-    if (marks?.hasSafe()) {
-      for (const r of records) r.headers = marks.headersFor(r.headers);
-    }
-    const done = o.publisher.publish(o.topic, records).then(
-      () => undefined,
-      (err: unknown) => ({ err }),
-    );
-    flights.push({ batch, gen, done });
-    dispatched += batch.length;
   };
 
   // Counts and logs a failure, then backs off (new records do not cut the back-off short).
   async function backOff(err: unknown, failures: number, what: string): Promise<void> {
     healthy = false;
     o.metrics.publishFailures.inc({ code: errorCode(err) });
-    o.log.warn({ err, failures, buffered: size() }, what);
+    o.log.warn({ err, failures, buffered: buffer.size }, what);
     backingOff = true;
     const base = o.retryBaseMs ?? 200;
     if (!stopped) await wait(backoffDelay(failures - 1, base, Math.min(10_000, base * 2 ** 8), 0));
@@ -215,45 +109,47 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
 
   // Settles the oldest batch in flight, unless new records arrive first while there is room for more.
   async function settleOldest(failures: number): Promise<number> {
-    const oldest = flights[0] as (typeof flights)[number];
-    const room = flights.length < maxInFlight;
+    const oldest = flights.list[0] as Flight;
+    const room = flights.list.length < maxInFlight;
     const res = await Promise.race([oldest.done.then((f) => ({ f })), ...(room ? [wait()] : [])]);
     if (!res) return failures;
-    flights.shift();
-    if (oldest.gen !== gen) return failures;
-    if (!res.f && slots[head] === oldest.batch[0]) {
-      acked(oldest.batch);
+    const outcome = flights.settleOldest(res.f);
+    if (outcome === 'stale') return failures;
+    if (outcome === 'acked') {
+      healthy = true;
       return 0;
     }
     // Failed: unhealthy at once; let the later batches settle, then resend from the head (at least once).
     healthy = false;
-    await Promise.all(flights.map((f) => f.done));
-    flights.length = 0;
-    dispatched = 0;
-    dispatchedBytes = 0;
+    await Promise.all(flights.list.map((f) => f.done));
+    flights.reset();
     await backOff(res.f?.err, failures + 1, 'publish to Kafka failed; keeping the batch and retrying');
     return failures + 1;
+  }
+
+  // Idle and not known reachable: prove it.
+  async function probe(failures: number): Promise<number> {
+    try {
+      await o.publisher.connect?.();
+      healthy = true;
+      return 0;
+    } catch (err) {
+      await backOff(err, failures + 1, 'Kafka unreachable');
+      return failures + 1;
+    }
   }
 
   async function run(): Promise<void> {
     let failures = 0;
     while (!stopped) {
       const gated = o.mayPublish !== undefined && !o.mayPublish();
-      const batch = flights.length < maxInFlight && !gated ? takeReady() : [];
+      const ready = flights.list.length < maxInFlight && !gated ? flights.takeReady() : undefined;
       // Idle: send at once. In flight: a full batch goes too; the rest waits for the acknowledgement.
-      if (batch.length > 0 && (flights.length === 0 || tookFull)) dispatch(batch);
-      else if (flights.length > 0) failures = await settleOldest(failures);
+      if (ready && ready.batch.length > 0 && (flights.list.length === 0 || ready.full))
+        flights.dispatch(ready.batch);
+      else if (flights.list.length > 0) failures = await settleOldest(failures);
       else if (healthy || gated) await wait(gated ? 50 : undefined);
-      else {
-        try {
-          await o.publisher.connect?.(); // idle and not known reachable: prove it
-          healthy = true;
-          failures = 0;
-        } catch (err) {
-          failures += 1;
-          await backOff(err, failures, 'Kafka unreachable');
-        }
-      }
+      else failures = await probe(failures);
     }
   }
 
@@ -261,62 +157,74 @@ export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
     start() {
       loop ??= run();
     },
-    push(observedAt, record) {
-      const slot: Slot = { record, observedAt };
-      marks?.pushed();
-      slots.push(slot);
-      if (record) bytes += record.value.length;
-      o.metrics.buffered.set(size());
-      checkFull();
-      if (record) nudge();
-      return slot;
+    nudge() {
+      if (flights.list.length === 0 || flights.fullReady()) poke();
     },
-    fill(slot, record) {
-      slot.record = record;
-      bytes += record.value.length;
-      checkFull();
-      nudge();
-    },
-    get size() {
-      return size();
-    },
-    get bytes() {
-      return bytes;
-    },
-    kafkaHealthy: () => healthy,
-    async flush(timeoutMs) {
-      if (size() === 0) return 0;
-      let done: (() => void) | undefined;
-      const drained = new Promise<void>((resolve) => (done = resolve));
-      const timer = new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref());
-      drainWaiters.add(done as () => void);
-      await Promise.race([drained, timer]);
-      drainWaiters.delete(done as () => void);
-      return size();
-    },
-    mark: (position) => marks?.mark(position),
-    safePositions: () => marks?.safe() ?? {},
-    discard(reason) {
-      const n = size();
-      if (n > 0) {
-        o.metrics.dropped.inc({ reason }, n);
-        o.log.warn({ dropped: n, reason }, 'buffered events dropped');
-      }
-      slots = [];
-      head = 0;
-      bytes = 0;
-      dispatched = 0;
-      dispatchedBytes = 0;
-      marks?.discard(); // discarded slots are no prefix of anything: their marks never settle
-      gen += 1;
-      o.metrics.buffered.set(0);
-      return n;
-    },
+    healthy: () => healthy,
     async close() {
       stopped = true;
       poke(true);
       // A publish stuck on an unreachable broker must not hold shutdown; the bus close aborts it.
       await Promise.race([loop, new Promise<void>((resolve) => setTimeout(resolve, 1000).unref())]);
     },
+  };
+}
+
+/** Creates a {@link PublishQueue}. */
+export function createPublishQueue(o: PublishQueueOptions): PublishQueue {
+  const marks = o.checkpointHeader ? createPositionMarks(o.checkpointHeader) : undefined;
+  const buffer = createSlotBuffer({
+    capacity: o.capacity,
+    capacityBytes: o.capacityBytes ?? Infinity,
+    metrics: o.metrics,
+    onFull: o.onFull,
+    onDrain: o.onDrain,
+    marks,
+  });
+  const flights = createFlights({
+    buffer,
+    marks,
+    metrics: o.metrics,
+    send: (records) => o.publisher.publish(o.topic, records),
+    now: o.now ?? Date.now,
+    maxBatchRecords: o.maxBatchRecords ?? 1000,
+    maxBatchBytes: o.maxBatchBytes ?? 512 * 1024,
+  });
+  const flusher = createFlusher(o, flights, buffer);
+
+  return {
+    start: () => flusher.start(),
+    push(observedAt, record) {
+      const slot: Slot = { record, observedAt };
+      buffer.push(slot);
+      if (record) flusher.nudge();
+      return slot;
+    },
+    fill(slot, record) {
+      slot.record = record;
+      buffer.filled(record);
+      flusher.nudge();
+    },
+    get size() {
+      return buffer.size;
+    },
+    get bytes() {
+      return buffer.bytes;
+    },
+    kafkaHealthy: () => flusher.healthy(),
+    flush: (timeoutMs) => buffer.drained(timeoutMs),
+    mark: (position) => marks?.mark(position),
+    safePositions: () => marks?.safe() ?? {},
+    discard(reason) {
+      const n = buffer.size;
+      if (n > 0) {
+        o.metrics.dropped.inc({ reason }, n);
+        o.log.warn({ dropped: n, reason }, 'buffered events dropped');
+      }
+      buffer.clear();
+      flights.discarded();
+      return n;
+    },
+    close: () => flusher.close(),
   };
 }
