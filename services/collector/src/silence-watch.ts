@@ -37,93 +37,131 @@ export interface SilenceWatch {
   heartbeatSeen(nonce: string | undefined): void;
 }
 
+/** Heartbeats written into a silent watch, and whether a silent watch gets them now. */
+interface Heartbeats {
+  /** True when configured and not refused lately (a refusal turns them off until its retry time). */
+  on(): boolean;
+  /** Writes one, unless one is in flight. */
+  beat(): void;
+}
+
+function createHeartbeats(o: SilenceWatchOptions, now: () => number): Heartbeats {
+  const m = o.metrics.heartbeats;
+  let refusedUntil = 0;
+  let refusals = 0;
+  let inFlight = false;
+
+  const written = (): void => {
+    inFlight = false;
+    refusals = 0;
+    m.inc({ result: 'written' });
+  };
+  const failed = (hb: WatchHeartbeat, err: unknown): void => {
+    inFlight = false;
+    if (!heartbeatRefused(err)) {
+      m.inc({ result: 'failed' });
+      o.log.debug({ err }, 'watch heartbeat failed');
+      return;
+    }
+    m.inc({ result: 'refused' });
+    refusals += 1;
+    refusedUntil = now() + HEARTBEAT_RETRY_AFTER_REFUSAL_MS[refusals > 1 ? 1 : 0];
+    if (refusals <= 2) {
+      o.log.info(
+        { err, namespace: hb.namespace },
+        'watch heartbeat refused: a silent watch now counts as dead only once it outlives its timeout',
+      );
+    }
+    // The stall timer re-arms itself for the longer deadline of a watch without heartbeats.
+  };
+
+  return {
+    on: () => o.heartbeat !== undefined && o.heartbeatAfterMs > 0 && now() >= refusedUntil,
+    beat() {
+      const hb = o.heartbeat;
+      if (!hb || inFlight) return;
+      inFlight = true;
+      hb.beat().then(written, (err: unknown) => failed(hb, err));
+    },
+  };
+}
+
+/** A timer for a deadline that moves with every line (see {@link createDeadlineTimer}). */
+interface DeadlineTimer {
+  /** Starts the timer unless it runs already. */
+  arm(): void;
+  disarm(): void;
+}
+
+/**
+ * Timers are not re-armed per line (a steady 500 lines/s would be 1,000 timer operations/s): each line
+ * only moves `due()`; a timer that fires early re-arms for what is left. It stands down, without firing
+ * or re-arming, when it is no longer `wanted()`.
+ */
+function createDeadlineTimer(
+  now: () => number,
+  due: () => number,
+  wanted: () => boolean,
+  fire: () => void,
+): DeadlineTimer {
+  let timer: NodeJS.Timeout | undefined;
+  const onTimer = (): void => {
+    timer = undefined;
+    if (!wanted()) return;
+    const left = due() - now();
+    if (left > 0) timer = setTimeout(onTimer, left);
+    else fire();
+  };
+  return {
+    arm() {
+      timer ??= setTimeout(onTimer, Math.max(0, due() - now()));
+    },
+    disarm() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
 /** Creates a {@link SilenceWatch} for one reflector (one watch open at a time). */
 export function createSilenceWatch(o: SilenceWatchOptions): SilenceWatch {
   const now = o.now ?? Date.now;
-  let refusedUntil = 0;
-  let refusals = 0;
-  // Timers are not re-armed per line (a steady 500 lines/s would be 1,000 timer operations/s): each line
-  // only notes its time; a timer that fires early re-arms for what is left.
+  const heartbeats = createHeartbeats(o, now);
   let lastLine = 0;
-  let hbTimer: NodeJS.Timeout | undefined;
-  let stallTimer: NodeJS.Timeout | undefined;
   let onStall: (() => void) | undefined;
-  let inFlight = false;
-  const beating = (): boolean => o.heartbeat !== undefined && o.heartbeatAfterMs > 0 && now() >= refusedUntil;
-  const m = o.metrics.heartbeats;
-  const stallMs = (): number => (beating() ? o.stallTimeoutMs : o.watchTimeoutMs + o.stallTimeoutMs);
-
-  const onStallTimer = (): void => {
-    stallTimer = undefined;
-    if (!onStall) return;
-    const left = lastLine + stallMs() - now();
-    if (left > 0) stallTimer = setTimeout(onStallTimer, left);
-    else onStall();
-  };
-  const onHeartbeatTimer = (): void => {
-    hbTimer = undefined;
-    if (!onStall || !beating()) return;
-    const left = lastLine + o.heartbeatAfterMs - now();
-    if (left > 0) hbTimer = setTimeout(onHeartbeatTimer, left);
-    else beat();
-  };
-  const arm = (): void => {
-    if (!onStall) return;
-    stallTimer ??= setTimeout(onStallTimer, Math.max(0, lastLine + stallMs() - now()));
-    if (beating())
-      hbTimer ??= setTimeout(onHeartbeatTimer, Math.max(0, lastLine + o.heartbeatAfterMs - now()));
-  };
+  const watching = (): boolean => onStall !== undefined;
+  const stallMs = (): number => (heartbeats.on() ? o.stallTimeoutMs : o.watchTimeoutMs + o.stallTimeoutMs);
+  const stallTimer = createDeadlineTimer(
+    now,
+    () => lastLine + stallMs(),
+    watching,
+    () => onStall?.(),
+  );
+  const heartbeatTimer = createDeadlineTimer(
+    now,
+    () => lastLine + o.heartbeatAfterMs,
+    () => watching() && heartbeats.on(),
+    () => heartbeats.beat(),
+  );
   const disarm = (): void => {
-    clearTimeout(hbTimer);
-    clearTimeout(stallTimer);
-    hbTimer = undefined;
-    stallTimer = undefined;
+    heartbeatTimer.disarm();
+    stallTimer.disarm();
   };
-
-  function beat(): void {
-    const hb = o.heartbeat;
-    if (!hb || inFlight) return;
-    inFlight = true;
-    hb.beat().then(
-      () => {
-        inFlight = false;
-        refusals = 0;
-        m.inc({ result: 'written' });
-      },
-      (err: unknown) => {
-        inFlight = false;
-        if (heartbeatRefused(err)) {
-          m.inc({ result: 'refused' });
-          refusals += 1;
-          refusedUntil = now() + HEARTBEAT_RETRY_AFTER_REFUSAL_MS[refusals > 1 ? 1 : 0];
-          if (refusals <= 2) {
-            o.log.info(
-              { err, namespace: hb.namespace },
-              'watch heartbeat refused: a silent watch now counts as dead only once it outlives its timeout',
-            );
-          }
-          // The stall timer re-arms itself for the longer deadline of a watch without heartbeats.
-        } else {
-          m.inc({ result: 'failed' });
-          o.log.debug({ err }, 'watch heartbeat failed');
-        }
-      },
-    );
-  }
 
   return {
     kick(stall) {
       lastLine = now();
       if (onStall !== stall) disarm(); // another watch: its own timers
       onStall = stall;
-      arm();
+      stallTimer.arm();
+      if (heartbeats.on()) heartbeatTimer.arm();
     },
     stop() {
       onStall = undefined;
       disarm();
     },
     heartbeatSeen() {
-      m.inc({ result: 'seen' });
+      o.metrics.heartbeats.inc({ result: 'seen' });
     },
   };
 }
