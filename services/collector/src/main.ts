@@ -6,7 +6,8 @@ import { createKafkaPublisher } from '@kube-herald/bus';
 import { ConfigError, readSecretFile, type ConfigProblem } from '@kube-herald/config';
 import { createLogger, type Logger } from '@kube-herald/logging';
 import { runUntilSignal, type Closers } from '@kube-herald/process';
-import { createHealthServer, createRegistry } from '@kube-herald/observability';
+import { createHealthServer, createRegistry, type Check, type Registry } from '@kube-herald/observability';
+import type { CheckpointStore } from './checkpoint.js';
 import { createCollectorService } from './collector-service.js';
 import { loadCollectorConfig, type CollectorConfig } from './config.js';
 import { heapBudget } from './heap-budget.js';
@@ -48,19 +49,15 @@ function kafkaAuth(config: CollectorConfig): {
   };
 }
 
-/** Starts the collector's parts, registering each one's closer (closed in reverse: service, producer, health). */
-async function startCollector(
+/**
+ * The Kafka producer the collector's buffer hands its batches to; it connects at the first publish, so
+ * the collector starts while Kafka is unreachable.
+ */
+function createCollectorPublisher(
   config: CollectorConfig,
-  env: Env,
   log: Logger,
-  closers: Closers,
-): Promise<void> {
-  // The event-loop lag sampled every 500 ms, not every 10 ms: idle, those wake-ups were most of the CPU.
-  const registry = createRegistry('collector', true, { eventLoopMonitoringPrecision: 500 });
-  const metrics = createCollectorMetrics(registry);
-  const identity = config.leaderElection.identity ?? env.POD_NAME ?? `${hostname()}-${process.pid}`;
-  const client = createKubeClient(await loadKubeConfig(config.kubernetes, env));
-  const publisher = createStartingPublisher(
+): ReturnType<typeof createStartingPublisher> {
+  return createStartingPublisher(
     createKafkaPublisher({
       brokers: [...config.kafka.brokers],
       clientId: config.kafka.clientId,
@@ -77,18 +74,75 @@ async function startCollector(
       ...kafkaAuth(config),
     }),
   );
-  const budget = heapBudget(config.collector, getHeapStatistics().heap_size_limit);
-  if (!budget.fits) {
-    // Not fatal (the bounds are upper bounds), but under load such a collector runs out of heap.
-    log.warn(
-      {
-        needMb: Math.round(budget.needBytes / 2 ** 20),
-        heapLimitMb: Math.round(budget.limitBytes / 2 ** 20),
-      },
-      'collector.bufferBytes/bufferSize/seenSize/enrichment.cacheSize may not fit the heap: raise --max-old-space-size (helm collector.nodeOptions) or lower them',
-    );
-  }
+}
+
+/** The checkpoint store on the collector's own topic when `collector.resume` is enabled (else none). */
+function checkpointsOf(config: CollectorConfig, log: Logger): { checkpoints?: CheckpointStore } {
   const resume = config.collector.resume;
+  if (!resume.enabled) return {};
+  return {
+    checkpoints: createKafkaCheckpointStore({
+      brokers: [...config.kafka.brokers],
+      clientId: config.kafka.clientId,
+      log,
+      ...kafkaAuth(config),
+      topic: config.kafka.topic,
+      clusterId: config.cluster.id,
+      tailPerPartition: resume.tailPerPartition,
+      maxAgeMs: config.collector.maxEventAge,
+    }),
+  };
+}
+
+/** Warns when the configured buffers and caches may not fit the heap. */
+function warnWhenHeapShort(config: CollectorConfig, log: Logger): void {
+  const budget = heapBudget(config.collector, getHeapStatistics().heap_size_limit);
+  if (budget.fits) return;
+  // Not fatal (the bounds are upper bounds), but under load such a collector runs out of heap.
+  log.warn(
+    {
+      needMb: Math.round(budget.needBytes / 2 ** 20),
+      heapLimitMb: Math.round(budget.limitBytes / 2 ** 20),
+    },
+    'collector.bufferBytes/bufferSize/seenSize/enrichment.cacheSize may not fit the heap: raise --max-old-space-size (helm collector.nodeOptions) or lower them',
+  );
+}
+
+/** Starts the metrics and health server (registered first, so closed last). */
+async function serveHealth(
+  config: CollectorConfig,
+  log: Logger,
+  registry: Registry,
+  ready: Check,
+  closers: Closers,
+): Promise<void> {
+  const health = createHealthServer({
+    registry,
+    log,
+    host: config.http.host,
+    port: config.http.port,
+    live: { process: () => true },
+    ready: { collector: ready },
+  });
+  closers.add('health', () => health.close());
+  const { port } = await health.start();
+  log.info({ host: config.http.host, port }, 'metrics and health listening');
+}
+
+/** Starts the collector's parts, registering each one's closer (closed in reverse: service, producer, health). */
+async function startCollector(
+  config: CollectorConfig,
+  env: Env,
+  log: Logger,
+  closers: Closers,
+): Promise<void> {
+  // The event-loop lag sampled every 500 ms, not every 10 ms: idle, those wake-ups were most of the CPU.
+  const registry = createRegistry('collector', true, { eventLoopMonitoringPrecision: 500 });
+  const metrics = createCollectorMetrics(registry);
+  const identity = config.leaderElection.identity ?? env.POD_NAME ?? `${hostname()}-${process.pid}`;
+  const client = createKubeClient(await loadKubeConfig(config.kubernetes, env));
+  const publisher = createCollectorPublisher(config, log);
+  warnWhenHeapShort(config, log);
   const service = createCollectorService({
     config,
     log,
@@ -97,33 +151,10 @@ async function startCollector(
     publisher,
     identity,
     version: VERSION,
-    checkpointTimeoutMs: resume.timeout,
-    ...(resume.enabled
-      ? {
-          checkpoints: createKafkaCheckpointStore({
-            brokers: [...config.kafka.brokers],
-            clientId: config.kafka.clientId,
-            log,
-            ...kafkaAuth(config),
-            topic: config.kafka.topic,
-            clusterId: config.cluster.id,
-            tailPerPartition: resume.tailPerPartition,
-            maxAgeMs: config.collector.maxEventAge,
-          }),
-        }
-      : {}),
+    checkpointTimeoutMs: config.collector.resume.timeout,
+    ...checkpointsOf(config, log),
   });
-  const health = createHealthServer({
-    registry,
-    log,
-    host: config.http.host,
-    port: config.http.port,
-    live: { process: () => true },
-    ready: { collector: () => service.ready() },
-  });
-  closers.add('health', () => health.close());
-  const { port } = await health.start();
-  log.info({ host: config.http.host, port }, 'metrics and health listening');
+  await serveHealth(config, log, registry, () => service.ready(), closers);
   closers.add('publisher', () => publisher.close());
   // stops watching, flushes the buffer (its own deadline), releases the Lease
   closers.add('collector', () => service.close());
