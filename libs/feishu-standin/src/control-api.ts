@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createFaultSpecParser } from '@kube-herald/standin-kit';
+import { createFaultSpecParser, FAULTS_FULL } from '@kube-herald/standin-kit';
 import type { Engine } from './engine.js';
 import { readBody, sendJson } from './http-util.js';
 import type { FaultMode, FaultSpec } from './types.js';
@@ -43,6 +43,7 @@ export async function handleControl(
       if (spec.bot !== undefined && !ctx.engine.bots().some((b) => b.name === spec.bot)) {
         return sendJson(res, 400, { error: `no bot named ${spec.bot}` });
       }
+      if (ctx.engine.faults.full) return sendJson(res, 409, { error: FAULTS_FULL });
       return sendJson(res, 200, { id: ctx.engine.faults.inject(spec) });
     }
     case 'DELETE faults':

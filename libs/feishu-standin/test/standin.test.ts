@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { sendToStandin } from '@kube-herald/standin-kit';
+import { FAULT_LIMIT, sendToStandin } from '@kube-herald/standin-kit';
 import { createFeishuStandin } from '../src/index.js';
 
 function signed(secret: string, tsSec: number, body: object): object {
@@ -111,6 +111,21 @@ test('faults: 5xx, throttle N times, reset; control API lists messages and injec
       400,
     );
     assert.equal(s.stats().bots.a?.faults, 4);
+  } finally {
+    await s.close();
+  }
+});
+
+test('control API: a full fault set answers 409 until DELETE clears it', async () => {
+  const s = createFeishuStandin({ bots: [{ name: 'a', token: 'tok-a' }] });
+  const { url: base } = await s.start();
+  try {
+    for (let i = 0; i < FAULT_LIMIT; i++) s.faults.inject({ mode: 'http5xx', probability: 0 });
+    const inject = (): Promise<Response> =>
+      fetch(`${base}/_standin/faults`, { method: 'POST', body: '{"mode":"http5xx","times":1}' });
+    assert.equal((await inject()).status, 409);
+    assert.equal((await fetch(`${base}/_standin/faults`, { method: 'DELETE' })).status, 200);
+    assert.equal((await inject()).status, 200);
   } finally {
     await s.close();
   }

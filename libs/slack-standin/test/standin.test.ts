@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { createSlackStandin, SlackStandinError } from '@kube-herald/slack-standin';
-import { sendToStandin, useStandinInTests } from '@kube-herald/standin-kit';
+import { FAULT_LIMIT, sendToStandin, useStandinInTests } from '@kube-herald/standin-kit';
 
 let t = 1_700_000_000_000;
 const standin = createSlackStandin({
@@ -148,6 +148,19 @@ test('control API: channels, messages after an id, stats, faults, reset', async 
     burst: number;
   };
   assert.deepEqual([stats.ratePerSecond, stats.burst], [1, 3]);
+});
+
+test('control API: a full fault set answers 409 until DELETE clears it', async () => {
+  const base = standin.webhookFor('alerts').replace(/\/services\/.*$/, '');
+  for (let i = 0; i < FAULT_LIMIT; i++) standin.faults.inject({ mode: 'http5xx', probability: 0 });
+  const inject = (): Promise<Response> =>
+    fetch(`${base}/_standin/faults`, { method: 'POST', body: '{"mode":"http5xx","times":1}' });
+  const full = await inject();
+  assert.equal(full.status, 409);
+  assert.match(((await full.json()) as { error: string }).error, /at most 1000 faults/);
+  assert.equal((await fetch(`${base}/_standin/faults`, { method: 'DELETE' })).status, 200);
+  assert.equal((await inject()).status, 200);
+  standin.faults.clear();
 });
 
 test('bad options and channel lists are refused with a stable code', () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StandinEngine } from './engine-core.js';
-import type { FaultBase, Faults } from './faults.js';
+import { FAULTS_FULL, type FaultBase, type Faults } from './faults.js';
 import { readBody, sendJson } from './http-util.js';
 
 /** Control bodies are read up to this many bytes. */
@@ -47,6 +47,7 @@ async function faultsRoute<S extends FaultBase>(
   if (typeof name === 'string' && !ctl.names().includes(name)) {
     return sendJson(res, 400, { error: `${ctl.target}: no ${ctl.target} named ${name}` });
   }
+  if (ctl.faults.full) return sendJson(res, 409, { error: FAULTS_FULL });
   return sendJson(res, 200, { id: ctl.faults.inject(spec) });
 }
 

@@ -14,9 +14,15 @@ export interface FaultBase {
 /** An injected fault with its remaining uses. */
 export type ActiveFault<S extends FaultBase> = S & { readonly id: number; remaining: number };
 
-/** The set of injected faults. */
+/** Faults injected and not used up, at most (a stand-in left running for the demo stays bounded). */
+export const FAULT_LIMIT = 1000;
+
+/** The set of injected faults, at most {@link FAULT_LIMIT}. */
 export interface Faults<S extends FaultBase> {
+  /** Adds a fault; throws when {@link FAULT_LIMIT} are active (the control API answers 409 first). */
   inject(spec: S): number;
+  /** {@link FAULT_LIMIT} faults are active: clear some before injecting more. */
+  readonly full: boolean;
   clear(): void;
   list(): readonly ActiveFault<S>[];
   /** The first fault that hits a request to `target` (consuming one use), if any. */
@@ -62,6 +68,9 @@ export function createFaultSpecParser<S extends FaultBase>(
   };
 }
 
+/** The answer when the fault set is full. */
+export const FAULTS_FULL = `at most ${FAULT_LIMIT} faults at once: DELETE /_standin/faults first`;
+
 /** Creates an empty fault set limited per `target` key; `random` decides probabilistic faults. */
 export function createFaults<S extends FaultBase>(random: () => number, target: string): Faults<S> {
   let faults: ActiveFault<S>[] = [];
@@ -69,9 +78,13 @@ export function createFaults<S extends FaultBase>(random: () => number, target: 
   const targetOf = (f: ActiveFault<S>): unknown => (f as unknown as Record<string, unknown>)[target];
   return {
     inject(spec) {
+      if (faults.length >= FAULT_LIMIT) throw new Error(FAULTS_FULL);
       const id = nextId++;
       faults.push({ ...spec, id, remaining: spec.times ?? Number.POSITIVE_INFINITY });
       return id;
+    },
+    get full() {
+      return faults.length >= FAULT_LIMIT;
     },
     clear() {
       faults = [];

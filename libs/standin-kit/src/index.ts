@@ -1,4 +1,4 @@
-export { createFaults, createFaultSpecParser, waitFaultDelay } from './faults.js';
+export { createFaults, createFaultSpecParser, FAULT_LIMIT, FAULTS_FULL, waitFaultDelay } from './faults.js';
 export type { ActiveFault, FaultBase, Faults, FaultShape } from './faults.js';
 export { createRateWindow } from './rate-window.js';
 export type { RateWindow } from './rate-window.js';

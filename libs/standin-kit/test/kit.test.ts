@@ -5,6 +5,7 @@ import {
   MESSAGE_LOG_MAX,
   createFaults,
   createFaultSpecParser,
+  FAULT_LIMIT,
   createRateWindow,
   createStandinServer,
   sendJson,
@@ -34,6 +35,17 @@ test('the fault parser checks modes, the target key and the number fields it is 
     channel: 'ops',
     delayMs: 5,
   });
+});
+
+test('the fault set holds at most FAULT_LIMIT active faults; clearing frees it', () => {
+  const faults = createFaults<Spec>(() => 1, 'channel');
+  for (let i = 0; i < FAULT_LIMIT; i++) faults.inject({ mode: 'reset', probability: 0 });
+  assert.equal(faults.full, true);
+  assert.throws(() => faults.inject({ mode: 'reset' }), /at most 1000 faults/);
+  assert.equal(faults.list().length, FAULT_LIMIT);
+  faults.clear();
+  assert.equal(faults.full, false);
+  assert.equal(typeof faults.inject({ mode: 'reset' }), 'number');
 });
 
 test('faults hit only their target and are used up after `times`', () => {
