@@ -21,7 +21,10 @@ interface Profile {
 /** A part of the work, recognised by a frame on the sample's stack. */
 const PARTS: ReadonlyArray<readonly [string, (fn: string, url: string) => boolean]> = [
   ['socket writes (one per produce request)', (fn) => fn === 'writeBuffer'],
-  ['kafkajs (produce requests and responses)', (_fn, url) => url.includes('node_modules/kafkajs/')],
+  [
+    'kafkajs (produce requests and responses, their socket writes included)',
+    (_fn, url) => url.includes('node_modules/kafkajs/'),
+  ],
   [
     'watch receive (HTTP chunk → line → event)',
     (fn, url) => fn === 'deliverLine' && url.includes('kube-client'),
