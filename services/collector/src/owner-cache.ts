@@ -1,4 +1,4 @@
-import { errorCode } from '@kube-herald/errors';
+import { backoffDelay, errorCode } from '@kube-herald/errors';
 import type { OwnerRef } from '@kube-herald/events';
 import type { Logger } from '@kube-herald/logging';
 import { kubeHttpError, type KubeClient } from './kube-client.js';
@@ -229,7 +229,8 @@ export function createOwnerCaches(o: OwnerCacheOptions): OwnerCaches {
       }
       if (failures > 0 && !closed) {
         const cap = c.refused ? 300_000 : 30_000;
-        const ms = Math.min(cap, (o.retryBaseMs ?? 1000) * 2 ** Math.min(failures - 1, 9));
+        const base = o.retryBaseMs ?? 1000;
+        const ms = backoffDelay(failures - 1, base, Math.min(cap, base * 2 ** 9), 0);
         await new Promise<void>((r) => {
           const stop = (): void => {
             clearTimeout(t);

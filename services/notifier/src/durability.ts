@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { KhError } from '@kube-herald/errors';
+import type { NotifierConfig } from './config.js';
 
 /**
  * What must hold before a batch's offsets are committed (`redis.durability.mode`):
@@ -53,4 +54,13 @@ export function createDurability(redis: Redis, o: DurabilityOptions): () => Prom
       };
     }
   }
+}
+
+/** `redis.durability` of the config as {@link createDurability} takes it. */
+export function durabilityOf(config: NotifierConfig): DurabilityOptions {
+  return {
+    mode: config.redis.durability.mode,
+    replicas: config.redis.durability.replicas,
+    timeoutMs: config.redis.durability.timeout,
+  };
 }

@@ -10,18 +10,9 @@ import type { NotifierMetrics } from './metrics.js';
 import type { DeliveryMetrics } from './delivery-metrics.js';
 import type { DecisionLog } from './decision-log.js';
 import { createDispatcher } from './pipeline/dispatch.js';
-import { createDurability, type DurabilityOptions } from './durability.js';
+import { createDurability, durabilityOf } from './durability.js';
 import type { DeliveryJobData } from './scheduler.js';
 import { createDeliveryWorker, type DeliveryWorker } from './delivery.js';
-
-/** `redis.durability` of the config as {@link createDurability} takes it. */
-export function durabilityOf(config: NotifierConfig): DurabilityOptions {
-  return {
-    mode: config.redis.durability.mode,
-    replicas: config.redis.durability.replicas,
-    timeoutMs: config.redis.durability.timeout,
-  };
-}
 
 /** Dependencies of {@link createDeliverySide}. */
 export interface DeliverySideDeps {

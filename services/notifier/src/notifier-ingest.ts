@@ -14,8 +14,7 @@ import {
 import { createIngest, type IngestHandler } from './ingest.js';
 import { createPoisonPolicy } from './dlq.js';
 import { createStallWatch, type StallWatch } from './stall-watch.js';
-import { createDurability } from './durability.js';
-import { durabilityOf } from './notifier-delivery.js';
+import { createDurability, durabilityOf } from './durability.js';
 
 /** Dependencies of {@link createIngestSide}. */
 export interface IngestSideDeps {

@@ -1,3 +1,4 @@
+import { backoffDelay } from '@kube-herald/errors';
 import type { Logger } from '@kube-herald/logging';
 import type { DeliveryOutcome, Notification, Receiver } from '../model.js';
 import type { GroupStore, TakenGroup } from '../store/group-store.js';
@@ -214,7 +215,7 @@ async function commitSent(ctx: Ctx, jobId: string, sentAt: number): Promise<void
       await deps.store.commit(jobId, sentAt);
       return;
     } catch (err) {
-      const pause = Math.min(2000, 100 * 2 ** (i - 1));
+      const pause = backoffDelay(i - 1, 100, 2000, 0);
       if (Date.now() + pause > deadline) throw err;
       deps.deliveryMetrics?.commitRetries.inc();
       ctx.log.warn({ jobId, attempt: i, err }, 'commit after a successful send failed; retrying');
