@@ -78,6 +78,15 @@ describe('collector /metrics, /healthz, /readyz over HTTP (main.ts in a child pr
       assert.equal(await child.metric('kube_herald_collector_relists_total', { reason: 'initial' }), 1);
       assert.equal(await child.metric('kube_herald_collector_publish_latency_seconds_count'), 1);
       assert.equal((await get(child, '/nope')).status, 404);
+      // 5 s after start, one memory-reducing GC (main.ts compactAfterStart); the watch path works after it
+      const compacted = () => child.logs.find((l) => l.msg === 'heap compacted after start');
+      await waitFor('heap compacted', () => compacted() !== undefined, 30_000);
+      assert.equal(compacted()?.done, true);
+      standin.createEvent({
+        involvedObject: { kind: 'Pod', name: 'q', namespace: 'shop' },
+        reason: 'BackOff',
+      });
+      await waitFor('published after the compaction', async () => (await published()) === 2, 30_000);
       await stop(child);
     } finally {
       child.signal('SIGKILL');
