@@ -13,7 +13,8 @@ const KAFKAJS_ONLY_IN_BUS = {
 // kafkajs' internals (`kafkajs/src/...`, reached through createRequire) only where the bus patches them.
 const KAFKAJS_INTERNALS = {
   selector: 'Literal[value=/^kafkajs\\u002Fsrc\\u002F/]',
-  message: "kafkajs' src/ internals are read only by libs/bus record-encoding.ts and request-queue-fix.ts.",
+  message:
+    "kafkajs' src/ internals are read only by libs/bus record-encoding.ts, request-queue-fix.ts and direct-sender.ts.",
 };
 
 export default tseslint.config(
@@ -81,7 +82,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['libs/bus/src/record-encoding.ts', 'libs/bus/src/request-queue-fix.ts', 'libs/bus/test/**/*.ts'],
+    files: [
+      'libs/bus/src/record-encoding.ts',
+      'libs/bus/src/request-queue-fix.ts',
+      'libs/bus/src/direct-sender.ts',
+      'libs/bus/test/**/*.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
   {

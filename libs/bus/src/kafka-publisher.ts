@@ -1,16 +1,7 @@
-import {
-  CompressionTypes,
-  Partitioners,
-  type ICustomPartitioner,
-  type Message,
-  type Producer,
-  type RecordMetadata,
-  type TopicMessages,
-} from 'kafkajs';
-import type { Logger } from '@kube-herald/logging';
+import { CompressionTypes, type Message } from 'kafkajs';
+import { createDirectSender, type BatchSender, type Pending } from './direct-sender.js';
 import { busError, BusErrorCode } from './errors.js';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.js';
-import { installRecordEncoding } from './record-encoding.js';
+import type { KafkaConnectionOptions } from './kafka-client.js';
 import type { BusMessage, Publisher } from './types.js';
 
 /** Options of {@link createKafkaPublisher}. */
@@ -49,73 +40,11 @@ const COMPRESSION: Readonly<Record<KafkaCompression, CompressionTypes>> = {
   none: CompressionTypes.None,
 };
 
-interface Pending {
-  readonly topic: string;
-  readonly messages: readonly Message[];
-  readonly resolve: () => void;
-  readonly reject: (err: unknown) => void;
-}
-
 function byteSize(m: BusMessage): number {
   let size = (m.key === null ? 0 : Buffer.byteLength(m.key)) + Buffer.byteLength(m.value);
   const headers = m.headers ?? {};
   for (const name in headers) size += Buffer.byteLength(name) + Buffer.byteLength(headers[name] ?? '');
   return size;
-}
-
-/** Whether kafkajs gave up on something that may work later (vs. a request the broker will always refuse). */
-function isRetriable(err: unknown): boolean {
-  let e: unknown = err;
-  while (e instanceof Error) {
-    if (e.name === 'KafkaJSNumberOfRetriesExceeded' || e.name === 'KafkaJSConnectionError') return true;
-    if ('retriable' in e && e.retriable === true) return true;
-    e = e.cause;
-  }
-  return false;
-}
-
-// Answers after which the broker will refuse every later send of this producer id: kafkajs treats them as
-// final, so only a new producer (new id, sequences from 0) gets the partition going again.
-const PRODUCER_STATE_ERRORS = new Set([
-  'OUT_OF_ORDER_SEQUENCE_NUMBER',
-  'UNKNOWN_PRODUCER_ID',
-  'INVALID_PRODUCER_EPOCH',
-  'INVALID_PRODUCER_ID_MAPPING',
-  'DUPLICATE_SEQUENCE_NUMBER',
-]);
-
-/** A send that kafkajs reported as complete although some partitions of the batch got no answer. */
-class UnwrittenPartitionsError extends Error {
-  override readonly name = 'UnwrittenPartitionsError';
-}
-
-/** Whether the send failed because of the producer's id/epoch/sequence state (vs. the cluster's). */
-function needsNewProducer(err: unknown): boolean {
-  let e: unknown = err;
-  while (e instanceof Error) {
-    if (e instanceof UnwrittenPartitionsError) return true;
-    if ('type' in e && typeof e.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type)) return true;
-    e = e.cause;
-  }
-  return false;
-}
-
-// Resends of one batch with a new producer before its callers get the failure.
-const MAX_RESENDS = 3;
-
-// Keys whose partition is remembered (per producer); cleared when full.
-const PARTITION_MEMO_SIZE = 50_000;
-
-const partitionId = (topic: string, partition: number): string => `${topic}\u0000${partition}`;
-
-/**
- * The partitions a keyed message was routed to that are missing from a send's answer. kafkajs 2.2.4 retries
- * by broker: a broker that answered an earlier attempt is skipped, so a partition whose leader moved to it
- * in between is never sent and the send still resolves.
- */
-function unwrittenPartitions(routed: ReadonlySet<string>, answer: readonly RecordMetadata[]): string[] {
-  const answered = new Set(answer.map((r) => partitionId(r.topicName, r.partition)));
-  return [...routed].filter((p) => !answered.has(p)).map((p) => p.replace('\u0000', '/'));
 }
 
 /** The kafkajs message for `m`, and its size in bytes (key, value, headers). */
@@ -154,130 +83,6 @@ function encodeAll(topic: string, messages: readonly BusMessage[], maxBytes: num
     bytes += size;
   }
   return [converted, bytes];
-}
-
-/**
- * The partitioner kafkajs creates per producer: the Java client's murmur2 partitioner (same key, same
- * partition as any other Kafka client), remembering each keyed message's partition in `routed`.
- */
-function trackingPartitioner(routed: Set<string>): ICustomPartitioner {
-  return () => {
-    const partition = Partitioners.DefaultPartitioner();
-    // Its answer for a string key depends only on the key and the partition count: remembered, so a
-    // busy object's key is hashed once, not once per message.
-    const memo = new Map<string, number>();
-    return (args) => {
-      const { key, partition: explicit } = args.message;
-      if (key === null || key === undefined) return partition(args);
-      let chosen: number | undefined;
-      const memoKey =
-        typeof key === 'string' && explicit == null ? `${args.partitionMetadata.length}/${key}` : '';
-      if (memoKey) chosen = memo.get(memoKey);
-      if (chosen === undefined) {
-        chosen = partition(args);
-        if (memoKey) {
-          if (memo.size >= PARTITION_MEMO_SIZE) memo.clear();
-          memo.set(memoKey, chosen);
-        }
-      }
-      routed.add(partitionId(args.topic, chosen));
-      return chosen;
-    };
-  };
-}
-
-/** Sends one batch and settles its callers' promises. */
-interface BatchSender {
-  connect(): Promise<void>;
-  disconnect(): Promise<void>;
-  sendBatch(batch: readonly Pending[], bytes: number): Promise<void>;
-}
-
-/**
- * The producer side of a publisher: an idempotent producer, `acks: -1`; after a failed send the next one
- * uses a new producer. Callers send one batch at a time.
- */
-function createBatchSender(options: KafkaPublisherOptions, log: Logger): BatchSender {
-  const compression = COMPRESSION[options.compression ?? 'zstd'];
-  const compressMinBytes = options.compressMinBytes ?? 0;
-  const client = createKafkaClient(options);
-  // Partitions the keyed messages of the send in progress were routed to (one send at a time).
-  const routed = new Set<string>();
-  const newProducer = (): Producer =>
-    client.producer({
-      createPartitioner: trackingPartitioner(routed),
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      metadataMaxAge: 10_000,
-      retry: { retries: options.retries ?? 8, initialRetryTime: 300, maxRetryTime: 10_000 },
-    });
-  let producer = newProducer();
-  // After a failed send the producer's sequence numbers may disagree with what the brokers wrote (a write
-  // that landed without its answer): a later batch would then be refused (OUT_OF_ORDER_SEQUENCE_NUMBER,
-  // for good) or, with the same count, dropped as a duplicate. So the next send uses a new producer.
-  let renew = false;
-
-  async function renewProducer(): Promise<void> {
-    const old = producer;
-    producer = newProducer();
-    await old.disconnect().catch((err: unknown) => {
-      log.warn({ err }, 'disconnecting the replaced producer failed');
-    });
-    await producer.connect();
-    renew = false;
-    log.warn('publisher replaced its producer (new producer id) after a failed send');
-  }
-
-  async function send(topicMessages: TopicMessages[], bytes: number): Promise<void> {
-    if (renew) await renewProducer();
-    routed.clear();
-    const answer = await producer.sendBatch({
-      topicMessages,
-      acks: -1,
-      compression: bytes < compressMinBytes ? CompressionTypes.None : compression,
-      timeout: options.ackTimeoutMs ?? 30_000,
-    });
-    const missing = unwrittenPartitions(routed, answer);
-    if (missing.length > 0) {
-      throw new UnwrittenPartitionsError(`no answer for partition(s) ${missing.join(', ')}`);
-    }
-  }
-
-  // On a producer-state failure, resends the same batch at once with a new producer, so the batches queued
-  // behind it keep their order.
-  async function sendBatch(batch: readonly Pending[], bytes: number): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const p of batch) {
-      const list = byTopic.get(p.topic) ?? [];
-      list.push(...p.messages);
-      byTopic.set(p.topic, list);
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    const count = batch.reduce((n, p) => n + p.messages.length, 0);
-    for (let resend = 0; ; resend += 1) {
-      try {
-        await send(topicMessages, bytes);
-        for (const p of batch) p.resolve();
-        return;
-      } catch (err) {
-        renew = true;
-        const again = needsNewProducer(err) && resend < MAX_RESENDS;
-        log.warn({ err, topics: [...byTopic.keys()], count, resend, again }, 'publishing a batch failed');
-        if (again) continue;
-        const wrapped = busError(
-          BusErrorCode.publishFailed,
-          `publishing ${count} message(s) to ${[...byTopic.keys()].join(',')} failed`,
-          err,
-          isRetriable(err) || needsNewProducer(err) ? 'retry' : 'permanent',
-        );
-        for (const p of batch) p.reject(wrapped);
-        return;
-      }
-    }
-  }
-
-  return { connect: () => producer.connect(), disconnect: () => producer.disconnect(), sendBatch };
 }
 
 /** Linger batching in front of a {@link BatchSender}. */
@@ -340,7 +145,16 @@ function createLingerQueue(
 export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher {
   const log = options.log.child({ component: 'kafka-publisher' });
   const maxMessageBytes = options.maxMessageBytes ?? 1_000_000;
-  const sender = createBatchSender(options, log);
+  const sender = createDirectSender(
+    {
+      ...options,
+      compression: COMPRESSION[options.compression ?? 'zstd'],
+      compressMinBytes: options.compressMinBytes ?? 0,
+      retries: options.retries ?? 8,
+      ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
+    },
+    log,
+  );
   const limits = {
     lingerMs: options.lingerMs ?? 5,
     maxBatch: options.maxBatch ?? 500,
@@ -372,11 +186,6 @@ export function createKafkaPublisher(options: KafkaPublisherOptions): Publisher 
       await sender.connect();
       state = 'started';
       log.debug({ brokers: options.brokers }, 'publisher connected');
-      if (!installRecordEncoding()) {
-        log.warn(
-          "kafkajs' own record encoding is in use (about a third more CPU per record): see record-encoding.ts",
-        );
-      }
     } catch (err) {
       state = 'new';
       starting = undefined;
