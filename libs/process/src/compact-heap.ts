@@ -28,3 +28,44 @@ export function compactHeap(): boolean {
   (gc as (o: GcOptions) => void)({ type: 'major', execution: 'sync', flavor: 'last-resort' });
   return true;
 }
+
+/** Options of {@link compactHeapWhenQuiet}. */
+export interface CompactWhenQuietOptions {
+  /** How long the event loop is watched before each try (ms). */
+  readonly everyMs: number;
+  /** Quiet: the event loop was busy at most this share of the last `everyMs` (0..1). */
+  readonly quietUtilization: number;
+  /** Called once, after the compaction: whether it ran, how long it took, heapTotal before and after. */
+  readonly onDone: (r: {
+    done: boolean;
+    ms: number;
+    heapTotalBefore: number;
+    heapTotalAfter: number;
+  }) => void;
+}
+
+/**
+ * {@link compactHeap} once, at the first `everyMs` window in which the event loop was quiet, so its pause
+ * (~70 ms for the collector) never lands in a burst; the timers do not keep the process alive.
+ * Returns the cancel function (a no-op once done).
+ */
+export function compactHeapWhenQuiet(o: CompactWhenQuietOptions): () => void {
+  let mark = performance.eventLoopUtilization();
+  let timer: NodeJS.Timeout | undefined;
+  const tick = (): void => {
+    const busy = performance.eventLoopUtilization(mark).utilization;
+    mark = performance.eventLoopUtilization();
+    if (busy > o.quietUtilization) {
+      timer = setTimeout(tick, o.everyMs).unref();
+      return;
+    }
+    timer = undefined;
+    const heapTotalBefore = process.memoryUsage().heapTotal;
+    const startedAt = performance.now();
+    const done = compactHeap();
+    const ms = performance.now() - startedAt;
+    o.onDone({ done, ms, heapTotalBefore, heapTotalAfter: process.memoryUsage().heapTotal });
+  };
+  timer = setTimeout(tick, o.everyMs).unref();
+  return () => clearTimeout(timer);
+}

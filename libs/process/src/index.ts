@@ -13,4 +13,4 @@ export {
   type RunUntilSignalOptions,
 } from './run-until-signal.js';
 export { http, https } from './node-http.js';
-export { compactHeap } from './compact-heap.js';
+export { compactHeap, compactHeapWhenQuiet, type CompactWhenQuietOptions } from './compact-heap.js';

@@ -14,7 +14,7 @@ function run(code: string): Record<string, unknown> {
       'tsx',
       '--input-type=module',
       '-e',
-      `import { compactHeap } from ${JSON.stringify(index)};\n${code}`,
+      `import { compactHeap, compactHeapWhenQuiet } from ${JSON.stringify(index)};\n${code}`,
     ],
     { encoding: 'utf8' },
   );
@@ -50,11 +50,34 @@ process.stdout.write(JSON.stringify({ done, before, after, global: typeof global
         'tsx',
         '--input-type=module',
         '-e',
-        `import { compactHeap } from ${JSON.stringify(index)};
+        `import { compactHeap, compactHeapWhenQuiet } from ${JSON.stringify(index)};
 process.stdout.write(JSON.stringify([compactHeap(), typeof globalThis.gc, (await import('node:vm')).runInNewContext('typeof gc')]));`,
       ],
       { encoding: 'utf8' },
     );
     assert.deepEqual(JSON.parse(out), [true, 'function', 'function']);
+  });
+
+  it('compactHeapWhenQuiet waits while the event loop is busy, then compacts once', () => {
+    const r = run(`
+const done = [];
+const busyUntil = Date.now() + 1500;
+const spin = setInterval(() => { const t = Date.now() + 40; while (Date.now() < t); }, 50); // ~80 % busy
+compactHeapWhenQuiet({ everyMs: 300, quietUtilization: 0.2, onDone: (x) => done.push({ at: Date.now(), ...x }) });
+setTimeout(() => clearInterval(spin), busyUntil - Date.now());
+setTimeout(() => process.stdout.write(JSON.stringify({ done, busyUntil })), 3000);`);
+    const done = r.done as Array<{ at: number; done: boolean; ms: number }>;
+    assert.equal(done.length, 1, 'once');
+    assert.equal(done[0]?.done, true);
+    assert.ok(Number(done[0]?.at) >= Number(r.busyUntil), 'not while the loop was busy');
+  });
+
+  it('compactHeapWhenQuiet: cancelled before the first window, it does nothing', () => {
+    const r = run(`
+const done = [];
+const cancel = compactHeapWhenQuiet({ everyMs: 100, quietUtilization: 1, onDone: (x) => done.push(x) });
+cancel();
+setTimeout(() => process.stdout.write(JSON.stringify({ done: done.length })), 400);`);
+    assert.equal(r.done, 0);
   });
 });
