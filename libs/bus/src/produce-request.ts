@@ -1,4 +1,4 @@
-import { fastEncoders, type RecordInput } from './record-encoding.js';
+import { encodePlainBatch, fastEncoders, type RecordInput } from './record-encoding.js';
 
 // The Produce request (API key 0, versions 3 to 7: one layout) and its answer, written and read by hand in
 // exactly sized buffers. kafkajs builds the same bytes through general-purpose encoders (a zero-filled
@@ -118,6 +118,17 @@ export async function encodeRecordBatch(
     times[i] = ts;
     if (ts < first) first = ts;
     if (ts > max) max = ts;
+  }
+  if (producer.compression === 0) {
+    return encodePlainBatch(
+      messages.map((m, i) => ({
+        key: m.key ?? null,
+        value: m.value,
+        ...(m.headers === undefined ? {} : { headers: m.headers }),
+        timestampDelta: (times[i] ?? now) - first,
+      })),
+      { ...producer, firstTimestamp: first, maxTimestamp: max },
+    );
   }
   const records = messages.map((m, i) =>
     fastEncoders.record({
