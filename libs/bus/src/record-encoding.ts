@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { crc32c } from './crc32c.js';
 
 // kafkajs 2.2.4 encodes each record of a produce request through its general-purpose Encoder: a zero-filled
 // 512-byte buffer per record and per header, grown by doubling, varints built through arrays, and the
@@ -55,7 +56,6 @@ const KAFKAJS_VERSION = '2.2.4';
 const PATHS = {
   encoder: 'kafkajs/src/protocol/encoder.js',
   long: 'kafkajs/src/utils/long.js',
-  crc32c: 'kafkajs/src/protocol/recordBatch/crc32C/index.js',
   compression: 'kafkajs/src/protocol/message/compression/index.js',
   record: 'kafkajs/src/protocol/recordBatch/record/v0/index.js',
   recordBatch: 'kafkajs/src/protocol/recordBatch/v0/index.js',
@@ -64,7 +64,6 @@ const PATHS = {
 
 const Encoder = require(PATHS.encoder) as EncoderClass;
 const Long = require(PATHS.long) as { fromInt(v: number): unknown; fromValue(v: unknown): unknown };
-const crc32C = require(PATHS.crc32c) as (buffer: Buffer) => number;
 const { lookupCodec } = require(PATHS.compression) as {
   lookupCodec: (this: void, type: number) => Codec | null;
 };
@@ -239,7 +238,7 @@ const fastRecordBatch: RecordBatchFn = async ({
   out.writeInt8(MAGIC_BYTE, 16);
   batchHead.copy(out, bodyStart);
   payload.copy(out, bodyStart + batchHead.length);
-  out.writeUInt32BE(crc32C(out.subarray(bodyStart)), 17);
+  out.writeUInt32BE(crc32c(out.subarray(bodyStart)), 17);
   return encoderOf(out);
 };
 
@@ -323,7 +322,7 @@ export function encodePlainBatch(records: readonly RecordInput[], head: PlainBat
   }
   // allocUnsafe: a mismatch would send stale memory, so it is an error, never a batch.
   if (off !== total) throw new Error(`record batch encoding wrote ${off} of ${total} bytes`);
-  out.writeUInt32BE(crc32C(out.subarray(BATCH_BODY_AT)), BATCH_CRC_AT);
+  out.writeUInt32BE(crc32c(out.subarray(BATCH_BODY_AT)), BATCH_CRC_AT);
   return out;
 }
 
