@@ -7,6 +7,7 @@ import { createKafkaClient, type KafkaConnectionOptions } from './kafka-client.j
 import {
   decodeProduceResponse,
   encodeProduceRequest,
+  frameRequest,
   encodeRecordBatch,
   PRODUCE_MAX_VERSION,
   PRODUCE_MIN_VERSION,
@@ -61,11 +62,38 @@ const protocolErrors = require('kafkajs/src/protocol/error.js') as {
 };
 const { createErrorFromCode, staleMetadata } = protocolErrors;
 
-/** The parts of kafkajs' (internal) Broker and Cluster this sender uses. */
+/** The parts of kafkajs' (internal) Connection, Broker and Cluster this sender uses. */
+interface Connection {
+  readonly clientId: string;
+  readonly sasl?: unknown;
+  readonly socket: { write(frame: Buffer): boolean };
+  readonly requestQueue: {
+    push(request: {
+      entry: {
+        apiKey: number;
+        apiName: string;
+        apiVersion: number;
+        correlationId: number;
+        resolve: (answer: { payload: Buffer }) => void;
+        reject: (err: unknown) => void;
+      };
+      expectResponse: boolean;
+      requestTimeout: number | null;
+      sendRequest: () => void;
+    }): void;
+    maybeThrottle(ms: number): void;
+  };
+  isConnected(): boolean;
+  isAuthenticated(): boolean;
+  nextCorrelationId(): number;
+}
 interface Broker {
   readonly nodeId: number;
   readonly versions: Record<number, { minVersion: number; maxVersion: number } | undefined> | null;
-  readonly connectionPool: { send(request: unknown): Promise<PartitionAnswer[]> };
+  readonly connectionPool: {
+    send(request: unknown): Promise<PartitionAnswer[]>;
+    getConnection(): Promise<Connection>;
+  };
   initProducerId(args: {
     transactionTimeout: number;
   }): Promise<{ producerId: string; producerEpoch: number }>;
@@ -253,20 +281,54 @@ export function createDirectSender(options: DirectSenderOptions, log: Logger): B
       timeoutMs: options.ackTimeoutMs,
       topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
     });
-    const answers = await broker.connectionPool.send({
-      request: {
-        apiKey: 0,
-        apiVersion: version,
-        apiName: 'Produce',
-        expectResponse: () => true,
-        encode: () => Promise.resolve(bufferEncoder(body)),
-      },
-      response: {
-        decode: (raw: Buffer) => Promise.resolve(decodeProduceResponse(raw, version)),
-        parse: (data: PartitionAnswer[]) => Promise.resolve(data),
-      },
-    });
+    const answers = await request(broker, version, body);
     settle(sends, answers);
+  }
+
+  /**
+   * Sends a Produce request on the broker's connection and reads its answer. A connected (and, with SASL,
+   * authenticated) connection gets the request framed here and queued as kafkajs queues its own (same
+   * correlation ids, in-flight limit, timeout, answer matching); otherwise kafkajs' `send` connects and
+   * authenticates first.
+   */
+  async function request(broker: Broker, version: number, body: Buffer): Promise<PartitionAnswer[]> {
+    const conn = await broker.connectionPool.getConnection();
+    if (!conn.isConnected() || (conn.sasl && !conn.isAuthenticated())) {
+      return broker.connectionPool.send({
+        request: {
+          apiKey: PRODUCE_API_KEY,
+          apiVersion: version,
+          apiName: 'Produce',
+          expectResponse: () => true,
+          encode: () => Promise.resolve(bufferEncoder(body)),
+        },
+        response: {
+          decode: (raw: Buffer) => Promise.resolve(decodeProduceResponse(raw, version)),
+          parse: (data: PartitionAnswer[]) => Promise.resolve(data),
+        },
+      });
+    }
+    const correlationId = conn.nextCorrelationId();
+    const frame = frameRequest(PRODUCE_API_KEY, version, correlationId, conn.clientId, body);
+    const { payload } = await new Promise<{ payload: Buffer }>((resolve, reject) => {
+      conn.requestQueue.push({
+        entry: {
+          apiKey: PRODUCE_API_KEY,
+          apiName: 'Produce',
+          apiVersion: version,
+          correlationId,
+          resolve,
+          reject,
+        },
+        expectResponse: true,
+        requestTimeout: null,
+        sendRequest: () => conn.socket.write(frame),
+      });
+    });
+    const throttleMs = produceThrottleMs(payload);
+    // KIP-219: from Produce v6 the client waits out a quota's throttle time before its next request.
+    if (version >= 6 && throttleMs > 0) conn.requestQueue.maybeThrottle(throttleMs);
+    return decodeProduceResponse(payload, version);
   }
 
   /** Applies a produce answer: acknowledged partitions are done; the first error is thrown. */
@@ -379,6 +441,13 @@ export function createDirectSender(options: DirectSenderOptions, log: Logger): B
     disconnect: () => cluster.disconnect(),
     sendBatch,
   };
+}
+
+const PRODUCE_API_KEY = 0;
+
+/** The throttle time at the end of a Produce answer (v1+). */
+function produceThrottleMs(payload: Buffer): number {
+  return payload.length >= 4 ? payload.readInt32BE(payload.length - 4) : 0;
 }
 
 /** What kafkajs' request header expects from `encode()`: an Encoder-like holding exactly `buf`. */

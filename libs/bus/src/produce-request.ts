@@ -53,6 +53,27 @@ export function encodeProduceRequest(input: ProduceRequestInput): Buffer {
   return out;
 }
 
+/** A request frame (header v1): size, api key and version, correlation id, client id, then `body`. */
+export function frameRequest(
+  apiKey: number,
+  version: number,
+  correlationId: number,
+  clientId: string,
+  body: Buffer,
+): Buffer {
+  const idLength = Buffer.byteLength(clientId);
+  const size = 2 + 2 + 4 + 2 + idLength + body.length;
+  const frame = Buffer.allocUnsafe(4 + size);
+  let off = frame.writeInt32BE(size, 0);
+  off = frame.writeInt16BE(apiKey, off);
+  off = frame.writeInt16BE(version, off);
+  off = frame.writeInt32BE(correlationId, off);
+  off = frame.writeInt16BE(idLength, off);
+  off += frame.write(clientId, off, idLength, 'utf8');
+  body.copy(frame, off);
+  return frame;
+}
+
 /** One partition of a produce answer. */
 export interface PartitionAnswer {
   readonly topic: string;

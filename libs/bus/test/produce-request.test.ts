@@ -8,6 +8,7 @@ import {
   decodeProduceResponse,
   encodeProduceRequest,
   encodeRecordBatch,
+  frameRequest,
   type BatchMessage,
 } from '../src/produce-request.js';
 import '../src/index.js';
@@ -92,6 +93,21 @@ describe('Produce request and answer (v3–v7)', () => {
           `round ${round} (v${version}, codec ${compression})`,
         );
       }
+    }
+  });
+
+  it('frames a request as kafkajs does (size, api key, version, correlation id, client id, body)', async () => {
+    const createRequest = require('kafkajs/src/protocol/request.js') as (args: object) => Promise<{
+      buffer: Buffer;
+    }>;
+    const body = Buffer.from('produce body 日本語');
+    for (const clientId of ['kube-herald-collector', 'ü-client', '']) {
+      const expected = await createRequest({
+        correlationId: 123_456,
+        clientId,
+        request: { apiKey: 0, apiVersion: 7, encode: () => Promise.resolve({ buf: body, buffer: body }) },
+      });
+      assert.deepEqual(frameRequest(0, 7, 123_456, clientId, body), expected.buffer, clientId);
     }
   });
 
