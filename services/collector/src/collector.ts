@@ -80,6 +80,7 @@ export function createCollector(o: CollectorOptions): Collector {
     metrics: m,
     now,
     retryBaseMs: o.publishRetryBaseMs,
+    lingerMs: cc.publishLinger,
     ...(o.checkpoints ? { checkpointHeader: CHECKPOINT_HEADER } : {}),
     ...(o.mayPublish ? { mayPublish: o.mayPublish } : {}),
     onFull: () => {

@@ -80,6 +80,29 @@ describe('publish queue', () => {
     await queue.close();
   });
 
+  it('with lingerMs, the first record waits for others to share its request; a full batch does not wait', async () => {
+    const publisher = gatedPublisher();
+    const queue = testQueue(publisher, { lingerMs: 400, maxBatchRecords: 3 });
+    queue.start();
+    const first = Date.now();
+    queue.push(first, record(10));
+    await sleep(100);
+    queue.push(Date.now(), record(10));
+    await sleep(100);
+    assert.equal(publisher.calls, 0, 'nothing sent before the first record has waited lingerMs');
+    await waitFor('the lingered request', () => publisher.calls === 1);
+    assert.ok(Date.now() - first >= 400, 'sent no earlier than lingerMs after the first record');
+    await publisher.release();
+    const full = Date.now();
+    for (let i = 0; i < 3; i++) queue.push(Date.now(), record(10));
+    await waitFor('the full batch', () => publisher.calls === 2);
+    assert.ok(Date.now() - full < 400, 'a full batch does not linger');
+    await publisher.release();
+    await waitFor('empty', () => queue.size === 0);
+    assert.deepEqual(publisher.batches, [2, 3]);
+    await queue.close();
+  });
+
   it('keeps full batches in flight behind the first (a burst is not held back)', async () => {
     const publisher = gatedPublisher();
     const queue = testQueue(publisher, { maxBatchRecords: 2 });
