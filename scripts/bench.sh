@@ -2,6 +2,7 @@
 # Benchmarks (BENCHMARKS.md) on a PRIVATE Kafka and Redis started under .run/bench/.
 # Usage: bash scripts/bench.sh <collector|collector-rates|notifier|e2e|storm|all> [--sizes 1000,10000,100000] [--runs 3]
 #          [--e2e-events 120 --e2e-rate 2] [--storm-events 100000 --storm-seconds 300]
+#          collector-rates: [--idle-seconds 60] [--rate 500] [--rate-seconds 40] [--publish-linger <ms>] [--enrich-pods 500] [--watched-pods 10000]
 # Fetches once: the broker jars (scripts/services.sh) and kafka-tools (ProducerPerformance) into .cache/.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

@@ -84,6 +84,7 @@ async function startRig(
   nodeArgs: readonly string[],
   name: string,
   enrichment: Record<string, unknown>,
+  publishLinger?: number,
 ): Promise<Rig> {
   const kube = createKubeStandin({ clusterName: 'bench', watchCacheSize: 400_000 });
   await kube.start();
@@ -99,7 +100,12 @@ async function startRig(
     { clusterId: 'bench', kubeconfig, identity: 'bench', leaderElection: false, httpPort: port },
     { brokers, redisUrl: '', topic, dlqTopic: `${topic}.dlq`, groupId: '', redisPrefix: '' },
   );
-  writeFileSync(file, JSON.stringify({ ...doc, collector: { maxEventAge: '1h', enrichment } }));
+  const collector = {
+    maxEventAge: '1h',
+    enrichment,
+    ...(publishLinger === undefined ? {} : { publishLinger }),
+  };
+  writeFileSync(file, JSON.stringify({ ...doc, collector }));
   const child = startChild({
     name: `collector-${name}`,
     // KH_BENCH_COLLECTOR_MAIN: another build's main.js, for an A/B comparison in the same conditions.
@@ -133,9 +139,9 @@ export async function collectorRatesRun(
   brokers: readonly string[],
   log: Logger,
   nodeArgs: readonly string[],
-  o: { idleSeconds: number; rate: number; seconds: number },
+  o: { idleSeconds: number; rate: number; seconds: number; publishLinger?: number },
 ): Promise<CollectorRatesRun> {
-  const rig = await startRig(dir, brokers, log, nodeArgs, 'rates', { enabled: false });
+  const rig = await startRig(dir, brokers, log, nodeArgs, 'rates', { enabled: false }, o.publishLinger);
   const written = new Map<string, number>(); // event uid → when the API wrote it
   const latencies: number[] = [];
   const reader = createTopicReader({

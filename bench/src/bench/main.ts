@@ -37,6 +37,8 @@ const { values, positionals } = parseArgs({
     'enrich-pods': { type: 'string', default: '500' },
     'enrich-rate': { type: 'string', default: '2000' },
     'watched-pods': { type: 'string', default: '10000' },
+    // collector.publishLinger in ms for the steady-rate runs (default: the collector's own default)
+    'publish-linger': { type: 'string' },
   },
 });
 const what = positionals[0] ?? 'all';
@@ -118,7 +120,13 @@ try {
     const rs: CollectorRatesRun[] = [];
     for (let r = 0; r < runs; r++) {
       say(`collector-rates run ${r + 1}/${runs}`);
-      const x = await collectorRatesRun(dir, kafka.brokers, log, nodeArgs, { idleSeconds, rate, seconds });
+      const linger = values['publish-linger'];
+      const x = await collectorRatesRun(dir, kafka.brokers, log, nodeArgs, {
+        idleSeconds,
+        rate,
+        seconds,
+        ...(linger === undefined ? {} : { publishLinger: Number(linger) }),
+      });
       rs.push(x);
       out(
         `| ${r + 1} | ${round(x.idleCpuPerMin, 3)} | ${round(x.idleRssMb)} | ${round(x.steadyCpuPer10k, 2)} | ${round(x.p50Ms, 1)} | ${round(x.p99Ms, 1)} | ${round(x.maxMs)} | ${round(x.peakRssMb)} |\n`,
