@@ -151,9 +151,10 @@ test('an unchanged group gets reminders at repeatInterval; a quiet incident is r
   });
   try {
     await h.instance();
+    // Before the events are made and sent: whatever the notifier counts resolveAfter from lies after it.
+    const published = Date.now();
     await h.publish([warning({ ns: 'ns-a', name: 'api-0' }, 1), warning({ ns: 'ns-a', name: 'api-0' }, 2)]);
     await h.publish([warning({ ns: 'ns-b', name: 'web-0' }, 1)]);
-    const published = Date.now();
     const of = (ns: string) => h.standin.messages('oncall').filter((m) => m.text.includes(ns));
     const isResolved = (m: RecordedMessage) => m.text.includes('【恢复】');
     await until(() => of('ns-a').some(isResolved), 30_000, 'the resolved notice');
