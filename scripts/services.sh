@@ -103,6 +103,9 @@ write_services_env() {
   cat >"$RUN/services.env" <<EOF
 # Written by scripts/services.sh start; source it before running tests.
 export KH_KAFKA_BROKERS=127.0.0.1:$(cat "$RUN/kafka/port")
+export KH_KAFKA_SASL_BROKERS=127.0.0.1:$(cat "$RUN/kafka/sasl-port")
+export KH_KAFKA_SASL_USERNAME=$KAFKA_SASL_USER
+export KH_KAFKA_SASL_PASSWORD=$KAFKA_SASL_PASSWORD
 export KH_REDIS_URL=redis://127.0.0.1:$(cat "$RUN/redis/port")
 $(redis_replica_alive && echo "export KH_REDIS_REPLICA_URL=redis://127.0.0.1:$(cat "$RUN/redis-replica/port")")
 export KH_KAFKA_VERSION=$KAFKA_VERSION

@@ -15,11 +15,11 @@ new_cluster_id() { node -e "process.stdout.write(require('node:crypto').randomBy
 
 # kafka_ports NODE MODE: makes sure DIR/port and DIR/ctrl-port hold usable ports.
 kafka_ports() {
-  local node="$1" mode="$2" dir p c
+  local node="$1" mode="$2" dir p c s
   dir="$(kafka_dir "$node")"
   if [ "$mode" = restart ]; then
     [ -f "$dir/port" ] || die "Kafka node $node has no remembered port: use start first"
-    for p in "$(cat "$dir/port")" "$(cat "$dir/ctrl-port")"; do
+    for p in "$(cat "$dir/port")" "$(cat "$dir/ctrl-port")" $(cat "$dir/sasl-port" 2>/dev/null); do
       port_open "$p" && die "port $p of Kafka node $node is busy (another process holds it); cannot restart on the same port"
     done
     return 0
@@ -28,6 +28,28 @@ kafka_ports() {
   c="$(choose_port "$dir/ctrl-port" "")"
   [ "$p" != "$c" ] || c="$(free_ports 2 | grep -vx "$p" | head -1)"
   echo "$p" >"$dir/port" && echo "$c" >"$dir/ctrl-port"
+  # The single broker also listens with SASL/PLAIN (tests of the clients' SASL path).
+  if [ "$node" = single ]; then
+    s="$(choose_port "$dir/sasl-port" "")"
+    [ "$s" != "$p" ] && [ "$s" != "$c" ] || s="$(free_ports 3 | grep -vx "$p" | grep -vx "$c" | head -1)"
+    echo "$s" >"$dir/sasl-port"
+  fi
+}
+
+# Test-only SASL/PLAIN user of the single broker (KH_KAFKA_SASL_* in .run/services.env).
+KAFKA_SASL_USER=kh-test
+KAFKA_SASL_PASSWORD=kh-test-secret
+
+# kafka_sasl_listener DIR: the single broker's extra SASL_PLAINTEXT listener (later keys win).
+kafka_sasl_listener() {
+  local p c s
+  p="$(cat "$1/port")" c="$(cat "$1/ctrl-port")" s="$(cat "$1/sasl-port")"
+  printf '%s\n' \
+    "listeners=PLAINTEXT://127.0.0.1:$p,SASL_PLAINTEXT://127.0.0.1:$s,CONTROLLER://127.0.0.1:$c" \
+    "advertised.listeners=PLAINTEXT://127.0.0.1:$p,SASL_PLAINTEXT://127.0.0.1:$s" \
+    "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT" \
+    "sasl.enabled.mechanisms=PLAIN" \
+    "listener.name.sasl_plaintext.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$KAFKA_SASL_USER=\"$KAFKA_SASL_PASSWORD\";"
 }
 
 # kafka_render NODE VOTERS RF MIN_ISR: writes DIR/server.properties from the template.
@@ -38,6 +60,7 @@ kafka_render() {
   sed -e "s|@NODE_ID@|$id|" -e "s|@VOTERS@|$2|" -e "s|@PORT@|$(cat "$dir/port")|g" \
     -e "s|@CTRL_PORT@|$(cat "$dir/ctrl-port")|g" -e "s|@LOG_DIR@|$dir/data|" -e "s|@RF@|$3|g" \
     -e "s|@MIN_ISR@|$4|g" -e "s|@OFFSETS_PARTITIONS@|12|" "$KAFKA_TPL/server.properties.tmpl" >"$dir/server.properties"
+  if [ "$node" = single ]; then kafka_sasl_listener "$dir" >>"$dir/server.properties"; fi
 }
 
 kafka_java() { java -Xms256m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError \

@@ -34,6 +34,18 @@ export function kafkaBrokers(): string[] {
 }
 
 /**
+ * The single test broker's SASL/PLAIN listener and its test user (`KH_KAFKA_SASL_BROKERS`,
+ * `KH_KAFKA_SASL_USERNAME`, `KH_KAFKA_SASL_PASSWORD`). Throws {@link ServiceEnvError} when unset.
+ */
+export function kafkaSaslBrokers(): { brokers: string[]; username: string; password: string } {
+  return {
+    brokers: brokerList('KH_KAFKA_SASL_BROKERS', HINT),
+    username: required('KH_KAFKA_SASL_USERNAME', HINT),
+    password: required('KH_KAFKA_SASL_PASSWORD', HINT),
+  };
+}
+
+/**
  * The 3-broker failover cluster started by `bash scripts/services.sh start-cluster`
  * (`KH_KAFKA_CLUSTER_BROKERS`). Throws {@link ServiceEnvError} when unset.
  */
