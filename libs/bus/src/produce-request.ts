@@ -140,7 +140,8 @@ export async function encodeRecordBatch(
     if (ts < first) first = ts;
     if (ts > max) max = ts;
   }
-  if (producer.compression === 0) {
+  // Timestamps that are not safe integers (never from a clock) take kafkajs' Long-based path below.
+  if (producer.compression === 0 && Number.isSafeInteger(first) && Number.isSafeInteger(max)) {
     return encodePlainBatch(
       messages.map((m, i) => ({
         key: m.key ?? null,

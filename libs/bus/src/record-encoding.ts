@@ -152,40 +152,64 @@ function encodeHeaders(headers: NonNullable<RecordInput['headers']>): Buffer {
 
 const NO_HEADERS = Buffer.from([0]);
 
+/** A record's parts and sizes, ready to be written by {@link writeRecord}. */
+interface SizedRecord {
+  readonly key: Buffer | string | null;
+  readonly keyLength: number;
+  readonly value: Buffer | string | null;
+  readonly valueLength: number;
+  readonly head: Buffer;
+  readonly ts: number;
+  readonly od: number;
+  readonly bodyVar: number;
+  /** Bytes of the whole record, its length varint included. */
+  readonly size: number;
+}
+
+/** Sizes a record with safe-integer deltas (kafkajs' Long-based path handles the others). */
+function sizeRecord(input: RecordInput, offsetDelta: number, timestampDelta: number): SizedRecord {
+  const key = bytesOf(input.key);
+  const value = bytesOf(input.value);
+  const keyLength = lengthOf(key);
+  const valueLength = lengthOf(value);
+  const head = input.headers === undefined ? NO_HEADERS : encodeHeaders(input.headers);
+  const ts = zigzag64(timestampDelta);
+  const od = zigzag32(offsetDelta);
+  const body =
+    1 +
+    uvarSize(ts) +
+    uvarSize(od) +
+    uvarSize(zigzag32(keyLength)) +
+    Math.max(keyLength, 0) +
+    uvarSize(zigzag32(valueLength)) +
+    Math.max(valueLength, 0) +
+    head.length;
+  const bodyVar = zigzag32(body);
+  return { key, keyLength, value, valueLength, head, ts, od, bodyVar, size: uvarSize(bodyVar) + body };
+}
+
+/** Writes `r` at `off`; returns the offset after it. */
+function writeRecord(buf: Buffer, off: number, r: SizedRecord): number {
+  off = writeUVar(buf, off, r.bodyVar);
+  buf[off++] = 0; // attributes: none are used in records
+  off = writeUVar(buf, off, r.ts);
+  off = writeUVar(buf, off, r.od);
+  off = writeBytes(buf, off, r.key, r.keyLength);
+  off = writeBytes(buf, off, r.value, r.valueLength);
+  return off + r.head.copy(buf, off);
+}
+
 /** A Kafka v2 record (kafkajs `recordBatch/record/v0`): the same bytes, one exactly sized buffer. */
 function fastRecord(original: RecordFn): RecordFn {
   return (input) => {
-    const { offsetDelta = 0, timestampDelta = 0, headers } = input;
+    const { offsetDelta = 0, timestampDelta = 0 } = input;
     // Deltas outside what a double holds exactly (never from a real clock) take kafkajs' Long-based path.
     if (!Number.isSafeInteger(timestampDelta) || !Number.isInteger(offsetDelta)) return original(input);
-    const key = bytesOf(input.key);
-    const value = bytesOf(input.value);
-    const keyLength = lengthOf(key);
-    const valueLength = lengthOf(value);
-    const head = headers === undefined ? NO_HEADERS : encodeHeaders(headers);
-    const ts = zigzag64(timestampDelta);
-    const od = zigzag32(offsetDelta);
-    const body =
-      1 +
-      uvarSize(ts) +
-      uvarSize(od) +
-      uvarSize(zigzag32(keyLength)) +
-      Math.max(keyLength, 0) +
-      uvarSize(zigzag32(valueLength)) +
-      Math.max(valueLength, 0) +
-      head.length;
-    const bodyVar = zigzag32(body);
-    const size = uvarSize(bodyVar) + body;
-    const buf = Buffer.allocUnsafe(size);
-    let off = writeUVar(buf, 0, bodyVar);
-    buf[off++] = 0; // attributes: none are used in records
-    off = writeUVar(buf, off, ts);
-    off = writeUVar(buf, off, od);
-    off = writeBytes(buf, off, key, keyLength);
-    off = writeBytes(buf, off, value, valueLength);
-    off += head.copy(buf, off);
+    const r = sizeRecord(input, offsetDelta, timestampDelta);
+    const buf = Buffer.allocUnsafe(r.size);
+    const off = writeRecord(buf, 0, r);
     // allocUnsafe: a mismatch would send stale memory, so it is an error, never a record.
-    if (off !== size) throw new Error(`record encoding wrote ${off} of ${size} bytes`);
+    if (off !== r.size) throw new Error(`record encoding wrote ${off} of ${r.size} bytes`);
     return encoderOf(buf);
   };
 }
@@ -242,17 +266,6 @@ const fastRecordBatch: RecordBatchFn = async ({
   return encoderOf(out);
 };
 
-/** One record of {@link encodePlainBatch}: what the record carries, sized. */
-interface SizedRecord {
-  readonly key: Buffer | string | null;
-  readonly keyLength: number;
-  readonly value: Buffer | string | null;
-  readonly valueLength: number;
-  readonly head: Buffer;
-  readonly ts: number;
-  readonly bodyVar: number;
-}
-
 /** The producer fields and timestamps of a batch written by {@link encodePlainBatch}. */
 export interface PlainBatchHead {
   readonly firstTimestamp: number;
@@ -278,24 +291,9 @@ export function encodePlainBatch(records: readonly RecordInput[], head: PlainBat
   let total = BATCH_HEAD_BYTES;
   for (let i = 0; i < records.length; i++) {
     const input = records[i] as RecordInput;
-    const key = bytesOf(input.key);
-    const value = bytesOf(input.value);
-    const keyLength = lengthOf(key);
-    const valueLength = lengthOf(value);
-    const h = input.headers === undefined ? NO_HEADERS : encodeHeaders(input.headers);
-    const ts = zigzag64(input.timestampDelta ?? 0);
-    const body =
-      1 +
-      uvarSize(ts) +
-      uvarSize(zigzag32(i)) +
-      uvarSize(zigzag32(keyLength)) +
-      Math.max(keyLength, 0) +
-      uvarSize(zigzag32(valueLength)) +
-      Math.max(valueLength, 0) +
-      h.length;
-    const bodyVar = zigzag32(body);
-    total += uvarSize(bodyVar) + body;
-    sized[i] = { key, keyLength, value, valueLength, head: h, ts, bodyVar };
+    const r = sizeRecord(input, i, input.timestampDelta ?? 0);
+    total += r.size;
+    sized[i] = r;
   }
   const out = Buffer.allocUnsafe(total);
   out.writeBigInt64BE(0n, 0);
@@ -310,16 +308,7 @@ export function encodePlainBatch(records: readonly RecordInput[], head: PlainBat
   off = out.writeInt16BE(head.producerEpoch, off);
   off = out.writeInt32BE(head.firstSequence, off);
   off = out.writeInt32BE(records.length, off);
-  for (let i = 0; i < sized.length; i++) {
-    const r = sized[i] as SizedRecord;
-    off = writeUVar(out, off, r.bodyVar);
-    out[off++] = 0; // attributes: none are used in records
-    off = writeUVar(out, off, r.ts);
-    off = writeUVar(out, off, zigzag32(i));
-    off = writeBytes(out, off, r.key, r.keyLength);
-    off = writeBytes(out, off, r.value, r.valueLength);
-    off += r.head.copy(out, off);
-  }
+  for (const r of sized) off = writeRecord(out, off, r);
   // allocUnsafe: a mismatch would send stale memory, so it is an error, never a batch.
   if (off !== total) throw new Error(`record batch encoding wrote ${off} of ${total} bytes`);
   out.writeUInt32BE(crc32c(out.subarray(BATCH_BODY_AT)), BATCH_CRC_AT);
