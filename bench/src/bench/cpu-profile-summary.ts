@@ -22,8 +22,8 @@ interface Profile {
 const PARTS: ReadonlyArray<readonly [string, (fn: string, url: string) => boolean]> = [
   ['socket writes (one per produce request)', (fn) => fn === 'writeBuffer'],
   [
-    'kafkajs (produce requests and responses, their socket writes included)',
-    (_fn, url) => url.includes('node_modules/kafkajs/'),
+    'produce path: libs/bus and kafkajs (requests and answers, their socket writes included)',
+    (_fn, url) => url.includes('node_modules/kafkajs/') || url.includes('/libs/bus/'),
   ],
   [
     'watch receive (HTTP chunk → line → event)',
