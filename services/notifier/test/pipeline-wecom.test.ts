@@ -80,8 +80,18 @@ test('storm: 3,000 events over 90 objects in 30 namespaces to one robot — at m
   );
   try {
     const started = Date.now();
+    const gateWaits = (): Promise<number> =>
+      metricValue(w.registry, 'kube_herald_notifier_rate_gate_waits_total');
     await w.storm((i) => ({ ns: `team-${i % 30}`, name: `pod-${i % 90}` }), 1000);
     await until(async () => (await w.notified()) === 3000, 90_000, 'every event accounted');
+    // When the notifier reads the waves late (a loaded machine), they merge into so few messages that the
+    // window's 6 suffice; a second storm (new objects, the same groups) then needs more than the window allows.
+    let expected = 3000;
+    if ((await gateWaits()) === 0) {
+      await w.storm((i) => ({ ns: `team-${i % 30}`, name: `pod-again-${i % 90}` }), 1000);
+      expected = 6000;
+      await until(async () => (await w.notified()) === 6000, 90_000, 'every event of both storms accounted');
+    }
     const s = w.standin.stats().robots['ops']!;
     assert.ok(s.maxPerMinute <= 20, `${s.maxPerMinute} messages in a rolling minute`);
     assert.equal(s.throttleAnswers, 0, 'no 45009 answer: the gate held the robot to its rate');
@@ -93,11 +103,8 @@ test('storm: 3,000 events over 90 objects in 30 namespaces to one robot — at m
       w.standin.messages('ops').some((m) => m.content.includes('【风暴】')),
       'the budget forced storm summaries',
     );
-    assert.ok(
-      (await metricValue(w.registry, 'kube_herald_notifier_rate_gate_waits_total')) > 0,
-      'the gate held deliveries back',
-    );
-    assert.ok(Date.now() - started < 120_000);
+    assert.ok((await gateWaits()) > 0, `the gate held deliveries back (${expected} events)`);
+    assert.ok(Date.now() - started < 200_000);
   } finally {
     await w.close();
   }
