@@ -59,10 +59,10 @@ const collectorSchema = z.strictObject({
   // events at 20,000/s covers Kafka's acknowledgements with room to spare: 8 MiB only cost RSS.
   bufferBytes: positiveInt.default(4 * 1024 * 1024),
   // How long the first event of a produce request may wait for others (publish-queue.ts), at most 1 s.
-  // Each request is a socket write and a broker round trip: at a steady 500 events/s, 2 ms took about a
-  // quarter off the collector's CPU per event (BENCHMARKS.md) for 1 ms more at the median; 0 sends each
-  // event as soon as nothing is in flight. A full batch never waits.
-  publishLinger: durationMs.pipe(z.number().max(1000)).default(2),
+  // Each request is a socket write and a broker round trip. At a steady 500 events/s on a quiet machine,
+  // 2 ms saved too little CPU to pay for its latency (BENCHMARKS.md): 0 sends each event as soon as
+  // nothing is in flight. A full batch never waits.
+  publishLinger: durationMs.pipe(z.number().max(1000)).default(0),
   // Allocated at start as typed arrays of ~40 bytes per id (id-table.ts): 10 million ids are ~400 MB.
   seenSize: positiveInt.max(10_000_000).default(200_000),
   enrichment: enrichmentSchema.prefault({}),
