@@ -204,19 +204,37 @@ export function createDirectSender(options: DirectSenderOptions, log: Logger): B
     return current;
   }
 
-  // A broker that has just started answers COORDINATOR_LOAD_IN_PROGRESS (and the like) for a while.
-  async function initProducerId(): Promise<{ producerId: string; producerEpoch: number }> {
+  /**
+   * Runs `step` until it succeeds or fails for good (not retriable, `final`, or `options.retries` spent),
+   * backing off and refreshing the cluster's view between tries.
+   */
+  async function retrying<T>(
+    step: () => Promise<T>,
+    final: (err: unknown) => boolean,
+    what?: string,
+  ): Promise<T> {
     for (let tries = 0; ; tries += 1) {
       try {
-        await cluster.refreshMetadataIfNecessary();
-        const broker = await cluster.findControllerBroker();
-        return await broker.initProducerId({ transactionTimeout: TRANSACTION_TIMEOUT_MS });
+        return await step();
       } catch (err) {
-        if (!isRetriable(err) || tries >= options.retries) throw err;
+        if (!isRetriable(err) || final(err) || tries >= options.retries) throw err;
+        if (what !== undefined) log.warn({ err, tries }, what);
         await new Promise((r) => setTimeout(r, backoffDelay(tries, 300, 10_000)));
         await recover(err).catch((e: unknown) => log.warn({ err: e }, 'refreshing Kafka metadata failed'));
       }
     }
+  }
+
+  // A broker that has just started answers COORDINATOR_LOAD_IN_PROGRESS (and the like) for a while.
+  function initProducerId(): Promise<{ producerId: string; producerEpoch: number }> {
+    return retrying(
+      async () => {
+        await cluster.refreshMetadataIfNecessary();
+        const broker = await cluster.findControllerBroker();
+        return broker.initProducerId({ transactionTimeout: TRANSACTION_TIMEOUT_MS });
+      },
+      () => false,
+    );
   }
 
   async function partitionsOf(batch: readonly Pending[]): Promise<PartitionSend[]> {
@@ -391,17 +409,11 @@ export function createDirectSender(options: DirectSenderOptions, log: Logger): B
   async function send(batch: readonly Pending[], bytes: number): Promise<void> {
     const compression = bytes < options.compressMinBytes ? 0 : options.compression;
     const sends = await partitionsOf(batch);
-    for (let tries = 0; ; tries += 1) {
-      try {
-        await attempt(sends, compression);
-        return;
-      } catch (err) {
-        if (!isRetriable(err) || isProducerStateError(err) || tries >= options.retries) throw err;
-        log.warn({ err, tries }, 'a produce attempt failed; retrying the unacknowledged partitions');
-        await new Promise((r) => setTimeout(r, backoffDelay(tries, 300, 10_000)));
-        await recover(err).catch((e: unknown) => log.warn({ err: e }, 'refreshing Kafka metadata failed'));
-      }
-    }
+    await retrying(
+      () => attempt(sends, compression),
+      isProducerStateError,
+      'a produce attempt failed; retrying the unacknowledged partitions',
+    );
   }
 
   // On a producer-state failure, resends the same batch at once with a new producer id, so the batches
