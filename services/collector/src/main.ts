@@ -13,7 +13,7 @@ import { loadCollectorConfig, type CollectorConfig } from './config.js';
 import { heapBudget } from './heap-budget.js';
 import { createKafkaCheckpointStore } from './kafka-checkpoint.js';
 import { createKubeClient, loadKubeConfig } from './kube-client.js';
-import { createCollectorMetrics } from './metrics.js';
+import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
 import { createStartingPublisher } from './starting-publisher.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -141,11 +141,12 @@ async function serveHealth(
  * (`bash scripts/bench.sh collector-rates`). Never inside a burst: it waits for a quiet window. Once:
  * later, the heap's own GCs keep it in shape.
  */
-function compactWhenQuiet(log: Logger, closers: Closers): void {
+function compactWhenQuiet(log: Logger, metrics: CollectorMetrics, closers: Closers): void {
   const cancel = compactHeapWhenQuiet({
     everyMs: COMPACT_WINDOW_MS,
     quietUtilization: COMPACT_QUIET_UTILIZATION,
-    onDone: ({ done, ms, heapTotalBefore, heapTotalAfter }) =>
+    onDone: ({ done, ms, heapTotalBefore, heapTotalAfter }) => {
+      metrics.heapCompaction.set(ms / 1000);
       log.info(
         {
           done,
@@ -153,7 +154,8 @@ function compactWhenQuiet(log: Logger, closers: Closers): void {
           heapTotalMb: [heapTotalBefore, heapTotalAfter].map((b) => Math.round(b / 2 ** 20)),
         },
         'heap compacted after start',
-      ),
+      );
+    },
   });
   closers.add('heap compaction', () => Promise.resolve(cancel()));
 }
@@ -189,7 +191,7 @@ async function startCollector(
   closers.add('collector', () => service.close());
   await service.start();
   log.info({ identity, api: config.kubernetes.api, topic: config.kafka.topic }, 'collector started');
-  compactWhenQuiet(log, closers);
+  compactWhenQuiet(log, metrics, closers);
 }
 
 /**

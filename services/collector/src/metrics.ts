@@ -23,6 +23,7 @@ export interface CollectorMetrics {
   readonly enrichmentLookups: Counter<'result'>;
   readonly leader: Gauge;
   readonly leaseErrors: Counter<'code'>;
+  readonly heapCompaction: Gauge;
 }
 
 /** Registers the collector's metrics on `registry`. */
@@ -60,5 +61,10 @@ export function createCollectorMetrics(registry: Registry): CollectorMetrics {
     enrichmentLookups: counter('enrichment_lookups_total', 'Enrichment outcomes per event.', ['result']),
     leader: new Gauge({ name: P + 'leader', help: '1 while this instance holds the Lease.', registers }),
     leaseErrors: counter('lease_errors_total', 'Failed Lease reads/writes.', ['code']),
+    heapCompaction: new Gauge({
+      name: P + 'heap_compaction_seconds',
+      help: 'How long the one-off memory-reducing GC after start took (0 until it has run).',
+      registers,
+    }),
   };
 }

@@ -2,13 +2,14 @@
 // event as its own HTTP chunk, at --rate per second) feeds the real kube client → reflector → collector →
 // normalize → publish queue, whose publisher acknowledges at once. Prints this process's CPU seconds per
 // 10k events (the stand-in's own CPU is not counted):
-//   node --import tsx services/collector/test/receive-bench.ts [--mode full|norm|source] [--events 10000] [--rate 500]
+//   node --import tsx services/collector/test/receive-bench.ts [--mode full|norm|source|floor] [--events 10000] [--rate 500]
 // `source` stops after the reflector (receive + JSON.parse), `norm` adds normalize + encode, `full` is the
-// collector with its publish queue and metrics. The events are libs/events/test/real-events/core-v1 (fresh uids and
+// collector with its publish queue and metrics. `floor` is none of the collector's code: node:http reads the
+// same watch stream, splits lines and JSON.parses each — what any Node process pays to receive at this rate. The events are libs/events/test/real-events/core-v1 (fresh uids and
 // timestamps, so none is skipped as old or duplicate).
 import { fork } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, get, type ServerResponse } from 'node:http';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { encodeEvent, normalize, partitionKey } from '@kube-herald/events';
@@ -97,7 +98,26 @@ function createMeter(): { tick(n: number): void; finished: Promise<number> } {
   };
 }
 
+/** The floor: node:http + line split + JSON.parse of the same stream, nothing else. */
+function measureFloor(port: number): Promise<number> {
+  const meter = createMeter();
+  get({ host: '127.0.0.1', port, path: '/api/v1/events?watch=true' }, (res) => {
+    let rest = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      rest += chunk;
+      for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+        JSON.parse(rest.slice(0, nl));
+        rest = rest.slice(nl + 1);
+        meter.tick(1);
+      }
+    });
+  });
+  return meter.finished;
+}
+
 async function measure(port: number): Promise<number> {
+  if (values.mode === 'floor') return measureFloor(port);
   const kubeconfig = `/tmp/kh-receive-bench-${process.pid}.yaml`;
   const cluster = `{name: c, cluster: {server: "http://127.0.0.1:${port}"}}`;
   writeFileSync(
