@@ -154,22 +154,32 @@ export function isProducerStateError(err: unknown): boolean {
   return err instanceof Error && 'type' in err && PRODUCER_STATE_ERRORS.has(String(err.type));
 }
 
-/** Java-compatible murmur2 partitioning, each string key's answer remembered per partition count. */
-function createPartitionChooser(): (topic: string, metadata: PartitionMetadata[], m: Message) => number {
+/** Chooses a message's partition; `remembered()` is how many keys' answers it holds (≤ its limit). */
+export interface PartitionChooser {
+  (topic: string, metadata: PartitionMetadata[], m: Message): number;
+  remembered(): number;
+}
+
+/**
+ * Java-compatible murmur2 partitioning, each string key's answer remembered per partition count: at most
+ * `limit` keys (50,000 by default), all forgotten at once when full.
+ */
+export function createPartitionChooser(limit = PARTITION_MEMO_SIZE): PartitionChooser {
   const partition = Partitioners.DefaultPartitioner();
   const memo = new Map<string, number>();
-  return (topic, partitionMetadata, message) => {
+  const choose = (topic: string, partitionMetadata: PartitionMetadata[], message: Message): number => {
     const key = message.key;
     if (typeof key !== 'string') return partition({ topic, partitionMetadata, message });
     const memoKey = `${partitionMetadata.length}/${key}`;
     let chosen = memo.get(memoKey);
     if (chosen === undefined) {
       chosen = partition({ topic, partitionMetadata, message });
-      if (memo.size >= PARTITION_MEMO_SIZE) memo.clear();
+      if (memo.size >= limit) memo.clear();
       memo.set(memoKey, chosen);
     }
     return chosen;
   };
+  return Object.assign(choose, { remembered: () => memo.size });
 }
 
 /** The messages of one partition in a send, and whether the broker has them. */
