@@ -14,7 +14,7 @@ import { collectorNodeOptions } from './collector-bench.js';
 /** The collector at the rates real clusters run: idle with an open watch, and a steady event rate. */
 export interface CollectorRatesRun {
   readonly idleSeconds: number;
-  /** The one-off memory-reducing GC after start (the collector's log), ms; the idle window begins after it. */
+  /** The one-off memory-reducing GC after start (the collector's metric), ms; the idle window begins after it. */
   readonly compactionMs: number;
   /**
    * CPU seconds per minute of the idle window (open watch, nothing happening), all threads, from 30 s after
