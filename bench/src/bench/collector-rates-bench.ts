@@ -82,15 +82,18 @@ function threadsCpuSeconds(pid: number | undefined): number {
   return ns / 1e9;
 }
 
+/** The collector's metrics, scraped once: the value of a metric by name (any labels), NaN when absent. */
+async function scrape(port: number): Promise<(name: string) => number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return (name) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+}
+
 /** Waits (≤ 60 s) for the collector's one-off heap compaction after start (its metric); returns its ms. */
 async function compactedAfterStart(port: number): Promise<number> {
   let ms = 0;
   await waitUntil(
     async () => {
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      ms =
-        Number(/^kube_herald_collector_heap_compaction_seconds(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? 0) *
-        1000;
+      ms = (await scrape(port))('kube_herald_collector_heap_compaction_seconds') * 1000;
       return ms > 0;
     },
     60_000,
@@ -102,12 +105,10 @@ async function compactedAfterStart(port: number): Promise<number> {
 
 /** Heap used and external memory (MB) from the collector's own metrics. */
 async function heapMb(port: number): Promise<{ heapUsed: number; external: number }> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const gauge = (name: string): number =>
-    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+  const metric = await scrape(port);
   return {
-    heapUsed: gauge('kube_herald_nodejs_heap_size_used_bytes'),
-    external: gauge('kube_herald_nodejs_external_memory_bytes'),
+    heapUsed: metric('kube_herald_nodejs_heap_size_used_bytes') / 2 ** 20,
+    external: metric('kube_herald_nodejs_external_memory_bytes') / 2 ** 20,
   };
 }
 

@@ -1,19 +1,24 @@
 // The publisher remembers the partition of a key: same answer as the Java client's murmur2 partitioner,
-// for a key's first message and for every later one, and per partition count.
+// for a key's first message and for every later one, and per partition count; the memo is bounded, and
+// forgetting changes no answer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Kafka, logLevel, Partitioners, type PartitionMetadata } from 'kafkajs';
 import { kafkaBrokers, testLogger, uniqueName, waitFor } from '@kube-herald/testing';
+import { createPartitionChooser } from '../src/direct-sender.js';
 import { createKafkaAdmin, createKafkaPublisher, type BusAdmin } from '../src/index.js';
 
 const log = testLogger('kafka-partitioner');
 
+const partitionMetadata = (partitions: number): PartitionMetadata[] =>
+  Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 1 }) as PartitionMetadata);
+
 function murmur2Partition(key: string, partitions: number): number {
-  const partitionMetadata = Array.from(
-    { length: partitions },
-    (_, partitionId) => ({ partitionId, leader: 1 }) as PartitionMetadata,
-  );
-  return Partitioners.DefaultPartitioner()({ topic: 't', partitionMetadata, message: { key, value: null } });
+  return Partitioners.DefaultPartitioner()({
+    topic: 't',
+    partitionMetadata: partitionMetadata(partitions),
+    message: { key, value: null },
+  });
 }
 
 describe('kafka publisher partitioning', () => {
@@ -64,5 +69,41 @@ describe('kafka publisher partitioning', () => {
     } finally {
       await publisher.close();
     }
+  });
+});
+
+describe('partition chooser memo', () => {
+  it('holds at most its limit of keys, and every answer stays the murmur2 partition', () => {
+    const choose = createPartitionChooser(100);
+    const six = partitionMetadata(6);
+    let most = 0;
+    for (let i = 0; i < 1_000; i++) {
+      const key = `ns-${i % 10}/pod-${i}`;
+      assert.equal(choose('t', six, { key, value: null }), murmur2Partition(key, 6), key);
+      most = Math.max(most, choose.remembered());
+    }
+    assert.equal(most, 100);
+    assert.ok(choose.remembered() <= 100);
+    // Forgotten keys get the same answer again.
+    for (let i = 0; i < 1_000; i += 37) {
+      const key = `ns-${i % 10}/pod-${i}`;
+      assert.equal(choose('t', six, { key, value: null }), murmur2Partition(key, 6), key);
+    }
+  });
+
+  it('remembers per partition count, and the default limit is 50,000 keys', () => {
+    const choose = createPartitionChooser();
+    choose('t', partitionMetadata(3), { key: 'a', value: null });
+    choose('t', partitionMetadata(7), { key: 'a', value: null });
+    assert.equal(choose.remembered(), 2);
+    assert.equal(choose('t', partitionMetadata(7), { key: 'a', value: null }), murmur2Partition('a', 7));
+    for (let i = 0; i < 50_010; i++) choose('t', partitionMetadata(3), { key: `k${i}`, value: null });
+    assert.ok(choose.remembered() <= 50_000, `${choose.remembered()} remembered`);
+  });
+
+  it('keyless messages are not remembered', () => {
+    const choose = createPartitionChooser(10);
+    for (let i = 0; i < 20; i++) choose('t', partitionMetadata(3), { value: `v${i}` });
+    assert.equal(choose.remembered(), 0);
   });
 });
